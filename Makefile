@@ -1,0 +1,66 @@
+# Two commands: `make run` serves the app with demo data; `make test` runs every test.
+# Both install what they need first. See README.md.
+
+SHELL := /bin/bash
+PY := .venv/bin/python
+UV := .tools/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+export UV_LINK_MODE := copy
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: run test bench lint format install shell dbshell migrations-check messages clean
+
+run: install
+	@scripts/run.sh
+
+test: install
+	@scripts/with-services.sh .venv/bin/pytest $(ARGS)
+
+bench: install
+	@scripts/with-services.sh $(PY) bench/run.py $(ARGS)
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: install
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+install: .venv/.installed node_modules/.installed $(MO_FILES)
+
+# uv comes from PyPI into a small tool environment of its own, so `uv sync`
+# never removes it from the project's environment.
+$(UV):
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
+
+.venv/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	msgfmt --check-format -o $@ $<
+
+# Extract new strings into the catalogues (then translate the nb ones).
+messages: install
+	$(PY) manage.py makemessages --locale nb --locale en --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*' --no-obsolete
+
+# While `make run` runs, these reach its database (they read var/local.env).
+shell: install
+	$(PY) manage.py shell
+
+dbshell: install
+	$(PY) manage.py dbshell
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf .venv .tools node_modules staticfiles var

@@ -1,0 +1,112 @@
+"""`make bench`: run every benchmark under bench/ and write bench/results.json.
+
+Each module ``bench/bench_*.py`` defines ``BENCHMARKS``, a list of functions
+that take a ``Bench`` and return a list of measurements (``Bench.measure``
+builds one). The runner creates a fresh database (migrated, then filled by
+the benchmarks themselves), runs them, prints a table and writes the JSON.
+Quote medians and ratios: these machines are noisy.
+"""
+
+import argparse
+import datetime
+import importlib
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorprogram.settings.test")
+
+import django  # noqa: E402
+
+
+def machine() -> str:
+    cpu = "unknown cpu"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{platform.node()} ({cpu}, {os.cpu_count()} cores, Python {platform.python_version()})"
+
+
+class Bench:
+    def __init__(self, *, quick: bool):
+        self.quick = quick
+        self.started = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+        self.machine = machine()
+
+    def time(self, fn, *, n: int, warmup: int = 10) -> list[float]:
+        """Call fn n times after a warm-up; milliseconds for each call."""
+        for _ in range(warmup):
+            fn()
+        samples = []
+        for _ in range(n):
+            start = time.perf_counter()
+            fn()
+            samples.append((time.perf_counter() - start) * 1000)
+        return samples
+
+    def measure(self, name: str, samples: list[float], *, data_size: str, ratio: float | None = None) -> dict:
+        ordered = sorted(samples)
+        p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+        return {
+            "name": name,
+            "median_ms": round(statistics.median(ordered), 3),
+            "p95_ms": round(p95, 3),
+            "ratio": None if ratio is None else round(ratio, 3),
+            "n": len(samples),
+            "data_size": data_size,
+            "date": self.started,
+            "machine": self.machine,
+        }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions and less data (a smoke run)")
+    parser.add_argument("-k", dest="only", default="", help="run only benchmarks whose module name contains this")
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.json")
+    args = parser.parse_args()
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    # A database of its own, so a benchmark never clobbers the test suite's.
+    connection.settings_dict["TEST"] = {**connection.settings_dict.get("TEST", {}), "NAME": f"bench_{old_name}"}
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    bench = Bench(quick=args.quick)
+    results = []
+    try:
+        for path in sorted((ROOT / "bench").glob("bench_*.py")):
+            if args.only and args.only not in path.stem:
+                continue
+            module = importlib.import_module(f"bench.{path.stem}")
+            for benchmark in module.BENCHMARKS:
+                print(f"running {path.stem}.{benchmark.__name__} ...", file=sys.stderr)
+                results.extend(benchmark(bench))
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+    out = args.output
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(f"\n{'benchmark':<44} {'median ms':>10} {'p95 ms':>10} {'ratio':>7} {'n':>6}  data")
+    for r in results:
+        ratio = "" if r["ratio"] is None else f"{r['ratio']:.2f}"
+        print(f"{r['name']:<44} {r['median_ms']:>10.2f} {r['p95_ms']:>10.2f} {ratio:>7} {r['n']:>6}  {r['data_size']}")
+    print(f"\nwritten to {out} — {bench.machine}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""The base UI: login, landing page, errors, language, headers and health."""
+
+import time
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from mentorprogram import health
+from mentorprogram.health import record_worker_heartbeat
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_shows_the_login_page_in_norwegian(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="nb"' in html
+    assert "Logg inn" in html
+    assert 'href="#main"' in html  # skip link
+
+
+def test_it_sends_an_anonymous_visitor_to_the_login_page(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next=/"
+
+
+def test_it_logs_in_and_shows_the_landing_page(client, user, password):
+    response = client.post(reverse("login"), {"username": user.username, "password": password}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert f"Velkommen, {user.get_full_name()}" in response.content.decode()
+
+
+def test_it_refuses_a_wrong_password_without_saying_which_part_was_wrong(client, user):
+    response = client.post(reverse("login"), {"username": user.username, "password": "feil-passord"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Brukernavnet eller passordet er feil" in html
+    assert user.username in html  # what the user typed is kept
+    assert "feil-passord" not in html  # a password is never echoed
+
+
+def test_it_says_the_same_for_an_unknown_user(client):
+    response = client.post(reverse("login"), {"username": "finnes-ikke", "password": "feil-passord"})
+    assert "Brukernavnet eller passordet er feil" in response.content.decode()
+
+
+def test_it_answers_an_unknown_url_with_a_norwegian_page(client, user):
+    client.force_login(user)
+    response = client.get("/finnes-ikke/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Siden finnes ikke" in html
+    assert "Traceback" not in html and "urlpatterns" not in html
+
+
+def test_it_answers_a_csrf_failure_with_a_norwegian_page(user, password):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": user.username, "password": password})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Skjemaet er utløpt" in html
+    assert "CSRF" not in html
+
+
+def test_it_answers_a_server_error_with_a_norwegian_page_and_no_internals(client, user, settings):
+    from django.urls import path
+
+    def broken(request):
+        raise RuntimeError("secret internal detail")
+
+    settings.ROOT_URLCONF = type("urls", (), {"urlpatterns": [path("broken/", broken)]})
+    client.force_login(user)
+    client.raise_request_exception = False
+    response = client.get("/broken/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Noe gikk galt" in html
+    assert "secret internal detail" not in html and "Traceback" not in html
+
+
+def test_it_switches_the_language_to_english_and_back(client, user):
+    client.force_login(user)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    assert '<html lang="en"' in response.content.decode()
+    assert "Welcome" in response.content.decode()
+    response = client.post(reverse("set_language"), {"language": "nb", "next": "/"}, follow=True)
+    assert "Velkommen" in response.content.decode()
+
+
+def test_it_sends_the_security_headers(client):
+    response = client.get(reverse("login"))
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_it_serves_the_design_system_from_its_own_static_files(client):
+    html = client.get(reverse("login")).content.decode()
+    assert "/static/vendor/designsystemet/" in html
+    assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
+
+
+def test_health_reports_each_part_without_login(client):
+    record_worker_heartbeat(hostname="test", at=time.time())
+    response = client.get(reverse("health"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok", "worker": "ok"}}
+
+
+def test_health_answers_503_when_no_worker_has_beaten(client, monkeypatch):
+    monkeypatch.setattr(health, "WORKER_HEARTBEAT_KEY", f"test:no-heartbeat:{time.time()}")
+    response = client.get(reverse("health"))
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": "ok", "redis": "ok", "worker": "error"}
+
+
+def test_health_answers_503_when_redis_is_away(client, settings):
+    settings.REDIS_URL = "unix:///nonexistent/redis.sock"
+    response = client.get(reverse("health"))
+    assert response.status_code == 503
+    assert response.json()["checks"]["redis"] == "error"
+
+
+def test_it_speaks_norwegian_to_an_english_browser(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="nb"' in response.content.decode()
