@@ -252,6 +252,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
+# No anonymous user row: nothing is ever granted to anonymous visitors.
+ANONYMOUS_USER_NAME = None
+
 # django-auditlog: who did it and from where; entries outlive the user.
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
