@@ -1,7 +1,33 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
+def _sync_roles(sender, using="default", **kwargs):
+    from django.apps import apps
+
+    # Once per migrate, after the last app's permissions exist (post_migrate
+    # is sent only for apps that have a models module).
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender.label != with_models[-1].label:
+        return
+    from mentorprogram.roles import sync_role_groups
+
+    sync_role_groups(using=using)
+
+
 class MentorprogramConfig(AppConfig):
+    default = True
     name = "mentorprogram"
     verbose_name = _("Mentor programme")
+
+    def ready(self):
+        # After every migrate (and after Django has created the permissions),
+        # the role groups get exactly the permissions mentorprogram.roles names.
+        post_migrate.connect(_sync_roles, dispatch_uid="mentorprogram_sync_roles")
+
+
+class MentorprogramAdminConfig(admin_apps.AdminConfig):
+    default = False
+    default_site = "mentorprogram.admin_site.AdminSite"

@@ -1,13 +1,14 @@
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+
+from mentorprogram.roles import navigation_for
 
 
 def navigation(request):
-    """The main menu for the logged-in user; empty for everyone else."""
+    """The main menu: only what the verified user's roles may use."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or not user.is_verified():
         return {"navigation": []}
-    items = [{"label": _("Home"), "url": reverse("home")}]
+    items = [{"label": item.label, "url": reverse(item.url_name)} for item in navigation_for(user)]
     for item in items:
-        item["active"] = request.path == item["url"]
+        item["active"] = request.path.startswith(item["url"])
     return {"navigation": items}

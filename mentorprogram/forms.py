@@ -1,6 +1,4 @@
-from django.contrib.auth.forms import AuthenticationForm
 from django.forms.renderers import TemplatesSetting
-from django.utils.translation import gettext_lazy as _
 
 
 class FormRenderer(TemplatesSetting):
@@ -18,12 +16,3 @@ class DesignsystemetFormMixin:
         for field in self.fields.values():
             # Text fields, selects, checkboxes and radios all use .ds-input.
             field.widget.attrs.setdefault("class", "ds-input")
-
-
-class LoginForm(DesignsystemetFormMixin, AuthenticationForm):
-    # One message for a wrong username and a wrong password alike, so the
-    # form never tells a stranger which usernames exist.
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": _("The username or password is wrong. Check both and try again."),
-    }

@@ -16,6 +16,7 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        permissions = [("reset_second_factor", "Can reset a user's second factor")]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),

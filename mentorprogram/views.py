@@ -1,18 +1,21 @@
-from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from mentorprogram.access import public, requires_role
 from mentorprogram.health import health_report
+from mentorprogram.roles import roles_for
 
 
+@requires_role()
 @require_GET
 def home(request):
-    return render(request, "home.html")
+    """Each role's start page: what the user may use, nothing else."""
+    return render(request, "home.html", {"roles": roles_for(request.user)})
 
 
-@login_not_required
+@public
 @never_cache
 @require_GET
 def health(request):
@@ -21,7 +24,7 @@ def health(request):
     return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
 
 
-@login_not_required
+@public
 def csrf_failure(request, reason=""):
     # The reason is for developers; the user gets a plain explanation only.
     return render(request, "403_csrf.html", status=403)

@@ -47,9 +47,30 @@ def password():
 
 @pytest.fixture
 def user(db, password):
+    """A coordinator with an enrolled authenticator."""
+    from mentorprogram.roles import COORDINATOR
     from tests.mentorprogram.factories import UserFactory
 
-    return UserFactory(password=password)
+    return UserFactory(password=password, roles=[COORDINATOR], otp=True)
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(*roles, otp=True): a user holding the roles, with an authenticator unless otp=False."""
+    from tests.mentorprogram.factories import UserFactory
+
+    def make(*roles, otp=True, **fields):
+        return UserFactory(roles=list(roles), otp=otp, **fields)
+
+    return make
+
+
+@pytest.fixture
+def verified_login():
+    """verified_login(client, user): logged in with both factors, as after a real login."""
+    from tests.mentorprogram.factories import verified_login
+
+    return verified_login
 
 
 def _database_url_for(name: str) -> str:

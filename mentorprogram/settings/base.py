@@ -6,6 +6,7 @@ Production differs from development only through environment variables (see
 start-up stops with the name of the one that is missing.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -41,7 +42,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 REDIS_URL = env_str("REDIS_URL", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "mentorprogram.apps.MentorprogramAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,6 +54,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "guardian",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "csp",
     "django_htmx",
     "mentorprogram",
@@ -71,14 +76,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Deny by default: every view needs a logged-in user unless it is marked
-    # with @login_not_required (the short public list in mentorprogram.urls).
+    "django_otp.middleware.OTPMiddleware",
+    # Deny by default: a view needs a login unless it is marked public, and a
+    # verified second factor and a permission unless it says otherwise
+    # (mentorprogram.access). A view without a declaration answers 403.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "mentorprogram.access.AccessPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mentorprogram.urls"
@@ -105,6 +114,7 @@ FORM_RENDERER = "mentorprogram.forms.FormRenderer"
 
 AUTH_USER_MODEL = "mentorprogram.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -119,6 +129,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for one hour
+
+# Two factors: TOTP from an authenticator app, single-use backup codes.
+OTP_TOTP_ISSUER = "Mentorprogram"
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Lockout after repeated failures (a wrong password or a wrong code alike).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+# Per account: a municipality's offices often share one NAT address, and
+# locking by address would lock out a whole office (hence axes.W006 silenced).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "mentorprogram.accounts.views.lockout_response"
+AXES_ENABLE_ADMIN = False
+AXES_DISABLE_ACCESS_LOG = True  # logins are in the audit trail already
+AXES_VERBOSE = False
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -255,8 +283,13 @@ SPECTACULAR_SETTINGS = {
 # No anonymous user row: nothing is ever granted to anonymous visitors.
 ANONYMOUS_USER_NAME = None
 
-# django-auditlog: who did it and from where; entries outlive the user.
+# django-auditlog writes into audit.ModelChange (append-only, actor copied,
+# values masked); models join through audit.registry.audit_register.
 AUDITLOG_INCLUDE_ALL_MODELS = False
+AUDITLOG_LOGENTRY_MODEL = "audit.ModelChange"
+AUDITLOG_MASK_CALLABLE = "audit.registry.mask_value"
+# Client addresses for the trail: X-Forwarded-For only from our own proxy.
+TRUST_X_FORWARDED_FOR = (not DEBUG) and env_bool("BEHIND_TLS_PROXY", True)
 
 LOGGING = {
     "version": 1,
@@ -264,5 +297,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -3,6 +3,8 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.mentorprogram.factories import current_code
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SERIOUS = {"serious", "critical"}
@@ -22,6 +24,7 @@ def test_it_logs_in_and_lands_on_the_start_page(live_server, page, user, passwor
     assert "/login/" in page.url
     page.get_by_label("Brukernavn").fill(user.username)
     page.get_by_label("Passord").fill(password)
+    page.get_by_label("Engangskode").fill(current_code(user))
     page.get_by_role("button", name="Logg inn").click()
     page.wait_for_url(f"{live_server.url}/")
     assert page.get_by_role("heading", level=1).inner_text() == f"Velkommen, {user.get_full_name()}"
@@ -43,6 +46,7 @@ def log_in(page, live_server, user, password):
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("Brukernavn").fill(user.username)
     page.get_by_label("Passord").fill(password)
+    page.get_by_label("Engangskode").fill(current_code(user))
     page.keyboard.press("Enter")  # works by keyboard alone
     page.wait_for_url(f"{live_server.url}/")
 

@@ -7,7 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from mentorprogram import health
+from mentorprogram.access import requires_role
 from mentorprogram.health import record_worker_heartbeat
+from tests.mentorprogram.factories import current_code
 
 pytestmark = pytest.mark.django_db
 
@@ -28,27 +30,29 @@ def test_it_sends_an_anonymous_visitor_to_the_login_page(client):
 
 
 def test_it_logs_in_and_shows_the_landing_page(client, user, password):
-    response = client.post(reverse("login"), {"username": user.username, "password": password}, follow=True)
+    response = client.post(
+        reverse("login"), {"username": user.username, "password": password, "otp_token": current_code(user)}, follow=True
+    )
     assert response.redirect_chain[-1][0] == reverse("home")
     assert f"Velkommen, {user.get_full_name()}" in response.content.decode()
 
 
-def test_it_refuses_a_wrong_password_without_saying_which_part_was_wrong(client, user):
-    response = client.post(reverse("login"), {"username": user.username, "password": "feil-passord"})
+def test_it_refuses_a_wrong_password_without_saying_which_part_was_wrong(client, user, verified_login):
+    response = client.post(reverse("login"), {"username": user.username, "password": "feil-passord", "otp_token": current_code(user)})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Brukernavnet eller passordet er feil" in html
+    assert "Brukernavnet, passordet eller engangskoden er feil" in html
     assert user.username in html  # what the user typed is kept
     assert "feil-passord" not in html  # a password is never echoed
 
 
 def test_it_says_the_same_for_an_unknown_user(client):
     response = client.post(reverse("login"), {"username": "finnes-ikke", "password": "feil-passord"})
-    assert "Brukernavnet eller passordet er feil" in response.content.decode()
+    assert "Brukernavnet, passordet eller engangskoden er feil" in response.content.decode()
 
 
-def test_it_answers_an_unknown_url_with_a_norwegian_page(client, user):
-    client.force_login(user)
+def test_it_answers_an_unknown_url_with_a_norwegian_page(client, user, verified_login):
+    verified_login(client, user)
     response = client.get("/finnes-ikke/")
     assert response.status_code == 404
     html = response.content.decode()
@@ -65,14 +69,15 @@ def test_it_answers_a_csrf_failure_with_a_norwegian_page(user, password):
     assert "CSRF" not in html
 
 
-def test_it_answers_a_server_error_with_a_norwegian_page_and_no_internals(client, user, settings):
+def test_it_answers_a_server_error_with_a_norwegian_page_and_no_internals(client, user, settings, verified_login):
     from django.urls import path
 
+    @requires_role()
     def broken(request):
         raise RuntimeError("secret internal detail")
 
     settings.ROOT_URLCONF = type("urls", (), {"urlpatterns": [path("broken/", broken)]})
-    client.force_login(user)
+    verified_login(client, user)
     client.raise_request_exception = False
     response = client.get("/broken/")
     assert response.status_code == 500
@@ -81,8 +86,8 @@ def test_it_answers_a_server_error_with_a_norwegian_page_and_no_internals(client
     assert "secret internal detail" not in html and "Traceback" not in html
 
 
-def test_it_switches_the_language_to_english_and_back(client, user):
-    client.force_login(user)
+def test_it_switches_the_language_to_english_and_back(client, user, verified_login):
+    verified_login(client, user)
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
     assert '<html lang="en"' in response.content.decode()
     assert "Welcome" in response.content.decode()

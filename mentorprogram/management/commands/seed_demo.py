@@ -1,41 +1,102 @@
-"""Fictional demo data for `make run`. Idempotent: a second run changes nothing."""
+"""Fictional demo data for `make run`: one user per role, with two factors, and a few cases.
+
+Idempotent: a second run changes nothing. All names are invented (Faker no_NO
+with a fixed seed). Refuses to run with DEBUG off: the password is public.
+"""
+
+import datetime
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from faker import Faker
 
+from cases.models import Case, CaseAssignment, Participant
+from cases.services import case_assignment_start
+from mentorprogram import roles
+from mentorprogram.accounts.services import TOTP_DEVICE_NAME, backup_codes_create
 from mentorprogram.models import User
 
 DEMO_PASSWORD = "demo-passord-2026"  # noqa: S105  (fictional demo users only; refused without DEBUG)
 DEMO_USERS = [
-    # username, first name, last name: clearly invented Norwegian names.
-    ("demo", "Dina", "Demostad"),
+    # username, role
+    ("melder", roles.REFERRER),
+    ("slt", roles.SLT_COORDINATOR),
+    ("koordinator", roles.COORDINATOR),
+    ("mentor", roles.MENTOR),
+    ("mentor2", roles.MENTOR),
+    ("styring", roles.STEERING_GROUP),
+    ("personvern", roles.PRIVACY_OFFICER),
+    ("admin", roles.ADMIN),
 ]
 
 
 class Command(BaseCommand):
-    help = "Create fictional demo users (development only) and print how to log in."
+    help = "Create fictional demo users (one per role, with two factors) and cases. Development only."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--allow-production", action="store_true", help="Seed even with DEBUG off (never on real data)."
-        )
+        parser.add_argument("--allow-production", action="store_true", help="Seed even with DEBUG off (never on real data).")
 
-    @transaction.atomic
     def handle(self, *args, allow_production, **options):
         if not settings.DEBUG and not allow_production:
             raise CommandError("seed_demo creates users with a known password and only runs with DEBUG on.")
-        created = 0
-        for username, first_name, last_name in DEMO_USERS:
-            user, was_created = User.objects.get_or_create(
+        fake = Faker("no_NO")
+        fake.seed_instance(2026)
+        with transaction.atomic():
+            users = {username: self._user(fake, username, role) for username, role in DEMO_USERS}
+            created_cases = self._cases(fake, users)
+        self.stdout.write(f"Demo data: {len(users)} users, {created_cases} new cases.")
+        self.stdout.write("Log in at http://127.0.0.1:8000/login/ with a username below, the password")
+        self.stdout.write(f"«{DEMO_PASSWORD}» and the current one-time code from:")
+        self.stdout.write("    .venv/bin/python manage.py demo_otp USERNAME")
+        self.stdout.write("(or a backup code below; each works once).")
+        for username, role in DEMO_USERS:
+            user = users[username]
+            codes = StaticDevice.objects.filter(user=user).values_list("token_set__token", flat=True)
+            codes = ", ".join(sorted(c for c in codes if c)[:3])
+            self.stdout.write(f"  {username:<12} {roles.ROLES_BY_SLUG[role].name!s:<18} backup codes: {codes}")
+
+    def _user(self, fake, username, role):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            role_def = roles.ROLES_BY_SLUG[role]
+            user = User(
                 username=username,
-                defaults={"first_name": first_name, "last_name": last_name, "email": f"{username}@demo.invalid"},
+                first_name=fake.first_name(),
+                last_name=fake.last_name(),
+                email=f"{username}@demo.invalid",
+                is_staff=role_def.is_staff,
             )
-            if was_created:
-                user.set_password(DEMO_PASSWORD)
-                user.save(update_fields=["password"])
-                created += 1
-        self.stdout.write(f"Demo data: {created} new users.")
-        self.stdout.write("Log in at http://127.0.0.1:8000/login/ with:")
-        for username, first_name, last_name in DEMO_USERS:
-            self.stdout.write(f"  {username:<12} password {DEMO_PASSWORD}   ({first_name} {last_name})")
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            user.groups.add(Group.objects.get(name=role))
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=True)
+            backup_codes_create(user=user)
+        return user
+
+    def _cases(self, fake, users):
+        if Participant.objects.exists():
+            return 0
+        slt = users["slt"]
+        today = datetime.date.today()
+        plan = [
+            (Case.Track.PREVENTION, Case.Status.ACTIVE, "mentor"),
+            (Case.Track.EXIT, Case.Status.ACTIVE, "mentor2"),
+            (Case.Track.PREVENTION, Case.Status.MATCHING, None),
+        ]
+        for track, status, mentor in plan:
+            age = fake.random_int(min=15, max=24)
+            participant = Participant.objects.create(
+                first_name=fake.first_name(),
+                last_name=fake.last_name(),
+                date_of_birth=today.replace(year=today.year - age, day=1),
+            )
+            case = Case.objects.create(participant=participant, track=track, status=status)
+            case_assignment_start(actor=slt, case=case, user=users["koordinator"], kind=CaseAssignment.Kind.COORDINATOR)
+            if mentor:
+                case_assignment_start(actor=slt, case=case, user=users[mentor], kind=CaseAssignment.Kind.MENTOR)
+        return len(plan)

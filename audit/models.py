@@ -1,0 +1,135 @@
+"""The audit trail: field changes, events and reads of personal data.
+
+All three tables are append-only in PostgreSQL (see the migration that adds
+the triggers): UPDATE, DELETE and TRUNCATE are refused. Foreign keys into them
+never cascade or null; users are deactivated, never deleted. Rows copy the
+actor's id, username and name so they stay readable on their own, and hold ids
+and field names only, never a participant's personal values.
+"""
+
+from auditlog.models import AbstractLogEntry, LogEntryManager
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ActorCopyMixin(models.Model):
+    """The actor's identity, copied at insert time by a database trigger."""
+
+    actor_username = models.CharField(_("actor's username"), max_length=150, blank=True, editable=False)
+    actor_name = models.CharField(_("actor's name"), max_length=300, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class ModelChangeManager(LogEntryManager):
+    def log_create(self, instance, force_log=False, **kwargs):
+        # django-auditlog writes str(instance) by default: for a participant
+        # that is a name. Only the model and the id go into the trail.
+        kwargs["object_repr"] = f"{instance._meta.model_name} {instance.pk}"
+        kwargs["serialized_data"] = None
+        return super().log_create(instance, force_log=force_log, **kwargs)
+
+
+class ModelChange(ActorCopyMixin, AbstractLogEntry):  # noqa: DJ008  (__str__ from AbstractLogEntry)
+    """django-auditlog's log entry (``AUDITLOG_LOGENTRY_MODEL``): who changed which fields of what."""
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("content type")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+
+    objects = ModelChangeManager()
+
+    class Meta(AbstractLogEntry.Meta):
+        verbose_name = _("model change")
+        verbose_name_plural = _("model changes")
+
+
+class AuditEvent(ActorCopyMixin, models.Model):
+    """A domain or security event: a login, a lockout, an assignment started, a second factor reset."""
+
+    class Category(models.TextChoices):
+        SECURITY = "security", _("Security")
+        DOMAIN = "domain", _("Case work")
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Logged in")
+        LOGOUT = "logout", _("Logged out")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOCKED_OUT = "locked_out", _("Locked out")
+        OTP_ENROLLED = "otp_enrolled", _("Two-factor enrolled")
+        OTP_RESET = "otp_reset", _("Two-factor reset by an administrator")
+        BACKUP_CODES_CREATED = "backup_codes_created", _("Backup codes created")
+        BACKUP_CODE_USED = "backup_code_used", _("Backup code used")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Password reset requested")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        ROLES_CHANGED = "roles_changed", _("Roles changed")
+        ASSIGNMENT_STARTED = "assignment_started", _("Assignment started")
+        ASSIGNMENT_ENDED = "assignment_ended", _("Assignment ended")
+
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("actor")
+    )
+    # The user the event is about (the one locked out, whose factor was reset).
+    subject_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("user concerned")
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    object_pk = models.CharField(max_length=64, blank=True)
+    # Ids and codes only; never names or free text about a participant.
+    data = models.JSONField(default=dict, blank=True)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+    timestamp = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-timestamp", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["content_type", "object_pk"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.timestamp:%Y-%m-%d %H:%M}"
+
+
+class AccessEvent(ActorCopyMixin, models.Model):
+    """A read of personal data: who saw which object (or list), when, from where, in which role."""
+
+    class Kind(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        LIST = "list", _("Listed")
+        SEARCH = "search", _("Searched")
+        EXPORT = "export", _("Exported")
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reader"))
+    roles = models.CharField(_("roles"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_pk = models.CharField(max_length=64, blank=True)
+    # For lists and searches: the ids shown, so «who has read this participant» finds them too.
+    object_pks = models.JSONField(default=list, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+    timestamp = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-timestamp", "-id"]
+        verbose_name = _("access event")
+        verbose_name_plural = _("access events")
+        indexes = [models.Index(fields=["content_type", "object_pk"]), models.Index(fields=["actor", "timestamp"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.timestamp:%Y-%m-%d %H:%M}"

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from mentorprogram.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/backup-codes/", views.backup_codes, name="backup_codes"),
+    path("password/", views.password_change, name="password_change"),
+    path("password/reset/", views.password_reset, name="password_reset"),
+    path("password/reset/sent/", views.password_reset_done, name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),
+    path("password/reset/done/", views.password_reset_complete, name="password_reset_complete"),
+]

@@ -1,0 +1,179 @@
+"""Login with two factors, enrolment, backup codes and passwords."""
+
+import base64
+import io
+from urllib.parse import urlencode
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
+
+from audit.models import AuditEvent
+from audit.services import audit_event_record
+from mentorprogram.access import public, unverified_allowed, verified_only
+from mentorprogram.accounts import services
+from mentorprogram.accounts.forms import (
+    LoginForm,
+    StyledPasswordChangeForm,
+    StyledPasswordResetForm,
+    StyledSetPasswordForm,
+    TokenForm,
+)
+
+SESSION_BACKUP_CODES = "mentorprogram_backup_codes"
+
+
+def _safe_next(request, default):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+@public
+@sensitive_post_parameters("password", "otp_token")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login(request):
+    if request.user.is_authenticated and request.user.is_verified():
+        return redirect(_safe_next(request, reverse("home")))
+    form = LoginForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.get_user()
+        auth_login(request, user)
+        if form.device is None:
+            # No second factor yet: only enrolment is reachable until it is done.
+            return redirect(f"{reverse('accounts:two_factor_setup')}?{urlencode({'next': _safe_next(request, reverse('home'))})}")
+        otp_login(request, form.device)
+        if isinstance(form.device, StaticDevice):
+            audit_event_record(action=AuditEvent.Action.BACKUP_CODE_USED, actor=user, subject_user=user, request=request)
+            remaining = form.device.token_set.count()
+            messages.warning(request, _("You logged in with a backup code. %(count)d backup codes are left.") % {"count": remaining})
+        return redirect(_safe_next(request, reverse("home")))
+    return render(request, "registration/login.html", {"form": form, "next": _safe_next(request, "")})
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out login (``AXES_LOCKOUT_CALLABLE``): says so, and for how long."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes}
+    return render(request, "accounts/locked_out.html", context, status=429)
+
+
+def _qr_code_data_uri(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def _grouped_key(device) -> str:
+    key = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+@unverified_allowed
+@sensitive_post_parameters("token")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request):
+    """Enrol an authenticator app: scan the QR code (or type the key), confirm with a code."""
+    next_url = _safe_next(request, reverse("home"))
+    if request.user.is_verified():
+        return redirect(next_url)
+    if services.second_factor_enrolled(request.user):
+        # Enrolled, but this session has not shown a code: log in again with it.
+        auth_logout(request)
+        return redirect(reverse("login"))
+    device = services.totp_device_pending(user=request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = services.totp_enrolment_confirm(user=request.user, device=device, token=form.cleaned_data["token"], request=request)
+        if codes is not None:
+            otp_login(request, device)
+            request.session[SESSION_BACKUP_CODES] = codes
+            return redirect(f"{reverse('accounts:backup_codes')}?{urlencode({'next': next_url})}")
+        form.add_error("token", _("The code did not match. Check the time on your phone and try the newest code."))
+    context = {
+        "form": form,
+        "qr_code": _qr_code_data_uri(device.config_url),
+        "manual_key": _grouped_key(device),
+        "next": next_url,
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+@verified_only
+@never_cache
+@require_http_methods(["GET", "POST"])
+def backup_codes(request):
+    """Shows new backup codes once; POST makes a new set and voids the old one."""
+    if request.method == "POST":
+        codes = services.backup_codes_create(user=request.user, request=request)
+    else:
+        codes = request.session.pop(SESSION_BACKUP_CODES, None)
+    remaining = StaticDevice.objects.filter(user=request.user).values_list("token_set__token", flat=True)
+    return render(
+        request,
+        "accounts/backup_codes.html",
+        {"codes": codes, "remaining": len([t for t in remaining if t]), "next": _safe_next(request, reverse("home"))},
+    )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = StyledPasswordChangeForm
+    template_name = "accounts/password_change.html"
+
+    def form_valid(self, form):
+        form.save()
+        audit_event_record(action=AuditEvent.Action.PASSWORD_CHANGED, actor=self.request.user, subject_user=self.request.user, request=self.request)
+        # Every session ends with a password change, this one included.
+        auth_logout(self.request)
+        messages.success(self.request, _("Your password is changed. Log in with the new password."))
+        return redirect(reverse("login"))
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = StyledPasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        audit_event_record(action=AuditEvent.Action.PASSWORD_RESET_REQUESTED, request=self.request)
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = StyledSetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_event_record(action=AuditEvent.Action.PASSWORD_RESET, subject_user=form.user, request=self.request)
+        return response
+
+
+password_change = verified_only(PasswordChangeView.as_view())
+password_reset = public(PasswordResetView.as_view())
+password_reset_done = public(auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"))
+password_reset_confirm = public(PasswordResetConfirmView.as_view())
+password_reset_complete = public(auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"))
+logout = unverified_allowed(auth_views.LogoutView.as_view())

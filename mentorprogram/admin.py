@@ -1,0 +1,109 @@
+"""The admin site: users and roles only, never case content.
+
+Reached only by a verified administrator (``AccessPolicyMiddleware``); its own
+login page sends everyone to the two-factor login. No model with personal
+data is registered here (a test checks).
+"""
+
+from auditlog import get_logentry_model
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from audit.models import AuditEvent
+from audit.services import audit_event_record
+from mentorprogram.accounts.services import second_factor_enrolled, second_factor_reset
+from mentorprogram.models import User
+from mentorprogram.roles import ROLES_BY_SLUG, role_slugs_for
+
+
+@admin.action(description=_("Reset second factor (the user enrols again at next login)"), permissions=["reset_second_factor"])
+def reset_second_factor(modeladmin, request, queryset):
+    for user in queryset:
+        second_factor_reset(actor=request.user, user=user, request=request)
+    messages.success(request, _("Second factor reset for %(count)d users.") % {"count": queryset.count()})
+
+
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "first_name", "last_name", "email", "role_names", "two_factor", "is_active")
+    list_filter = ("is_active", "groups")
+    actions = [reset_second_factor]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Roles"), {"fields": ("is_active", "groups")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    readonly_fields = ("last_login", "date_joined")
+
+    @admin.display(description=_("Roles"))
+    def role_names(self, obj):
+        return ", ".join(str(ROLES_BY_SLUG[slug].name) for slug in role_slugs_for(obj))
+
+    @admin.display(description=_("Two-factor"), boolean=True)
+    def two_factor(self, obj):
+        return second_factor_enrolled(obj)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.pk == request.user.pk:
+            # Nobody grants themselves a role.
+            return (*fields, "groups", "is_active")
+        return fields
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["queryset"] = Group.objects.filter(name__in=ROLES_BY_SLUG)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # users are deactivated, never deleted: the audit trail names them
+
+    def has_reset_second_factor_permission(self, request):
+        return request.user.has_perm("mentorprogram.reset_second_factor")
+
+    def save_related(self, request, form, formsets, change):
+        before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.groups.values_list("name", flat=True))
+        if before != after:
+            audit_event_record(
+                action=AuditEvent.Action.ROLES_CHANGED,
+                actor=request.user,
+                subject_user=form.instance,
+                request=request,
+                data={"added": sorted(after - before), "removed": sorted(before - after)},
+            )
+
+
+class GroupAdmin(admin.ModelAdmin):
+    """Roles are defined in code (mentorprogram.roles); the admin only shows them."""
+
+    list_display = ("name",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.register(User, UserAdmin)
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+admin.site.register(Group, GroupAdmin)
+
+# Third-party admin pages that would show secrets or the trail: not here.
+# (The trail is the privacy officer's, in audit/; authenticator keys are no one's.)
+for _model in (get_logentry_model(), TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

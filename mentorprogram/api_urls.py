@@ -1,0 +1,11 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+from mentorprogram.access import requires_role
+from mentorprogram.api import MeApi
+
+app_name = "api"
+urlpatterns = [
+    path("me/", MeApi.as_view(), name="me"),
+    path("schema/", requires_role()(SpectacularAPIView.as_view()), name="schema"),
+]

@@ -1,0 +1,159 @@
+"""Who may do what: the seven roles, in one place.
+
+Each role is a Django group (its ``slug`` is the group's name). From this
+module come the groups' model permissions (synchronised after every
+``migrate``), the navigation, each role's start page, and the role × URL
+matrix test. Object rights on single cases come from assignments
+(``cases.services``), never from a role: no role has a model-wide «view» on
+personal data.
+
+Admin and steering group never reach personal data, whatever else they hold:
+``may_reach_personal_data`` is false for a user who holds either of them.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+REFERRER = "referrer"
+SLT_COORDINATOR = "slt_coordinator"
+COORDINATOR = "coordinator"
+MENTOR = "mentor"
+STEERING_GROUP = "steering_group"
+PRIVACY_OFFICER = "privacy_officer"
+ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    permission: str | None = None  # shown only to a user who has it
+
+
+@dataclass(frozen=True)
+class Role:
+    slug: str
+    name: str
+    description: str
+    permissions: tuple[str, ...] = ()
+    navigation: tuple[NavItem, ...] = ()
+    reaches_personal_data: bool = True
+    is_staff: bool = False
+    start_page: str = "home"
+    extra: dict = field(default_factory=dict)
+
+
+ROLES: tuple[Role, ...] = (
+    Role(
+        slug=REFERRER,
+        name=_("Referrer"),
+        description=_("Sends referrals from a partner service and follows their status."),
+        permissions=(),
+    ),
+    Role(
+        slug=SLT_COORDINATOR,
+        name=_("SLT coordinator"),
+        description=_("Triages referrals, matches and assigns mentors, generates steering reports."),
+        permissions=("cases.list_assigned_cases", "cases.assign_case"),
+        navigation=(NavItem(_("Cases"), "cases:list", "cases.list_assigned_cases"),),
+    ),
+    Role(
+        slug=COORDINATOR,
+        name=_("Coordinator"),
+        description=_("Coordinates cases and individual plans they are responsible for."),
+        permissions=("cases.list_assigned_cases",),
+        navigation=(NavItem(_("My cases"), "cases:list", "cases.list_assigned_cases"),),
+    ),
+    Role(
+        slug=MENTOR,
+        name=_("Mentor"),
+        description=_("Meets participants on cases they are assigned to and logs sessions."),
+        permissions=("cases.list_assigned_cases",),
+        navigation=(NavItem(_("My participants"), "cases:list", "cases.list_assigned_cases"),),
+    ),
+    Role(
+        slug=STEERING_GROUP,
+        name=_("Steering group"),
+        description=_("Reads anonymous, aggregated steering reports."),
+        reaches_personal_data=False,
+    ),
+    Role(
+        slug=PRIVACY_OFFICER,
+        name=_("Privacy officer"),
+        description=_("Reads the audit trail and the access log."),
+        permissions=("audit.view_accessevent", "audit.view_auditevent", "audit.view_modelchange"),
+        navigation=(NavItem(_("Audit trail"), "audit:events", "audit.view_auditevent"),),
+    ),
+    Role(
+        slug=ADMIN,
+        name=_("Administrator"),
+        description=_("Manages users, roles and settings; never case content."),
+        permissions=(
+            "mentorprogram.view_user",
+            "mentorprogram.add_user",
+            "mentorprogram.change_user",
+            "mentorprogram.reset_second_factor",
+            "auth.view_group",
+        ),
+        navigation=(NavItem(_("Administration"), "admin:index"),),
+        reaches_personal_data=False,
+        is_staff=True,
+    ),
+)
+
+ROLES_BY_SLUG = {role.slug: role for role in ROLES}
+NO_PERSONAL_DATA = frozenset(role.slug for role in ROLES if not role.reaches_personal_data)
+
+
+def role_slugs_for(user) -> list[str]:
+    """The user's roles, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_role_slugs", None)
+    if cached is None:
+        cached = sorted(name for name in user.groups.values_list("name", flat=True) if name in ROLES_BY_SLUG)
+        user._role_slugs = cached
+    return cached
+
+
+def roles_for(user) -> list[Role]:
+    return [ROLES_BY_SLUG[slug] for slug in role_slugs_for(user)]
+
+
+def may_reach_personal_data(user) -> bool:
+    """False for a user without a role, and for anyone holding admin or steering group."""
+    slugs = set(role_slugs_for(user))
+    return bool(slugs) and not (slugs & NO_PERSONAL_DATA)
+
+
+def navigation_for(user) -> list[NavItem]:
+    items, seen = [], set()
+    for role in roles_for(user):
+        for item in role.navigation:
+            if item.url_name in seen:
+                continue
+            if item.permission and not user.has_perm(item.permission):
+                continue
+            seen.add(item.url_name)
+            items.append(item)
+    return items
+
+
+def sync_role_groups(*, using: str = "default") -> None:
+    """Create the role groups and give each exactly its model permissions.
+
+    Runs after every ``migrate`` (post_migrate), so a permission added by a
+    later migration reaches its role without a hand-written data migration.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    for role in ROLES:
+        group, _created = Group.objects.using(using).get_or_create(name=role.slug)
+        wanted = []
+        for label in role.permissions:
+            app_label, codename = label.split(".", 1)
+            permission = Permission.objects.using(using).filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is not None:  # not yet created while migrating from scratch
+                wanted.append(permission)
+        group.permissions.set(wanted)
