@@ -82,11 +82,21 @@ class AuditEvent(ActorCopyMixin, models.Model):
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("actor")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     # The user the event is about (the one locked out, whose factor was reset).
     subject_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("user concerned")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user concerned"),
     )
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     object_pk = models.CharField(max_length=64, blank=True)
@@ -114,7 +124,9 @@ class AccessEvent(ActorCopyMixin, models.Model):
         SEARCH = "search", _("Searched")
         EXPORT = "export", _("Exported")
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reader"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reader")
+    )
     roles = models.CharField(_("roles"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")

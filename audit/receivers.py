@@ -29,7 +29,9 @@ def _user_named(username):
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")
 def record_login_failed(sender, credentials, request=None, **kwargs):
     # The username only if it exists: a mistyped name is not kept.
-    audit_event_record(action=AuditEvent.Action.LOGIN_FAILED, subject_user=_user_named(credentials.get("username")), request=request)
+    audit_event_record(
+        action=AuditEvent.Action.LOGIN_FAILED, subject_user=_user_named(credentials.get("username")), request=request
+    )
 
 
 @receiver(user_locked_out, dispatch_uid="audit_locked_out")

@@ -12,4 +12,6 @@ class CasesConfig(AppConfig):
 
         audit_register(Participant)
         audit_register(Case, clear_fields=("participant", "track", "status", "opened_at"))
-        audit_register(CaseAssignment, clear_fields=("case", "user", "kind", "started_at", "ended_at", "started_by", "ended_by"))
+        audit_register(
+            CaseAssignment, clear_fields=("case", "user", "kind", "started_at", "ended_at", "started_by", "ended_by")
+        )

@@ -43,7 +43,9 @@ class Case(models.Model):
         CLOSING = "closing", _("Closing")
         CLOSED = "closed", _("Closed")
 
-    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="cases", verbose_name=_("participant"))
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="cases", verbose_name=_("participant")
+    )
     track = models.CharField(_("track"), max_length=20, choices=Track.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ASSESSMENT)
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
@@ -68,12 +70,16 @@ class CaseAssignment(models.Model):
         COORDINATOR = "coordinator", _("Coordinator")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("case"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_assignments", verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_assignments", verbose_name=_("user")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
@@ -82,13 +88,20 @@ class CaseAssignment(models.Model):
         constraints = [
             # Exactly one responsible coordinator at a time.
             models.UniqueConstraint(
-                fields=["case"], condition=Q(kind="coordinator", ended_at__isnull=True), name="one_active_coordinator_per_case"
+                fields=["case"],
+                condition=Q(kind="coordinator", ended_at__isnull=True),
+                name="one_active_coordinator_per_case",
             ),
             # The same person is not assigned twice in the same capacity at once.
             models.UniqueConstraint(
-                fields=["case", "user", "kind"], condition=Q(ended_at__isnull=True), name="one_active_assignment_per_user_kind"
+                fields=["case", "user", "kind"],
+                condition=Q(ended_at__isnull=True),
+                name="one_active_assignment_per_user_kind",
             ),
-            models.CheckConstraint(condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")), name="assignment_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
+                name="assignment_ends_after_start",
+            ),
         ]
 
     def __str__(self):

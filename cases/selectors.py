@@ -27,4 +27,8 @@ def case_get_for_user(*, user, pk) -> Case:
 
 
 def case_active_assignments(*, case):
-    return CaseAssignment.objects.filter(case=case, ended_at__isnull=True).select_related("user").order_by("kind", "started_at")
+    return (
+        CaseAssignment.objects.filter(case=case, ended_at__isnull=True)
+        .select_related("user")
+        .order_by("kind", "started_at")
+    )

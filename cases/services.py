@@ -37,9 +37,13 @@ def _may_assign(actor, case: Case) -> bool:
 def _sync_rights(*, user, case: Case) -> None:
     """Make the user's object rights on the case exactly what their active assignments give."""
     wanted: set[str] = set()
-    for kind in CaseAssignment.objects.filter(case=case, user=user, ended_at__isnull=True).values_list("kind", flat=True):
+    for kind in CaseAssignment.objects.filter(case=case, user=user, ended_at__isnull=True).values_list(
+        "kind", flat=True
+    ):
         wanted.update(ASSIGNMENT_GRANTS[kind])
-    held = {perm for perm in get_perms(user, case) if perm in {p for grants in ASSIGNMENT_GRANTS.values() for p in grants}}
+    held = {
+        perm for perm in get_perms(user, case) if perm in {p for grants in ASSIGNMENT_GRANTS.values() for p in grants}
+    }
     for perm in wanted - held:
         assign_perm(f"cases.{perm}", user, case)
     for perm in held - wanted:
@@ -63,7 +67,10 @@ def case_assignment_start(*, actor, case: Case, user, kind: str, reason: str = "
     if not may_reach_personal_data(user):
         raise ValidationError(_("This person holds a role that may not see case content."))
     Case.objects.select_for_update().get(pk=case.pk)  # serialise assignments on one case
-    if kind == CaseAssignment.Kind.COORDINATOR and CaseAssignment.objects.filter(case=case, kind=kind, ended_at__isnull=True).exists():
+    if (
+        kind == CaseAssignment.Kind.COORDINATOR
+        and CaseAssignment.objects.filter(case=case, kind=kind, ended_at__isnull=True).exists()
+    ):
         raise ValidationError(_("The case already has a responsible coordinator. End that assignment first."))
     if CaseAssignment.objects.filter(case=case, user=user, kind=kind, ended_at__isnull=True).exists():
         raise ValidationError(_("This person is already assigned to the case."))
@@ -74,7 +81,9 @@ def case_assignment_start(*, actor, case: Case, user, kind: str, reason: str = "
             assignment.save()
     except IntegrityError:
         # The constraint is the law; a concurrent assignment won the race.
-        raise ValidationError(_("The case was assigned by someone else at the same time. Reload and try again.")) from None
+        raise ValidationError(
+            _("The case was assigned by someone else at the same time. Reload and try again.")
+        ) from None
     _sync_rights(user=user, case=case)
     audit_event_record(
         action=AuditEvent.Action.ASSIGNMENT_STARTED,

@@ -157,4 +157,3 @@ class AccessPolicyMiddleware:
         if _is_api(request):
             return JsonResponse({"detail": _("Two-factor verification is required.")}, status=403)
         return redirect(f"{reverse('accounts:two_factor_setup')}?{urlencode({'next': request.get_full_path()})}")
-

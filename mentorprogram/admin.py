@@ -20,7 +20,9 @@ from mentorprogram.models import User
 from mentorprogram.roles import ROLES_BY_SLUG, role_slugs_for
 
 
-@admin.action(description=_("Reset second factor (the user enrols again at next login)"), permissions=["reset_second_factor"])
+@admin.action(
+    description=_("Reset second factor (the user enrols again at next login)"), permissions=["reset_second_factor"]
+)
 def reset_second_factor(modeladmin, request, queryset):
     for user in queryset:
         second_factor_reset(actor=request.user, user=user, request=request)

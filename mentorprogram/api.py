@@ -23,5 +23,10 @@ class MeApi(APIView):
     @extend_schema(responses=OutputSerializer)
     def get(self, request):
         user = request.user
-        data = {"username": user.username, "name": user.get_full_name(), "roles": role_slugs_for(user), "two_factor": second_factor_enrolled(user)}
+        data = {
+            "username": user.username,
+            "name": user.get_full_name(),
+            "roles": role_slugs_for(user),
+            "two_factor": second_factor_enrolled(user),
+        }
         return Response(self.OutputSerializer(data).data)

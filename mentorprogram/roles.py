@@ -153,7 +153,9 @@ def sync_role_groups(*, using: str = "default") -> None:
         wanted = []
         for label in role.permissions:
             app_label, codename = label.split(".", 1)
-            permission = Permission.objects.using(using).filter(content_type__app_label=app_label, codename=codename).first()
+            permission = (
+                Permission.objects.using(using).filter(content_type__app_label=app_label, codename=codename).first()
+            )
             if permission is not None:  # not yet created while migrating from scratch
                 wanted.append(permission)
         group.permissions.set(wanted)

@@ -5,78 +5,156 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AccessEvent',
+            name="AccessEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actor_username', models.CharField(blank=True, editable=False, max_length=150, verbose_name="actor's username")),
-                ('actor_name', models.CharField(blank=True, editable=False, max_length=300, verbose_name="actor's name")),
-                ('roles', models.CharField(blank=True, max_length=200, verbose_name='roles')),
-                ('kind', models.CharField(choices=[('view', 'Viewed'), ('list', 'Listed'), ('search', 'Searched'), ('export', 'Exported')], max_length=10, verbose_name='kind')),
-                ('object_pk', models.CharField(blank=True, max_length=64)),
-                ('object_pks', models.JSONField(blank=True, default=list)),
-                ('path', models.CharField(blank=True, max_length=300)),
-                ('remote_addr', models.GenericIPAddressField(blank=True, null=True)),
-                ('timestamp', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='time')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "actor_username",
+                    models.CharField(blank=True, editable=False, max_length=150, verbose_name="actor's username"),
+                ),
+                (
+                    "actor_name",
+                    models.CharField(blank=True, editable=False, max_length=300, verbose_name="actor's name"),
+                ),
+                ("roles", models.CharField(blank=True, max_length=200, verbose_name="roles")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("view", "Viewed"),
+                            ("list", "Listed"),
+                            ("search", "Searched"),
+                            ("export", "Exported"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("object_pk", models.CharField(blank=True, max_length=64)),
+                ("object_pks", models.JSONField(blank=True, default=list)),
+                ("path", models.CharField(blank=True, max_length=300)),
+                ("remote_addr", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "timestamp",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="time"),
+                ),
             ],
             options={
-                'verbose_name': 'access event',
-                'verbose_name_plural': 'access events',
-                'ordering': ['-timestamp', '-id'],
+                "verbose_name": "access event",
+                "verbose_name_plural": "access events",
+                "ordering": ["-timestamp", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actor_username', models.CharField(blank=True, editable=False, max_length=150, verbose_name="actor's username")),
-                ('actor_name', models.CharField(blank=True, editable=False, max_length=300, verbose_name="actor's name")),
-                ('category', models.CharField(choices=[('security', 'Security'), ('domain', 'Case work')], max_length=20, verbose_name='category')),
-                ('action', models.CharField(choices=[('login', 'Logged in'), ('logout', 'Logged out'), ('login_failed', 'Failed login'), ('locked_out', 'Locked out'), ('otp_enrolled', 'Two-factor enrolled'), ('otp_reset', 'Two-factor reset by an administrator'), ('backup_codes_created', 'Backup codes created'), ('backup_code_used', 'Backup code used'), ('password_changed', 'Password changed'), ('password_reset_requested', 'Password reset requested'), ('password_reset', 'Password reset'), ('roles_changed', 'Roles changed'), ('assignment_started', 'Assignment started'), ('assignment_ended', 'Assignment ended')], max_length=40, verbose_name='action')),
-                ('object_pk', models.CharField(blank=True, max_length=64)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('remote_addr', models.GenericIPAddressField(blank=True, null=True)),
-                ('timestamp', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='time')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "actor_username",
+                    models.CharField(blank=True, editable=False, max_length=150, verbose_name="actor's username"),
+                ),
+                (
+                    "actor_name",
+                    models.CharField(blank=True, editable=False, max_length=300, verbose_name="actor's name"),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[("security", "Security"), ("domain", "Case work")],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("login", "Logged in"),
+                            ("logout", "Logged out"),
+                            ("login_failed", "Failed login"),
+                            ("locked_out", "Locked out"),
+                            ("otp_enrolled", "Two-factor enrolled"),
+                            ("otp_reset", "Two-factor reset by an administrator"),
+                            ("backup_codes_created", "Backup codes created"),
+                            ("backup_code_used", "Backup code used"),
+                            ("password_changed", "Password changed"),
+                            ("password_reset_requested", "Password reset requested"),
+                            ("password_reset", "Password reset"),
+                            ("roles_changed", "Roles changed"),
+                            ("assignment_started", "Assignment started"),
+                            ("assignment_ended", "Assignment ended"),
+                        ],
+                        max_length=40,
+                        verbose_name="action",
+                    ),
+                ),
+                ("object_pk", models.CharField(blank=True, max_length=64)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("remote_addr", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "timestamp",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="time"),
+                ),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'ordering': ['-timestamp', '-id'],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "ordering": ["-timestamp", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ModelChange',
+            name="ModelChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_pk', models.CharField(db_index=True, max_length=255, verbose_name='object pk')),
-                ('object_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='object id')),
-                ('object_repr', models.TextField(verbose_name='object representation')),
-                ('serialized_data', models.JSONField(null=True)),
-                ('action', models.PositiveSmallIntegerField(choices=[(0, 'create'), (1, 'update'), (2, 'delete'), (3, 'access')], db_index=True, verbose_name='action')),
-                ('changes_text', models.TextField(blank=True, verbose_name='change message')),
-                ('changes', models.JSONField(null=True, verbose_name='change message')),
-                ('cid', models.CharField(blank=True, db_index=True, max_length=255, null=True, verbose_name='Correlation ID')),
-                ('remote_addr', models.GenericIPAddressField(blank=True, null=True, verbose_name='remote address')),
-                ('remote_port', models.PositiveIntegerField(blank=True, null=True, verbose_name='remote port')),
-                ('timestamp', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='timestamp')),
-                ('additional_data', models.JSONField(blank=True, null=True, verbose_name='additional data')),
-                ('actor_email', models.CharField(blank=True, max_length=254, null=True, verbose_name='actor email')),
-                ('actor_username', models.CharField(blank=True, editable=False, max_length=150, verbose_name="actor's username")),
-                ('actor_name', models.CharField(blank=True, editable=False, max_length=300, verbose_name="actor's name")),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("object_pk", models.CharField(db_index=True, max_length=255, verbose_name="object pk")),
+                ("object_id", models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name="object id")),
+                ("object_repr", models.TextField(verbose_name="object representation")),
+                ("serialized_data", models.JSONField(null=True)),
+                (
+                    "action",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "create"), (1, "update"), (2, "delete"), (3, "access")],
+                        db_index=True,
+                        verbose_name="action",
+                    ),
+                ),
+                ("changes_text", models.TextField(blank=True, verbose_name="change message")),
+                ("changes", models.JSONField(null=True, verbose_name="change message")),
+                (
+                    "cid",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=255, null=True, verbose_name="Correlation ID"
+                    ),
+                ),
+                ("remote_addr", models.GenericIPAddressField(blank=True, null=True, verbose_name="remote address")),
+                ("remote_port", models.PositiveIntegerField(blank=True, null=True, verbose_name="remote port")),
+                (
+                    "timestamp",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="timestamp"),
+                ),
+                ("additional_data", models.JSONField(blank=True, null=True, verbose_name="additional data")),
+                ("actor_email", models.CharField(blank=True, max_length=254, null=True, verbose_name="actor email")),
+                (
+                    "actor_username",
+                    models.CharField(blank=True, editable=False, max_length=150, verbose_name="actor's username"),
+                ),
+                (
+                    "actor_name",
+                    models.CharField(blank=True, editable=False, max_length=300, verbose_name="actor's name"),
+                ),
             ],
             options={
-                'verbose_name': 'model change',
-                'verbose_name_plural': 'model changes',
-                'ordering': ['-timestamp'],
-                'get_latest_by': 'timestamp',
-                'abstract': False,
+                "verbose_name": "model change",
+                "verbose_name_plural": "model changes",
+                "ordering": ["-timestamp"],
+                "get_latest_by": "timestamp",
+                "abstract": False,
             },
         ),
     ]

@@ -6,61 +6,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('audit', '0001_initial'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("audit", "0001_initial"),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='accessevent',
-            name='actor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reader'),
+            model_name="accessevent",
+            name="actor",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="reader",
+            ),
         ),
         migrations.AddField(
-            model_name='accessevent',
-            name='content_type',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype'),
+            model_name="accessevent",
+            name="content_type",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="contenttypes.contenttype"
+            ),
         ),
         migrations.AddField(
-            model_name='auditevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor'),
+            model_name="auditevent",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="actor",
+            ),
         ),
         migrations.AddField(
-            model_name='auditevent',
-            name='content_type',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype'),
+            model_name="auditevent",
+            name="content_type",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="contenttypes.contenttype",
+            ),
         ),
         migrations.AddField(
-            model_name='auditevent',
-            name='subject_user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user concerned'),
+            model_name="auditevent",
+            name="subject_user",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user concerned",
+            ),
         ),
         migrations.AddField(
-            model_name='modelchange',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor'),
+            model_name="modelchange",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="actor",
+            ),
         ),
         migrations.AddField(
-            model_name='modelchange',
-            name='content_type',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype', verbose_name='content type'),
+            model_name="modelchange",
+            name="content_type",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="contenttypes.contenttype",
+                verbose_name="content type",
+            ),
         ),
         migrations.AddIndex(
-            model_name='accessevent',
-            index=models.Index(fields=['content_type', 'object_pk'], name='audit_acces_content_82ec15_idx'),
+            model_name="accessevent",
+            index=models.Index(fields=["content_type", "object_pk"], name="audit_acces_content_82ec15_idx"),
         ),
         migrations.AddIndex(
-            model_name='accessevent',
-            index=models.Index(fields=['actor', 'timestamp'], name='audit_acces_actor_i_8ebe64_idx'),
+            model_name="accessevent",
+            index=models.Index(fields=["actor", "timestamp"], name="audit_acces_actor_i_8ebe64_idx"),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['content_type', 'object_pk'], name='audit_audit_content_37a2d5_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["content_type", "object_pk"], name="audit_audit_content_37a2d5_idx"),
         ),
     ]

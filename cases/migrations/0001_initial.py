@@ -6,72 +6,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('track', models.CharField(choices=[('prevention', 'Prevention'), ('exit', 'Exit')], max_length=20, verbose_name='track')),
-                ('status', models.CharField(choices=[('assessment', 'Assessment'), ('matching', 'Matching'), ('active', 'Active'), ('paused', 'Paused'), ('closing', 'Closing'), ('closed', 'Closed')], default='assessment', max_length=20, verbose_name='status')),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='opened')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "track",
+                    models.CharField(
+                        choices=[("prevention", "Prevention"), ("exit", "Exit")], max_length=20, verbose_name="track"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("assessment", "Assessment"),
+                            ("matching", "Matching"),
+                            ("active", "Active"),
+                            ("paused", "Paused"),
+                            ("closing", "Closing"),
+                            ("closed", "Closed"),
+                        ],
+                        default="assessment",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="opened")),
             ],
             options={
-                'verbose_name': 'case',
-                'verbose_name_plural': 'cases',
-                'permissions': [('list_assigned_cases', 'Can list the cases assigned to them'), ('assign_case', 'Can assign mentors and coordinators to a case')],
+                "verbose_name": "case",
+                "verbose_name_plural": "cases",
+                "permissions": [
+                    ("list_assigned_cases", "Can list the cases assigned to them"),
+                    ("assign_case", "Can assign mentors and coordinators to a case"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CaseGroupObjectPermission',
+            name="CaseGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='CaseUserObjectPermission',
+            name="CaseUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Participant',
+            name="Participant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_name', models.CharField(max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(max_length=150, verbose_name='last name')),
-                ('date_of_birth', models.DateField(verbose_name='date of birth')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("first_name", models.CharField(max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(max_length=150, verbose_name="last name")),
+                ("date_of_birth", models.DateField(verbose_name="date of birth")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="created")),
             ],
             options={
-                'verbose_name': 'participant',
-                'verbose_name_plural': 'participants',
+                "verbose_name": "participant",
+                "verbose_name_plural": "participants",
             },
         ),
         migrations.CreateModel(
-            name='CaseAssignment',
+            name="CaseAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('mentor', 'Mentor'), ('coordinator', 'Coordinator')], max_length=20, verbose_name='kind')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='started')),
-                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='ended')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='cases.case', verbose_name='case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("mentor", "Mentor"), ("coordinator", "Coordinator")],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="started")),
+                ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="ended")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case assignment',
-                'verbose_name_plural': 'case assignments',
+                "verbose_name": "case assignment",
+                "verbose_name_plural": "case assignments",
             },
         ),
     ]

@@ -6,84 +6,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('cases', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("cases", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='caseassignment',
-            name='ended_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="caseassignment",
+            name="ended_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='caseassignment',
-            name='started_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="caseassignment",
+            name="started_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='caseassignment',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_assignments', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="caseassignment",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="case_assignments",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
         migrations.AddField(
-            model_name='casegroupobjectpermission',
-            name='content_object',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='cases.case'),
+            model_name="casegroupobjectpermission",
+            name="content_object",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="cases.case"),
         ),
         migrations.AddField(
-            model_name='casegroupobjectpermission',
-            name='group',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group'),
+            model_name="casegroupobjectpermission",
+            name="group",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.group"),
         ),
         migrations.AddField(
-            model_name='casegroupobjectpermission',
-            name='permission',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission'),
+            model_name="casegroupobjectpermission",
+            name="permission",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission"),
         ),
         migrations.AddField(
-            model_name='caseuserobjectpermission',
-            name='content_object',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='cases.case'),
+            model_name="caseuserobjectpermission",
+            name="content_object",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="cases.case"),
         ),
         migrations.AddField(
-            model_name='caseuserobjectpermission',
-            name='permission',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission'),
+            model_name="caseuserobjectpermission",
+            name="permission",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission"),
         ),
         migrations.AddField(
-            model_name='caseuserobjectpermission',
-            name='user',
+            model_name="caseuserobjectpermission",
+            name="user",
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name='case',
-            name='participant',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.participant', verbose_name='participant'),
+            model_name="case",
+            name="participant",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cases",
+                to="cases.participant",
+                verbose_name="participant",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseassignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True), ('kind', 'coordinator')), fields=('case',), name='one_active_coordinator_per_case'),
+            model_name="caseassignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_at__isnull", True), ("kind", "coordinator")),
+                fields=("case",),
+                name="one_active_coordinator_per_case",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseassignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('case', 'user', 'kind'), name='one_active_assignment_per_user_kind'),
+            model_name="caseassignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_at__isnull", True)),
+                fields=("case", "user", "kind"),
+                name="one_active_assignment_per_user_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseassignment',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_at__isnull', True), ('ended_at__gte', models.F('started_at')), _connector='OR'), name='assignment_ends_after_start'),
+            model_name="caseassignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ended_at__isnull", True), ("ended_at__gte", models.F("started_at")), _connector="OR"
+                ),
+                name="assignment_ends_after_start",
+            ),
         ),
         migrations.AlterUniqueTogether(
-            name='casegroupobjectpermission',
-            unique_together={('group', 'permission', 'content_object')},
+            name="casegroupobjectpermission",
+            unique_together={("group", "permission", "content_object")},
         ),
         migrations.AlterUniqueTogether(
-            name='caseuserobjectpermission',
-            unique_together={('user', 'permission', 'content_object')},
+            name="caseuserobjectpermission",
+            unique_together={("user", "permission", "content_object")},
         ),
     ]

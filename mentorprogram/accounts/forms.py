@@ -18,14 +18,24 @@ class LoginForm(DesignsystemetFormMixin, forms.Form):
     is sent on to enrolment, where nothing but enrolment is reachable.
     """
 
-    username = forms.CharField(label=_("Username"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}))
-    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
     otp_token = forms.CharField(
         label=_("One-time code"),
         required=False,
         max_length=16,
-        help_text=_("The six digits from your authenticator app, or one of your backup codes. Leave empty only the first time you log in."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "none"}),
+        help_text=_(
+            "The six digits from your authenticator app, or one of your backup codes. Leave empty only the first time you log in."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "none"}
+        ),
     )
 
     error_messages = {
@@ -68,7 +78,9 @@ class TokenForm(DesignsystemetFormMixin, forms.Form):
     token = forms.CharField(
         label=_("Code from the app"),
         max_length=8,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "none"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "none"}
+        ),
     )
 
     def clean_token(self):

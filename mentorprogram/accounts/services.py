@@ -39,11 +39,19 @@ def totp_enrolment_confirm(*, user, device: TOTPDevice, token: str, request=None
 @transaction.atomic
 def backup_codes_create(*, user, request=None) -> list[str]:
     """Replace the user's backup codes with new single-use ones; the codes are shown once."""
-    device, _created = StaticDevice.objects.get_or_create(user=user, name=BACKUP_DEVICE_NAME, defaults={"confirmed": True})
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name=BACKUP_DEVICE_NAME, defaults={"confirmed": True}
+    )
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    audit_event_record(action=AuditEvent.Action.BACKUP_CODES_CREATED, actor=user, subject_user=user, request=request, data={"count": len(codes)})
+    audit_event_record(
+        action=AuditEvent.Action.BACKUP_CODES_CREATED,
+        actor=user,
+        subject_user=user,
+        request=request,
+        data={"count": len(codes)},
+    )
     return codes
 
 

@@ -39,7 +39,9 @@ SESSION_BACKUP_CODES = "mentorprogram_backup_codes"
 
 def _safe_next(request, default):
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -58,12 +60,18 @@ def login(request):
         auth_login(request, user)
         if form.device is None:
             # No second factor yet: only enrolment is reachable until it is done.
-            return redirect(f"{reverse('accounts:two_factor_setup')}?{urlencode({'next': _safe_next(request, reverse('home'))})}")
+            return redirect(
+                f"{reverse('accounts:two_factor_setup')}?{urlencode({'next': _safe_next(request, reverse('home'))})}"
+            )
         otp_login(request, form.device)
         if isinstance(form.device, StaticDevice):
-            audit_event_record(action=AuditEvent.Action.BACKUP_CODE_USED, actor=user, subject_user=user, request=request)
+            audit_event_record(
+                action=AuditEvent.Action.BACKUP_CODE_USED, actor=user, subject_user=user, request=request
+            )
             remaining = form.device.token_set.count()
-            messages.warning(request, _("You logged in with a backup code. %(count)d backup codes are left.") % {"count": remaining})
+            messages.warning(
+                request, _("You logged in with a backup code. %(count)d backup codes are left.") % {"count": remaining}
+            )
         return redirect(_safe_next(request, reverse("home")))
     return render(request, "registration/login.html", {"form": form, "next": _safe_next(request, "")})
 
@@ -103,7 +111,9 @@ def two_factor_setup(request):
     device = services.totp_device_pending(user=request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = services.totp_enrolment_confirm(user=request.user, device=device, token=form.cleaned_data["token"], request=request)
+        codes = services.totp_enrolment_confirm(
+            user=request.user, device=device, token=form.cleaned_data["token"], request=request
+        )
         if codes is not None:
             otp_login(request, device)
             request.session[SESSION_BACKUP_CODES] = codes
@@ -141,7 +151,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         form.save()
-        audit_event_record(action=AuditEvent.Action.PASSWORD_CHANGED, actor=self.request.user, subject_user=self.request.user, request=self.request)
+        audit_event_record(
+            action=AuditEvent.Action.PASSWORD_CHANGED,
+            actor=self.request.user,
+            subject_user=self.request.user,
+            request=self.request,
+        )
         # Every session ends with a password change, this one included.
         auth_logout(self.request)
         messages.success(self.request, _("Your password is changed. Log in with the new password."))
@@ -173,7 +188,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 password_change = verified_only(PasswordChangeView.as_view())
 password_reset = public(PasswordResetView.as_view())
-password_reset_done = public(auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"))
+password_reset_done = public(
+    auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+)
 password_reset_confirm = public(PasswordResetConfirmView.as_view())
-password_reset_complete = public(auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"))
+password_reset_complete = public(
+    auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
+)
 logout = unverified_allowed(auth_views.LogoutView.as_view())

@@ -80,8 +80,8 @@ MIDDLEWARE = [
     # Deny by default: a view needs a login unless it is marked public, and a
     # verified second factor and a permission unless it says otherwise
     # (mentorprogram.access). A view without a declaration answers 403.
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "mentorprogram.access.AccessPolicyMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -62,3 +62,52 @@ def test_the_skip_link_is_the_first_stop_for_the_keyboard(live_server, page, use
     assert page.evaluate("document.activeElement.textContent.trim()") == "Hopp til hovedinnholdet"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_each_demo_user_logs_in_with_two_factors_and_lands_on_their_page(live_server, page, settings):
+    from django.core.management import call_command
+
+    from mentorprogram.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERS
+    from mentorprogram.models import User
+    from mentorprogram.roles import ROLES_BY_SLUG
+
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    settings.DEBUG = False
+    for username, role in DEMO_USERS:
+        user = User.objects.get(username=username)
+        page.goto(f"{live_server.url}/login/")
+        page.get_by_label("Brukernavn").fill(username)
+        page.get_by_label("Passord").fill(DEMO_PASSWORD)
+        page.get_by_label("Engangskode").fill(current_code(user))
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{live_server.url}/")
+        assert str(ROLES_BY_SLUG[role].name) in page.locator("main").inner_text()
+        page.get_by_role("button", name="Logg ut").click()
+        page.wait_for_url(f"{live_server.url}/login/")
+
+
+def test_a_new_user_enrols_an_authenticator_in_the_browser(live_server, page, make_user, password):
+    import base64
+
+    from django_otp.oath import totp
+
+    from mentorprogram.roles import MENTOR
+
+    user = make_user(MENTOR, otp=False)
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Brukernavn").fill(user.username)
+    page.get_by_label("Passord").fill(password)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/account/two-factor/setup/**")
+    assert serious_violations(page) == []
+    key = page.locator(".app-key").inner_text().replace(" ", "")
+    key_bytes = base64.b32decode(key + "=" * (-len(key) % 8))
+    page.get_by_label("Kode fra appen").fill(f"{totp(key_bytes):06d}")
+    page.get_by_role("button", name="Bekreft").click()
+    page.wait_for_url("**/account/two-factor/backup-codes/**")
+    assert page.locator(".app-codes li").count() == 10
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="Jeg har tatt vare på kodene").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert "Mentor" in page.locator("main").inner_text()

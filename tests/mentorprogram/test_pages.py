@@ -31,14 +31,18 @@ def test_it_sends_an_anonymous_visitor_to_the_login_page(client):
 
 def test_it_logs_in_and_shows_the_landing_page(client, user, password):
     response = client.post(
-        reverse("login"), {"username": user.username, "password": password, "otp_token": current_code(user)}, follow=True
+        reverse("login"),
+        {"username": user.username, "password": password, "otp_token": current_code(user)},
+        follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse("home")
     assert f"Velkommen, {user.get_full_name()}" in response.content.decode()
 
 
 def test_it_refuses_a_wrong_password_without_saying_which_part_was_wrong(client, user, verified_login):
-    response = client.post(reverse("login"), {"username": user.username, "password": "feil-passord", "otp_token": current_code(user)})
+    response = client.post(
+        reverse("login"), {"username": user.username, "password": "feil-passord", "otp_token": current_code(user)}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Brukernavnet, passordet eller engangskoden er feil" in html

@@ -38,7 +38,9 @@ class Command(BaseCommand):
     help = "Create fictional demo users (one per role, with two factors) and cases. Development only."
 
     def add_arguments(self, parser):
-        parser.add_argument("--allow-production", action="store_true", help="Seed even with DEBUG off (never on real data).")
+        parser.add_argument(
+            "--allow-production", action="store_true", help="Seed even with DEBUG off (never on real data)."
+        )
 
     def handle(self, *args, allow_production, **options):
         if not settings.DEBUG and not allow_production:

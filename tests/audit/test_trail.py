@@ -1,0 +1,119 @@
+"""The audit trail: append-only in PostgreSQL, masked values, reads recorded."""
+
+import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import DatabaseError, connection, transaction
+
+from audit.models import AccessEvent, AuditEvent, ModelChange
+from audit.registry import registered_models
+from audit.services import audit_event_record
+from cases.models import CaseAssignment
+from cases.services import case_assignment_start
+from mentorprogram.roles import COORDINATOR, SLT_COORDINATOR
+from tests.cases.factories import CaseFactory, ParticipantFactory
+
+pytestmark = pytest.mark.django_db
+
+TRAIL_TABLES = ["audit_modelchange", "audit_auditevent", "audit_accessevent"]
+
+
+@pytest.fixture
+def trail_rows(user):
+    """One row in each trail table."""
+    participant = ParticipantFactory()
+    audit_event_record(action=AuditEvent.Action.LOGIN, actor=user, subject_user=user)
+    AccessEvent.objects.create(
+        actor=user,
+        kind=AccessEvent.Kind.VIEW,
+        content_type=ContentType.objects.get_for_model(participant),
+        object_pk=str(participant.pk),
+    )
+    assert ModelChange.objects.exists()
+
+
+@pytest.mark.parametrize("table", TRAIL_TABLES)
+@pytest.mark.parametrize("statement", ["UPDATE {table} SET id = id", "DELETE FROM {table}"])
+def test_raw_sql_cannot_change_the_trail(trail_rows, table, statement):
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement.format(table=table))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("table", TRAIL_TABLES)
+def test_raw_sql_cannot_truncate_the_trail(trail_rows, table):
+    # Committed rows, as in production (TRUNCATE in the test's own open
+    # transaction would fail for another reason).
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {table} CASCADE")
+
+
+@pytest.mark.parametrize("model", [ModelChange, AuditEvent, AccessEvent])
+def test_the_orm_cannot_change_the_trail(trail_rows, model):
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        model.objects.all().update(remote_addr="127.0.0.1")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        model.objects.all().delete()
+
+
+def test_a_user_cannot_be_deleted(user):
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM mentorprogram_user WHERE id = %s", [user.pk])
+
+
+def test_field_changes_name_the_fields_and_hide_the_values(user):
+    participant = ParticipantFactory(first_name="Ingrid", last_name="Testesen")
+    participant.first_name = "Ingri"
+    participant.save()
+    entries = list(
+        ModelChange.objects.filter(object_pk=str(participant.pk), content_type__model="participant").order_by("pk")
+    )
+    assert [e.action for e in entries] == [ModelChange.Action.CREATE, ModelChange.Action.UPDATE]
+    assert entries[1].changes == {"first_name": ["***", "***"]}
+    for entry in entries:
+        text = f"{entry.object_repr} {entry.changes} {entry.serialized_data}"
+        assert "Ingrid" not in text and "Testesen" not in text and "Ingri" not in text
+        assert entry.object_repr == f"participant {participant.pk}"
+
+
+def test_codes_stay_readable_in_the_trail(make_user):
+    case = CaseFactory(status="assessment")
+    case.status = "matching"
+    case.save()
+    entry = ModelChange.objects.filter(content_type__model="case", object_pk=str(case.pk)).latest("pk")
+    assert entry.changes == {"status": ["assessment", "matching"]}
+
+
+def test_the_database_copies_the_actors_name_into_each_row(make_user):
+    actor = make_user(SLT_COORDINATOR, first_name="Sigrid", last_name="Slt")
+    event = audit_event_record(action=AuditEvent.Action.LOGIN, actor=actor)
+    event.refresh_from_db()
+    assert (event.actor_username, event.actor_name) == (actor.username, "Sigrid Slt")
+
+
+def test_reads_of_a_case_are_access_events(client, make_user, verified_login):
+    slt, coordinator = make_user(SLT_COORDINATOR), make_user(COORDINATOR)
+    case = CaseFactory()
+    case_assignment_start(actor=slt, case=case, user=coordinator, kind=CaseAssignment.Kind.COORDINATOR)
+    verified_login(client, coordinator)
+    client.get("/cases/")
+    client.get(f"/cases/{case.pk}/")
+    listed, viewed = AccessEvent.objects.order_by("pk")
+    assert (listed.kind, listed.object_pks, listed.roles) == ("list", [str(case.pk)], COORDINATOR)
+    assert (viewed.kind, viewed.object_pk, viewed.actor) == ("view", str(case.pk), coordinator)
+    assert viewed.remote_addr == "127.0.0.1"
+
+
+def test_a_refused_read_records_nothing(client, make_user, verified_login):
+    case = CaseFactory()
+    verified_login(client, make_user(COORDINATOR))
+    assert client.get(f"/cases/{case.pk}/").status_code == 404
+    assert not AccessEvent.objects.filter(object_pk=str(case.pk)).exists()
+
+
+def test_every_model_with_personal_data_is_audited():
+    personal_apps = {"cases"}
+    guardian_tables = {"CaseUserObjectPermission", "CaseGroupObjectPermission"}
+    models = [m for m in apps.get_models() if m._meta.app_label in personal_apps and m.__name__ not in guardian_tables]
+    missing = [m._meta.label for m in models if m._meta.label not in registered_models()]
+    assert missing == []

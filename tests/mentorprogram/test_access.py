@@ -1,0 +1,208 @@
+"""Deny by default: the URL walk and the role × URL matrix.
+
+Every route of the project (the API and the admin included) must have a row
+in ``MATRIX``; a new route without one fails ``test_every_route_has_a_row``.
+Each cell is the status a verified user holding only that role gets for GET.
+Objects a user may not see answer 404, so ids reveal nothing.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from cases.models import CaseAssignment
+from cases.services import case_assignment_start
+from mentorprogram import roles
+from tests.cases.factories import CaseFactory
+
+pytestmark = pytest.mark.django_db
+
+R, S, C, M, G, P, A = (
+    roles.REFERRER,
+    roles.SLT_COORDINATOR,
+    roles.COORDINATOR,
+    roles.MENTOR,
+    roles.STEERING_GROUP,
+    roles.PRIVACY_OFFICER,
+    roles.ADMIN,
+)
+ALL_ROLES = (R, S, C, M, G, P, A)
+
+
+def everyone(status):
+    return dict.fromkeys(ALL_ROLES, status)
+
+
+def only(allowed: dict, otherwise=403):
+    return {role: allowed.get(role, otherwise) for role in ALL_ROLES}
+
+
+# Routes anyone may reach, logged in or not.
+PUBLIC = {
+    "login",
+    "health",
+    "set_language",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+}
+# Routes a user reaches with a password before the second factor.
+UNVERIFIED = {"logout", "accounts:two_factor_setup"}
+
+# route name → {role: status for a GET by a verified user holding only that role}
+MATRIX = {
+    "home": everyone(200),
+    "login": everyone(302),  # a verified user is sent on to the start page
+    "logout": everyone(405),  # POST only
+    "health": everyone({200, 503}),
+    "set_language": everyone(302),
+    "accounts:two_factor_setup": everyone(302),  # already verified: on to the start page
+    "accounts:backup_codes": everyone(200),
+    "accounts:password_change": everyone(200),
+    "accounts:password_reset": everyone(200),
+    "accounts:password_reset_done": everyone(200),
+    "accounts:password_reset_confirm": everyone(200),  # an invalid link says so
+    "accounts:password_reset_complete": everyone(200),
+    "cases:list": only({S: 200, C: 200, M: 200}),
+    # The case is assigned to the coordinator and the mentor of the fixture.
+    "cases:detail": only({S: 404, C: 200, M: 200}),
+    "audit:events": only({P: 200}),
+    "audit:access": only({P: 200}),
+    "api:me": everyone(200),
+    "api:schema": everyone(200),
+    # Every admin route: the administrator only (200, or a redirect within the admin).
+    "admin:*": only({A: {200, 302, 404, 405}}),
+    # ... except what nobody may do there: users are never deleted, roles live in code.
+    "admin:mentorprogram_user_delete": everyone(403),
+    "admin:auth_group_add": everyone(403),
+    "admin:auth_group_delete": everyone(403),
+    "admin:autocomplete": everyone(403),  # no autocomplete fields are configured
+}
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}{pattern.namespace}:"
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            yield (
+                f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {prefix}{pattern.pattern}>",
+                prefix + str(pattern.pattern),
+            )
+
+
+def all_routes():
+    return list(_walk(get_resolver().url_patterns))
+
+
+def sample_url(route: str, case_pk: int) -> str:
+    """A concrete URL for a route pattern: ids of the fixture's objects, placeholders elsewhere."""
+    url = re.sub(r"<int:\w+>", str(case_pk), route)
+    url = re.sub(r"<(?:str|slug|path|uuid):(\w+)>", "x", url)
+    url = re.sub(r"\(\?P<\w+>([^)]*)\)", lambda m: m.group(1).split("|")[0] if "|" in m.group(1) else "x", url)
+    url = url.replace("^", "").replace("$", "").replace("\\", "")
+    return "/" + url
+
+
+def row_for(name: str):
+    if name in MATRIX:
+        return MATRIX[name]
+    if name.startswith("admin:"):
+        return MATRIX["admin:*"]
+    return None
+
+
+@pytest.fixture
+def role_users(make_user):
+    return {role: make_user(role) for role in ALL_ROLES}
+
+
+@pytest.fixture
+def assigned_case(role_users):
+    case = CaseFactory()
+    actor = role_users[S]
+    case_assignment_start(actor=actor, case=case, user=role_users[C], kind=CaseAssignment.Kind.COORDINATOR)
+    case_assignment_start(actor=actor, case=case, user=role_users[M], kind=CaseAssignment.Kind.MENTOR)
+    return case
+
+
+def test_every_route_has_a_row():
+    missing = [name for name, _route in all_routes() if row_for(name) is None]
+    assert missing == [], f"routes without a row in the role × URL matrix: {missing}"
+
+
+def test_the_matrix_has_no_stale_rows():
+    names = {name for name, _route in all_routes()}
+    stale = [name for name in MATRIX if name != "admin:*" and name not in names]
+    assert stale == []
+
+
+def test_anonymous_requests_get_no_content(client, assigned_case):
+    for name, route in all_routes():
+        if name in PUBLIC:
+            continue
+        response = client.get(sample_url(route, assigned_case.pk))
+        assert response.status_code in (302, 403, 405), (
+            f"{name} answered {response.status_code} to an anonymous request"
+        )
+        if response.status_code == 302:
+            assert response.url.startswith("/login/"), f"{name} redirected an anonymous request to {response.url}"
+
+
+def test_requests_with_a_password_alone_get_no_content(client, make_user, assigned_case):
+    # A coordinator who has not enrolled a second factor: logged in, not verified.
+    user = make_user(C, otp=False)
+    client.force_login(user)
+    for name, route in all_routes():
+        if name in PUBLIC or name in UNVERIFIED:
+            continue
+        response = client.get(sample_url(route, assigned_case.pk))
+        assert response.status_code in (302, 403, 405), (
+            f"{name} answered {response.status_code} without a second factor"
+        )
+        if response.status_code == 302:
+            assert response.url.startswith("/account/two-factor/setup/"), f"{name} redirected to {response.url}"
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_the_role_url_matrix(client, role, role_users, assigned_case, verified_login):
+    verified_login(client, role_users[role])
+    failures = []
+    for name, route in all_routes():
+        expected = row_for(name)[role]
+        expected = expected if isinstance(expected, set) else {expected}
+        status = client.get(sample_url(route, assigned_case.pk)).status_code
+        if status not in expected:
+            failures.append(f"{name}: {status}, expected {sorted(expected)}")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_route_without_an_access_declaration_answers_403(client, user, verified_login, settings):
+    from django.urls import path
+
+    def undeclared(request):
+        raise AssertionError("must not run")
+
+    from mentorprogram.urls import urlpatterns
+
+    settings.ROOT_URLCONF = type("urls", (), {"urlpatterns": [path("undeclared/", undeclared), *urlpatterns]})
+    verified_login(client, user)
+    assert client.get("/undeclared/").status_code == 403
+
+
+def test_the_api_answers_json_403_without_a_second_factor(client, make_user):
+    client.force_login(make_user(C, otp=False))
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Innlogging med tofaktor kreves."}
+
+
+def test_the_api_answers_who_is_logged_in(client, user, verified_login):
+    verified_login(client, user)
+    body = client.get("/api/v1/me/").json()
+    assert body == {"username": user.username, "name": user.get_full_name(), "roles": [C], "two_factor": True}

@@ -1,0 +1,85 @@
+"""The roles module is the single statement of who may do what."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from audit.registry import registered_models
+from mentorprogram import roles
+from mentorprogram.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_there_are_seven_roles_each_a_group():
+    assert [r.slug for r in roles.ROLES] == [
+        "referrer",
+        "slt_coordinator",
+        "coordinator",
+        "mentor",
+        "steering_group",
+        "privacy_officer",
+        "admin",
+    ]
+    assert set(Group.objects.values_list("name", flat=True)) >= {r.slug for r in roles.ROLES}
+
+
+def test_every_permission_a_role_names_exists_and_the_group_has_exactly_those():
+    for role in roles.ROLES:
+        for label in role.permissions:
+            app_label, codename = label.split(".")
+            assert Permission.objects.filter(content_type__app_label=app_label, codename=codename).exists(), label
+        held = {f"{p.content_type.app_label}.{p.codename}" for p in Group.objects.get(name=role.slug).permissions.all()}
+        assert held == set(role.permissions), role.slug
+
+
+def test_no_role_has_a_model_wide_view_of_personal_data():
+    personal = {label.lower() for label in registered_models()}
+    for role in roles.ROLES:
+        for label in role.permissions:
+            app_label, codename = label.split(".")
+            if codename.startswith("view_"):
+                assert f"{app_label}.{codename[5:]}" not in personal, (role.slug, label)
+
+
+def test_admin_and_steering_group_never_reach_personal_data(make_user):
+    assert not roles.may_reach_personal_data(make_user(roles.ADMIN, roles.COORDINATOR))
+    assert not roles.may_reach_personal_data(make_user(roles.STEERING_GROUP, roles.MENTOR))
+    assert roles.may_reach_personal_data(make_user(roles.MENTOR))
+    assert not roles.may_reach_personal_data(make_user())  # no role, no data
+
+
+def test_the_admin_site_shows_no_model_with_personal_data():
+    personal = set(registered_models())
+    shown = {model._meta.label for model in admin.site._registry}
+    assert shown & personal == set()
+    assert shown == {"mentorprogram.User", "auth.Group"}
+
+
+def test_the_navigation_shows_each_role_only_what_it_may_use(make_user):
+    assert [i.url_name for i in roles.navigation_for(make_user(roles.PRIVACY_OFFICER))] == ["audit:events"]
+    assert [i.url_name for i in roles.navigation_for(make_user(roles.MENTOR))] == ["cases:list"]
+    assert roles.navigation_for(make_user(roles.STEERING_GROUP)) == []
+    assert roles.navigation_for(make_user(roles.REFERRER)) == []
+
+
+def test_seed_demo_creates_one_user_per_role_with_two_factors_and_is_idempotent(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    for role in roles.ROLES:
+        users = User.objects.filter(groups__name=role.slug)
+        assert users.exists(), role.slug
+        for user in users:
+            assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
+    assert not User.objects.filter(is_superuser=True).exists()
+
+
+def test_seed_demo_refuses_to_run_in_production(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
