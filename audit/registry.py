@@ -6,6 +6,8 @@ MASK = "***"
 
 # Model label → fields whose values may stand in clear text in the trail.
 _registered: dict[str, tuple[str, ...]] = {}
+# Labels of the models that hold the participants' personal data (not staff accounts).
+_personal: set[str] = set()
 
 
 def mask_value(value) -> str:
@@ -13,23 +15,40 @@ def mask_value(value) -> str:
     return MASK
 
 
-def audit_register(model, *, clear_fields: tuple[str, ...] = ()):
+def audit_register(
+    model, *, clear_fields: tuple[str, ...] = (), exclude_fields: tuple[str, ...] = (), personal_data: bool = True
+):
     """Register ``model`` with django-auditlog so every change is a trail row.
 
     Every field's value is masked except ``clear_fields`` (codes such as a
     status or a track: never a name, a date of birth or free text). The trail
     then says *which* fields changed and who changed them, and a deleted
-    participant's trail reveals nothing about who they were.
+    participant's trail reveals nothing about who they were. ``exclude_fields``
+    are not tracked at all (bookkeeping such as a last-login time).
+    ``personal_data=False`` marks a model that is audited but holds no
+    participant's data (staff accounts): the admin may manage it.
     """
     concrete = [f.name for f in model._meta.concrete_fields if not f.primary_key]
     unknown = set(clear_fields) - set(concrete)
     if unknown:
         raise ValueError(f"{model._meta.label}: unknown clear fields {sorted(unknown)}")
-    auditlog.register(model, mask_fields=[name for name in concrete if name not in clear_fields], serialize_data=False)
+    auditlog.register(
+        model,
+        mask_fields=[name for name in concrete if name not in clear_fields],
+        exclude_fields=list(exclude_fields),
+        serialize_data=False,
+    )
     _registered[model._meta.label] = tuple(clear_fields)
+    if personal_data:
+        _personal.add(model._meta.label)
     return model
 
 
 def registered_models() -> dict[str, tuple[str, ...]]:
     """Label → clear fields, for the tests that prove every personal model is audited."""
     return dict(_registered)
+
+
+def personal_data_models() -> set[str]:
+    """Labels of the models with participants' personal data: never in the admin, never a role-wide view."""
+    return set(_personal)

@@ -27,6 +27,14 @@ class MentorprogramConfig(AppConfig):
         # the role groups get exactly the permissions mentorprogram.roles names.
         post_migrate.connect(_sync_roles, dispatch_uid="mentorprogram_sync_roles")
 
+        from audit.registry import audit_register
+        from mentorprogram.models import User
+
+        # Staff accounts: audited, but not a participant's personal data.
+        audit_register(
+            User, clear_fields=("is_active", "is_staff", "is_superuser"), exclude_fields=("last_login",), personal_data=False
+        )
+
 
 class MentorprogramAdminConfig(admin_apps.AdminConfig):
     default = False

@@ -23,6 +23,8 @@ class User(AbstractUser):
                 condition=~models.Q(email=""),
                 name="user_email_unique_case_insensitive",
             ),
+            # A superuser passes every permission check: there are none, anywhere.
+            models.CheckConstraint(condition=models.Q(is_superuser=False), name="user_is_never_superuser"),
         ]
 
     def __str__(self):

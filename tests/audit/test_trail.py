@@ -117,3 +117,19 @@ def test_every_model_with_personal_data_is_audited():
     models = [m for m in apps.get_models() if m._meta.app_label in personal_apps and m.__name__ not in guardian_tables]
     missing = [m._meta.label for m in models if m._meta.label not in registered_models()]
     assert missing == []
+
+
+def test_a_change_through_a_request_names_the_actor_and_address(client, make_user, user, verified_login):
+    from mentorprogram.roles import ADMIN
+
+    admin_user = make_user(ADMIN)
+    verified_login(client, admin_user)
+    response = client.post(
+        f"/admin/mentorprogram/user/{user.pk}/change/",
+        {"username": user.username, "first_name": "Nytt", "last_name": user.last_name, "email": user.email, "is_active": "on", "groups": [g.pk for g in user.groups.all()]},
+    )
+    assert response.status_code == 302
+    entry = ModelChange.objects.filter(content_type__model="user", object_pk=str(user.pk)).latest("pk")
+    assert entry.actor == admin_user and entry.actor_username == admin_user.username
+    assert entry.remote_addr == "127.0.0.1"
+    assert entry.changes == {"first_name": ["***", "***"]}

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from audit.registry import registered_models
+from audit.registry import personal_data_models
 from mentorprogram import roles
 from mentorprogram.models import User
 
@@ -36,7 +36,7 @@ def test_every_permission_a_role_names_exists_and_the_group_has_exactly_those():
 
 
 def test_no_role_has_a_model_wide_view_of_personal_data():
-    personal = {label.lower() for label in registered_models()}
+    personal = {label.lower() for label in personal_data_models()}
     for role in roles.ROLES:
         for label in role.permissions:
             app_label, codename = label.split(".")
@@ -52,7 +52,7 @@ def test_admin_and_steering_group_never_reach_personal_data(make_user):
 
 
 def test_the_admin_site_shows_no_model_with_personal_data():
-    personal = set(registered_models())
+    personal = personal_data_models()
     shown = {model._meta.label for model in admin.site._registry}
     assert shown & personal == set()
     assert shown == {"mentorprogram.User", "auth.Group"}
@@ -83,3 +83,24 @@ def test_seed_demo_refuses_to_run_in_production(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("seed_demo")
+
+
+def test_the_database_refuses_a_superuser(make_user):
+    from django.db import IntegrityError, transaction
+
+    user = make_user()
+    user.is_superuser = True
+    with pytest.raises(IntegrityError), transaction.atomic():
+        user.save()
+
+
+def test_create_admin_makes_an_administrator_who_must_enrol(monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("Et-langt-admin-passord-9\n"))
+    call_command("create_admin", "driftsansvarlig", "--email", "drift@kommune.invalid", "--password-stdin")
+    user = User.objects.get(username="driftsansvarlig")
+    assert user.is_staff and not user.is_superuser
+    assert roles.role_slugs_for(user) == [roles.ADMIN]
+    assert user.check_password("Et-langt-admin-passord-9")
+    assert not TOTPDevice.objects.filter(user=user).exists()
