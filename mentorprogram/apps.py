@@ -32,7 +32,10 @@ class MentorprogramConfig(AppConfig):
 
         # Staff accounts: audited, but not a participant's personal data.
         audit_register(
-            User, clear_fields=("is_active", "is_staff", "is_superuser"), exclude_fields=("last_login",), personal_data=False
+            User,
+            clear_fields=("is_active", "is_staff", "is_superuser"),
+            exclude_fields=("last_login",),
+            personal_data=False,
         )
 
 

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('mentorprogram', '0002_role_groups'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("mentorprogram", "0002_role_groups"),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('is_superuser', False)), name='user_is_never_superuser'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("is_superuser", False)), name="user_is_never_superuser"
+            ),
         ),
     ]

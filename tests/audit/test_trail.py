@@ -126,7 +126,14 @@ def test_a_change_through_a_request_names_the_actor_and_address(client, make_use
     verified_login(client, admin_user)
     response = client.post(
         f"/admin/mentorprogram/user/{user.pk}/change/",
-        {"username": user.username, "first_name": "Nytt", "last_name": user.last_name, "email": user.email, "is_active": "on", "groups": [g.pk for g in user.groups.all()]},
+        {
+            "username": user.username,
+            "first_name": "Nytt",
+            "last_name": user.last_name,
+            "email": user.email,
+            "is_active": "on",
+            "groups": [g.pk for g in user.groups.all()],
+        },
     )
     assert response.status_code == 302
     entry = ModelChange.objects.filter(content_type__model="user", object_pk=str(user.pk)).latest("pk")
