@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, get_perms, remove_perm
@@ -10,6 +11,8 @@ from audit.models import AuditEvent
 from audit.services import audit_event_record
 from cases.models import Case, CaseAssignment
 from mentorprogram.roles import COORDINATOR, MENTOR, SLT_COORDINATOR, may_reach_personal_data, role_slugs_for
+from notifications.models import Notification
+from notifications.services import notification_send
 
 # The object rights each kind of assignment gives on its case. Ending the
 # assignment takes back whatever no other active assignment still gives.
@@ -93,6 +96,13 @@ def case_assignment_start(*, actor, case: Case, user, kind: str, reason: str = "
         data={"assignment": assignment.pk, "kind": kind, "granted": list(ASSIGNMENT_GRANTS[kind])},
         request=request,
     )
+    notification_send(
+        recipient=user,
+        kind=Notification.Kind.ASSIGNED_TO_CASE,
+        params={"case": case.pk, "as": kind},
+        url=reverse("cases:detail", args=[case.pk]),
+        dedup_key=f"assignment:{assignment.pk}:started",
+    )
     return assignment
 
 
@@ -120,5 +130,12 @@ def case_assignment_end(*, actor, assignment: CaseAssignment, reason: str = "", 
         obj=assignment.case,
         data={"assignment": assignment.pk, "kind": assignment.kind},
         request=request,
+    )
+    # No link: the case is out of their reach now.
+    notification_send(
+        recipient=assignment.user,
+        kind=Notification.Kind.ASSIGNMENT_ENDED,
+        params={"case": assignment.case_id},
+        dedup_key=f"assignment:{assignment.pk}:ended",
     )
     return assignment

@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from mentorprogram.roles import navigation_for
+from notifications.selectors import unread_count_for_user
 
 
 def navigation(request):
@@ -11,4 +12,8 @@ def navigation(request):
     items = [{"label": item.label, "url": reverse(item.url_name)} for item in navigation_for(user)]
     for item in items:
         item["active"] = request.path.startswith(item["url"])
-    return {"navigation": items}
+    return {
+        "navigation": items,
+        "unread_notifications": unread_count_for_user(user=user),
+        "notifications_url": reverse("notifications:list"),
+    }

@@ -10,7 +10,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from mentorprogram.celery import WORKER_HEARTBEAT_KEY
+from mentorprogram.celery import BEAT_HEARTBEAT_KEY, WORKER_HEARTBEAT_KEY
 
 OK = "ok"
 ERROR = "error"
@@ -24,15 +24,19 @@ def redis_client() -> redis.Redis | None:
     return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
 
 
-def record_worker_heartbeat(*, hostname: str, at: float) -> None:
-    """Called by the worker's heartbeat bootstep; a Redis outage is tolerated."""
+def record_heartbeat(key: str, *, at: float) -> None:
+    """A worker's or beat's sign of life; a Redis outage is tolerated."""
     client = redis_client()
     if client is None:
         return
-    # On a Redis outage the next beat tries again; /health/ shows the worker
+    # On a Redis outage the next beat tries again; /health/ shows the part
     # as down meanwhile.
     with contextlib.suppress(redis.RedisError):
-        client.set(WORKER_HEARTBEAT_KEY, f"{at:.3f}", ex=settings.HEALTH_WORKER_STALE_SECONDS)
+        client.set(key, f"{at:.3f}", ex=settings.HEALTH_WORKER_STALE_SECONDS)
+
+
+def record_worker_heartbeat(*, hostname: str, at: float) -> None:
+    record_heartbeat(WORKER_HEARTBEAT_KEY, at=at)
 
 
 def check_database() -> str:
@@ -56,12 +60,12 @@ def check_redis() -> str:
     return OK
 
 
-def check_worker() -> str:
+def _check_heartbeat(key: str) -> str:
     client = redis_client()
     if client is None:
         return NOT_CONFIGURED
     try:
-        value = client.get(WORKER_HEARTBEAT_KEY)
+        value = client.get(key)
     except redis.RedisError:
         return ERROR
     if value is None:
@@ -70,8 +74,44 @@ def check_worker() -> str:
     return OK if age <= settings.HEALTH_WORKER_STALE_SECONDS else ERROR
 
 
-def health_report() -> tuple[bool, dict[str, str]]:
-    """(healthy, checks): healthy when no configured check failed."""
-    checks = {"database": check_database(), "redis": check_redis(), "worker": check_worker()}
+def check_worker() -> str:
+    return _check_heartbeat(WORKER_HEARTBEAT_KEY)
+
+
+def check_beat() -> str:
+    return _check_heartbeat(BEAT_HEARTBEAT_KEY)
+
+
+def check_outbox() -> tuple[str, dict]:
+    """OK unless work has waited longer than OUTBOX_STALE_SECONDS (the relay or workers are stuck)."""
+    from notifications.relay import outbox_backlog
+
+    try:
+        backlog = outbox_backlog()
+    except Exception:  # database down: check_database says so
+        return ERROR, {}
+    return (OK if backlog["oldest_waiting_seconds"] <= settings.OUTBOX_STALE_SECONDS else ERROR), backlog
+
+
+def last_schedule_run() -> str | None:
+    from notifications.models import ScheduleRun
+
+    try:
+        run = ScheduleRun.objects.order_by("-started_at").values_list("started_at", flat=True).first()
+    except Exception:
+        return None
+    return run.isoformat() if run else None
+
+
+def health_report() -> tuple[bool, dict]:
+    """(healthy, report): healthy when no configured check failed. Counts and times only."""
+    outbox_status, backlog = check_outbox()
+    checks = {
+        "database": check_database(),
+        "redis": check_redis(),
+        "worker": check_worker(),
+        "beat": check_beat(),
+        "outbox": outbox_status,
+    }
     healthy = all(status != ERROR for status in checks.values())
-    return healthy, checks
+    return healthy, {"checks": checks, "outbox": backlog, "last_daily_reminders": last_schedule_run()}

@@ -95,6 +95,8 @@ ROLES: tuple[Role, ...] = (
             "mentorprogram.change_user",
             "mentorprogram.reset_second_factor",
             "auth.view_group",
+            "notifications.view_outboxitem",
+            "notifications.change_outboxitem",
         ),
         navigation=(NavItem(_("Administration"), "admin:index"),),
         reaches_personal_data=False,

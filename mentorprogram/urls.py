@@ -20,6 +20,7 @@ urlpatterns = [
     path("account/", include("mentorprogram.accounts.urls")),
     path("cases/", include("cases.urls")),
     path("audit/", include("audit.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/v1/", include("mentorprogram.api_urls")),
     path("health/", views.health, name="health"),
     path("i18n/setlang/", public(set_language), name="set_language"),

@@ -20,8 +20,8 @@ def home(request):
 @require_GET
 def health(request):
     """Whether the database, Redis and a worker answer. No login, no data."""
-    healthy, checks = health_report()
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    healthy, report = health_report()
+    return JsonResponse({"status": "ok" if healthy else "error", **report}, status=200 if healthy else 503)
 
 
 @public

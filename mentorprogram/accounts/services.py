@@ -6,6 +6,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEvent
 from audit.services import audit_event_record
+from notifications.models import Notification
+from notifications.services import notification_send
 
 BACKUP_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "authenticator"
@@ -57,10 +59,21 @@ def backup_codes_create(*, user, request=None) -> list[str]:
 
 @transaction.atomic
 def second_factor_reset(*, actor, user, request=None) -> None:
-    """An administrator removes a user's authenticator and backup codes; the user enrols again at next login."""
+    """An administrator removes a user's authenticator and backup codes; the user enrols again at next login.
+
+    The user is told (in the centre and by email), so a reset they did not ask for is noticed.
+    """
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    audit_event_record(action=AuditEvent.Action.OTP_RESET, actor=actor, subject_user=user, request=request)
+    event = audit_event_record(action=AuditEvent.Action.OTP_RESET, actor=actor, subject_user=user, request=request)
+    notification_send(recipient=user, kind=Notification.Kind.SECOND_FACTOR_RESET, dedup_key=f"otp_reset:{event.pk}")
+
+
+@transaction.atomic
+def password_changed_record(*, user, action: str, actor=None, request=None) -> None:
+    """After a password change or reset: the security event, and a notice to the user."""
+    event = audit_event_record(action=action, actor=actor, subject_user=user, request=request)
+    notification_send(recipient=user, kind=Notification.Kind.PASSWORD_CHANGED, dedup_key=f"password:{event.pk}")
 
 
 def second_factor_enrolled(user) -> bool:

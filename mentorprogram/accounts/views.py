@@ -182,7 +182,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit_event_record(action=AuditEvent.Action.PASSWORD_RESET, subject_user=form.user, request=self.request)
+        services.password_changed_record(user=form.user, action=AuditEvent.Action.PASSWORD_RESET, request=self.request)
         return response
 
 

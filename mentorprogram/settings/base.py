@@ -9,6 +9,7 @@ start-up stops with the name of the one that is missing.
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "mentors",
     "individualplans",
     "steeringgroup",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -188,7 +190,9 @@ CSRF_FAILURE_VIEW = "mentorprogram.views.csrf_failure"
 
 # Email: the console in development, an smtp:// URL in production.
 _email = env_email("EMAIL_URL", "consolemail://" if DEBUG else "smtp://localhost:25")
-EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+# EMAIL_BACKEND (a dotted path) overrides the backend that EMAIL_URL names.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", _email["EMAIL_BACKEND"])
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "email"))
 EMAIL_HOST = _email.get("EMAIL_HOST", "")
 EMAIL_PORT = _email.get("EMAIL_PORT") or 25
 EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
@@ -263,8 +267,31 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_RESULT_EXPIRES = 3600
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_HEARTBEAT_SECONDS = env_int("CELERY_WORKER_HEARTBEAT_SECONDS", 30)
-# A worker heartbeat older than this makes /health/ report the worker as down.
+# A worker or beat heartbeat older than this makes /health/ report it as down.
 HEALTH_WORKER_STALE_SECONDS = env_int("HEALTH_WORKER_STALE_SECONDS", 120)
+CELERY_BEAT_SCHEDULER = "mentorprogram.celery:HeartbeatScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "daily-reminders": {
+        "task": "notifications.tasks.reminders_run_task",
+        "schedule": crontab(hour=env_int("REMINDERS_HOUR", 7), minute=0),  # Europe/Oslo (CELERY_TIMEZONE)
+    },
+}
+
+# The outbox (notifications.relay): how often each worker hands pending rows
+# to Celery, when a handed-over row counts as lost, retries and backoff.
+OUTBOX_RELAY_INTERVAL_SECONDS = env_int("OUTBOX_RELAY_INTERVAL_SECONDS", 1)
+OUTBOX_REDISPATCH_SECONDS = env_int("OUTBOX_REDISPATCH_SECONDS", 300)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_BACKOFF_SECONDS = env_int("OUTBOX_BACKOFF_SECONDS", 30)
+# Work waiting longer than this makes /health/ report the outbox as stuck.
+OUTBOX_STALE_SECONDS = env_int("OUTBOX_STALE_SECONDS", 600)
+
+# Reminder thresholds.
+REMINDER_CASE_WAITING_FOR_MENTOR_DAYS = env_int("REMINDER_CASE_WAITING_FOR_MENTOR_DAYS", 14)
+# Kinds emailed to a user who has not chosen for themselves.
+NOTIFICATION_EMAIL_DEFAULT_KINDS = ["assigned_to_case", "second_factor_reset", "password_changed"]
+# Absolute links in emails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000") if DEBUG else env_str("SITE_URL")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

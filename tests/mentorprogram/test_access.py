@@ -70,6 +70,8 @@ MATRIX = {
     "cases:detail": only({S: 404, C: 200, M: 200}),
     "audit:events": only({P: 200}),
     "audit:access": only({P: 200}),
+    "notifications:list": everyone(200),
+    "notifications:preferences": everyone(200),
     "api:me": everyone(200),
     "api:schema": everyone(200),
     # Every admin route: the administrator only (200, or a redirect within the admin).
@@ -79,6 +81,8 @@ MATRIX = {
     "admin:auth_group_add": everyone(403),
     "admin:auth_group_delete": everyone(403),
     "admin:autocomplete": everyone(403),  # no autocomplete fields are configured
+    "admin:notifications_outboxitem_add": everyone(403),  # background work is made by services only
+    "admin:notifications_outboxitem_delete": everyone(403),
 }
 
 

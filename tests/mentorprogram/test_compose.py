@@ -14,6 +14,7 @@ COMPOSE_ENV = {
     "ALLOWED_HOSTS": "mentor.kommune.example",
     "POSTGRES_PASSWORD": "test",
     "EMAIL_URL": "smtp://mail.kommune.example:587",
+    "SITE_URL": "https://mentor.kommune.example",
 }
 
 

@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x" * 20 + "-a-long-random-production-key-for-the-deploy-check-" + "y" * 20,
     "ALLOWED_HOSTS": "mentor.kommune.example",
     "EMAIL_URL": "smtp://mail.kommune.example:587",
+    "SITE_URL": "https://mentor.kommune.example",
 }
 
 
@@ -35,7 +36,7 @@ def test_it_passes_the_deploy_check_with_production_settings():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL"])
 def test_it_refuses_to_start_in_production_without_a_required_variable(missing):
     overrides = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = run_manage("check", env_overrides=overrides, drop=(missing,))

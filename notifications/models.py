@@ -1,0 +1,116 @@
+"""Notifications to users, and the outbox that carries background work to Celery.
+
+A service that wants to tell someone something, or to have work done in the
+background, writes an ``OutboxItem`` in its own transaction. The relay (in
+every worker, see ``notifications.relay``) hands pending items to Celery; the
+task runs the item's handler once and marks it done. Nothing is lost when
+Redis is away: the row waits in PostgreSQL.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    """One thing a user is told about, in the notification centre (and by email if they chose so)."""
+
+    class Kind(models.TextChoices):
+        ASSIGNED_TO_CASE = "assigned_to_case", _("You were assigned to a case")
+        ASSIGNMENT_ENDED = "assignment_ended", _("An assignment of yours ended")
+        CASE_WAITING_FOR_MENTOR = "case_waiting_for_mentor", _("A case is waiting for a mentor")
+        SECOND_FACTOR_RESET = "second_factor_reset", _("Your second factor was reset")
+        PASSWORD_CHANGED = "password_changed", _("Your password was changed")
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    # Ids and codes for the text (rendered in the reader's language, see
+    # notifications.texts); never more than the reader may see.
+    params = models.JSONField(default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    # The same event never notifies the same person twice (a task may run twice).
+    dedup_key = models.CharField(max_length=200)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "dedup_key"], name="notification_once_per_recipient")
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.pk}"
+
+
+class NotificationPreference(models.Model):
+    """Which kinds a user also wants by email (all kinds are always in the notification centre)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notification_preference"
+    )
+    email_kinds = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.user_id}"
+
+
+class OutboxItem(models.Model):
+    """A unit of background work, written in the same transaction as the change that wants it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        DISPATCHED = "dispatched", _("Handed to a worker")
+        DONE = "done", _("Done")
+        CLOSED = "closed", _("Closed with a reason")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=60)
+    # Ids and codes only.
+    payload = models.JSONField(_("payload"), default=dict)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    available_at = models.DateTimeField(_("due"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("handed over"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("outbox item")
+        verbose_name_plural = _("outbox items")
+        indexes = [
+            models.Index(fields=["available_at"], name="outbox_pending_idx", condition=Q(status="pending")),
+            models.Index(fields=["dispatched_at"], name="outbox_dispatched_idx", condition=Q(status="dispatched")),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.pk}"
+
+
+class ScheduleRun(models.Model):
+    """One run of a scheduled job for one day: the unique key makes a second run that day a no-op."""
+
+    name = models.CharField(max_length=60)
+    day = models.DateField()
+    started_at = models.DateTimeField(default=timezone.now)
+    notifications = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="schedule_run_once_a_day")]
+
+    def __str__(self):
+        return f"{self.name} {self.day}"

@@ -1,0 +1,34 @@
+"""What each kind of notification says. Texts hold ids and codes only, never names."""
+
+from django.utils.translation import gettext as _
+
+from notifications.models import Notification
+
+Kind = Notification.Kind
+
+
+def notification_text(notification: Notification) -> str:
+    p = notification.params
+    if notification.kind == Kind.ASSIGNED_TO_CASE:
+        return _("You were assigned to case %(case)s as %(role)s.") % {
+            "case": p.get("case"),
+            "role": _role(p.get("as")),
+        }
+    if notification.kind == Kind.ASSIGNMENT_ENDED:
+        return _("Your assignment to case %(case)s has ended.") % {"case": p.get("case")}
+    if notification.kind == Kind.CASE_WAITING_FOR_MENTOR:
+        return _("Case %(case)s has waited %(days)s days for a mentor.") % {
+            "case": p.get("case"),
+            "days": p.get("days"),
+        }
+    if notification.kind == Kind.SECOND_FACTOR_RESET:
+        return _(
+            "An administrator reset your second factor. You set up your authenticator app again at your next login."
+        )
+    if notification.kind == Kind.PASSWORD_CHANGED:
+        return _("Your password was changed. If it was not you, contact the programme's administrator at once.")
+    return str(notification.get_kind_display())
+
+
+def _role(code):
+    return {"mentor": _("mentor"), "coordinator": _("coordinator")}.get(code, code or "")
