@@ -86,18 +86,16 @@ def redis_client():
     return redis.Redis.from_url(url)
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, redis_client, tmp_path_factory):
-    """A real Celery worker process on the throwaway Redis and the test database."""
-    from django.conf import settings
-
-    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
+def start_worker(*, log_path: Path, database_name: str, extra_env: dict | None = None) -> subprocess.Popen:
+    """Start a real Celery worker (prefork, one child) on the throwaway Redis and wait until it is ready."""
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url_for(settings.DATABASES["default"]["NAME"]),
+        "DATABASE_URL": _database_url_for(database_name),
         "DJANGO_SETTINGS_MODULE": "mentorprogram.settings.test",
         "MENTORPROGRAM_READ_ENV_FILES": "0",
         "CELERY_WORKER_HEARTBEAT_SECONDS": "1",
+        "OUTBOX_RELAY_INTERVAL_SECONDS": "1",
+        **(extra_env or {}),
     }
     with open(log_path, "w") as log:
         process = subprocess.Popen(
@@ -114,7 +112,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, redis_client, tmp_
                 "--without-gossip",
                 "--without-mingle",
                 "-n",
-                "test-worker@%h",
+                f"test-worker-{time.monotonic_ns()}@%h",
             ],
             cwd=ROOT,
             env=env,
@@ -127,9 +125,88 @@ def celery_worker_process(django_db_setup, django_db_blocker, redis_client, tmp_
             process.kill()
             pytest.fail("The Celery worker did not start:\n" + log_path.read_text()[-3000:])
         time.sleep(0.2)
-    yield process
+    return process
+
+
+def stop_worker(process: subprocess.Popen) -> None:
     process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, redis_client, tmp_path_factory):
+    """A real Celery worker process on the throwaway Redis and the test database, for the whole session."""
+    from django.conf import settings
+
+    process = start_worker(
+        log_path=tmp_path_factory.mktemp("celery") / "worker.log", database_name=settings.DATABASES["default"]["NAME"]
+    )
+    yield process
+    stop_worker(process)
+
+
+class RedisServer:
+    """The throwaway Redis of `make test`, which a test may stop and start again."""
+
+    def __init__(self, url: str):
+        self.socket = url.removeprefix("unix://")
+        self.dir = os.path.dirname(self.socket)
+
+    def ping(self) -> bool:
+        return (
+            subprocess.run(["redis-cli", "-s", self.socket, "ping"], capture_output=True, text=True).stdout.strip()
+            == "PONG"
+        )
+
+    def stop(self) -> None:
+        subprocess.run(["redis-cli", "-s", self.socket, "shutdown", "nosave"], capture_output=True)
+        deadline = time.monotonic() + 10
+        while os.path.exists(self.socket) and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+    def start(self) -> None:
+        if self.ping():
+            return
+        subprocess.run(
+            [
+                "redis-server",
+                "--port",
+                "0",
+                "--unixsocket",
+                self.socket,
+                "--unixsocketperm",
+                "700",
+                "--dir",
+                self.dir,
+                "--daemonize",
+                "yes",
+                "--pidfile",
+                f"{self.dir}/redis.pid",
+                "--logfile",
+                f"{self.dir}/redis.log",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            check=True,
+        )
+        deadline = time.monotonic() + 10
+        while not self.ping():
+            if time.monotonic() > deadline:
+                pytest.fail("Redis did not start again")
+            time.sleep(0.1)
+
+
+@pytest.fixture
+def redis_server():
+    url = os.environ.get("REDIS_URL", "")
+    if not url.startswith("unix://"):
+        pytest.fail("REDIS_URL must be the unix socket of `make test`'s Redis")
+    server = RedisServer(url)
+    yield server
+    server.start()  # whatever the test did, the next one finds Redis running

@@ -111,3 +111,27 @@ def test_a_new_user_enrols_an_authenticator_in_the_browser(live_server, page, ma
     page.get_by_role("link", name="Jeg har tatt vare på kodene").click()
     page.wait_for_url(f"{live_server.url}/")
     assert "Mentor" in page.locator("main").inner_text()
+
+
+def test_the_notification_centre_shows_the_unread_count_and_passes_axe(live_server, page, make_user, password):
+    from mentorprogram.roles import MENTOR
+    from notifications.models import Notification
+
+    user = make_user(MENTOR)
+    Notification.objects.create(
+        recipient=user,
+        kind=Notification.Kind.ASSIGNED_TO_CASE,
+        params={"case": 4, "as": "mentor"},
+        url="/cases/4/",
+        dedup_key="a",
+    )
+    log_in(page, live_server, user, password)
+    page.get_by_role("link", name="Varsler 1 uleste").click()
+    page.wait_for_url(f"{live_server.url}/notifications/")
+    assert "Du er tildelt mentorløp 4 som mentor." in page.locator("main").inner_text()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Merk som lest").click()
+    page.wait_for_url(f"{live_server.url}/notifications/")
+    assert page.get_by_role("link", name="Varsler", exact=True).is_visible()
+    page.goto(f"{live_server.url}/notifications/settings/")
+    assert serious_violations(page) == []
