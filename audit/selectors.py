@@ -6,7 +6,7 @@ PAGE_SIZE = 200
 
 
 def audit_event_list(*, action: str = "", limit: int = PAGE_SIZE):
-    events = AuditEvent.objects.select_related("content_type")
+    events = AuditEvent.objects.select_related("content_type", "subject_user")
     if action:
         events = events.filter(action=action)
     return events[:limit]

@@ -4,6 +4,7 @@ from mentorprogram.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
+    path("", views.overview, name="overview"),
     path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/backup-codes/", views.backup_codes, name="backup_codes"),
     path("password/", views.password_change, name="password_change"),

@@ -33,6 +33,7 @@ from mentorprogram.accounts.forms import (
     StyledSetPasswordForm,
     TokenForm,
 )
+from mentorprogram.roles import roles_for
 
 SESSION_BACKUP_CODES = "mentorprogram_backup_codes"
 
@@ -126,6 +127,18 @@ def two_factor_setup(request):
         "next": next_url,
     }
     return render(request, "accounts/two_factor_setup.html", context)
+
+
+@verified_only
+@require_http_methods(["GET"])
+def overview(request):
+    """My account: roles, second factor and the links to change what is one's own."""
+    remaining = StaticDevice.objects.filter(user=request.user).values_list("token_set__token", flat=True)
+    return render(
+        request,
+        "accounts/overview.html",
+        {"roles": roles_for(request.user), "remaining": len([t for t in remaining if t])},
+    )
 
 
 @verified_only

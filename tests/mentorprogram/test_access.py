@@ -59,6 +59,7 @@ MATRIX = {
     "health": everyone({200, 503}),
     "set_language": everyone(302),
     "accounts:two_factor_setup": everyone(302),  # already verified: on to the start page
+    "accounts:overview": everyone(200),
     "accounts:backup_codes": everyone(200),
     "accounts:password_change": everyone(200),
     "accounts:password_reset": everyone(200),
