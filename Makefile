@@ -3,7 +3,10 @@
 
 SHELL := /bin/bash
 PY := .venv/bin/python
-UV := .tools/bin/uv
+# uv lives outside the checkout (a small venv of its own in the user's cache),
+# so `uv sync` never removes it and nothing of it lands in the tree.
+TOOLS := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/mentorprogram-tools
+UV := $(TOOLS)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 export UV_LINK_MODE := copy
@@ -31,11 +34,9 @@ format: install
 
 install: .venv/.installed node_modules/.installed $(MO_FILES)
 
-# uv comes from PyPI into a small tool environment of its own, so `uv sync`
-# never removes it from the project's environment.
 $(UV):
-	python3 -m venv .tools
-	.tools/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
 
 .venv/.installed: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --quiet
@@ -63,4 +64,4 @@ migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf .venv .tools node_modules staticfiles var
+	rm -rf .venv node_modules staticfiles var

@@ -76,5 +76,9 @@ def password_changed_record(*, user, action: str, actor=None, request=None) -> N
     notification_send(recipient=user, kind=Notification.Kind.PASSWORD_CHANGED, dedup_key=f"password:{event.pk}")
 
 
+def backup_codes_remaining(user) -> int:
+    return StaticToken.objects.filter(device__user=user).count()
+
+
 def second_factor_enrolled(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

@@ -150,11 +150,14 @@ def backup_codes(request):
         codes = services.backup_codes_create(user=request.user, request=request)
     else:
         codes = request.session.pop(SESSION_BACKUP_CODES, None)
-    remaining = StaticDevice.objects.filter(user=request.user).values_list("token_set__token", flat=True)
     return render(
         request,
         "accounts/backup_codes.html",
-        {"codes": codes, "remaining": len([t for t in remaining if t]), "next": _safe_next(request, reverse("home"))},
+        {
+            "codes": codes,
+            "remaining": services.backup_codes_remaining(request.user),
+            "next": _safe_next(request, reverse("home")),
+        },
     )
 
 

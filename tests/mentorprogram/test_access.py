@@ -147,31 +147,30 @@ def test_the_matrix_has_no_stale_rows():
     assert stale == []
 
 
-def test_anonymous_requests_get_no_content(client, assigned_case):
+def assert_no_content(client, case_pk, *, skip, redirect_to, why):
     for name, route in all_routes():
-        if name in PUBLIC:
+        if name in skip:
             continue
-        response = client.get(sample_url(route, assigned_case.pk))
-        assert response.status_code in (302, 403, 405), (
-            f"{name} answered {response.status_code} to an anonymous request"
-        )
+        response = client.get(sample_url(route, case_pk))
+        assert response.status_code in (302, 403, 405), f"{name} answered {response.status_code} {why}"
         if response.status_code == 302:
-            assert response.url.startswith("/login/"), f"{name} redirected an anonymous request to {response.url}"
+            assert response.url.startswith(redirect_to), f"{name} redirected {why} to {response.url}"
+
+
+def test_anonymous_requests_get_no_content(client, assigned_case):
+    assert_no_content(client, assigned_case.pk, skip=PUBLIC, redirect_to="/login/", why="to an anonymous request")
 
 
 def test_requests_with_a_password_alone_get_no_content(client, make_user, assigned_case):
     # A coordinator who has not enrolled a second factor: logged in, not verified.
-    user = make_user(C, otp=False)
-    client.force_login(user)
-    for name, route in all_routes():
-        if name in PUBLIC or name in UNVERIFIED:
-            continue
-        response = client.get(sample_url(route, assigned_case.pk))
-        assert response.status_code in (302, 403, 405), (
-            f"{name} answered {response.status_code} without a second factor"
-        )
-        if response.status_code == 302:
-            assert response.url.startswith("/account/two-factor/setup/"), f"{name} redirected to {response.url}"
+    client.force_login(make_user(C, otp=False))
+    assert_no_content(
+        client,
+        assigned_case.pk,
+        skip=PUBLIC | UNVERIFIED,
+        redirect_to="/account/two-factor/setup/",
+        why="without a second factor",
+    )
 
 
 @pytest.mark.parametrize("role", ALL_ROLES)
