@@ -4,11 +4,13 @@ Nothing here returns data from the database; only whether each part answers.
 """
 
 import contextlib
+import datetime
 import time
 
 import redis
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from mentorprogram.celery import BEAT_HEARTBEAT_KEY, WORKER_HEARTBEAT_KEY
 
@@ -93,6 +95,22 @@ def check_outbox() -> tuple[str, dict]:
     return (OK if backlog["oldest_waiting_seconds"] <= settings.OUTBOX_STALE_SECONDS else ERROR), backlog
 
 
+def beat_last_seen() -> str | None:
+    """When beat last ticked (its heartbeat), as an ISO time in Europe/Oslo."""
+    client = redis_client()
+    if client is None:
+        return None
+    try:
+        value = client.get(BEAT_HEARTBEAT_KEY)
+    except redis.RedisError:
+        return None
+    if value is None:
+        return None
+    return timezone.localtime(datetime.datetime.fromtimestamp(float(value), tz=datetime.UTC)).isoformat(
+        timespec="seconds"
+    )
+
+
 def last_schedule_run() -> str | None:
     from notifications.models import ScheduleRun
 
@@ -114,4 +132,9 @@ def health_report() -> tuple[bool, dict]:
         "outbox": outbox_status,
     }
     healthy = all(status != ERROR for status in checks.values())
-    return healthy, {"checks": checks, "outbox": backlog, "last_daily_reminders": last_schedule_run()}
+    return healthy, {
+        "checks": checks,
+        "outbox": backlog,
+        "beat_last_seen": beat_last_seen(),
+        "last_daily_reminders": last_schedule_run(),
+    }

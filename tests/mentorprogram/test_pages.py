@@ -123,6 +123,7 @@ def test_health_reports_each_part_without_login(client):
     body = response.json()
     assert body["checks"] == {"database": "ok", "redis": "ok", "worker": "ok", "beat": "ok", "outbox": "ok"}
     assert body["outbox"] == {"waiting": 0, "failed": 0, "oldest_waiting_seconds": 0}
+    assert body["beat_last_seen"].endswith("+01:00") or body["beat_last_seen"].endswith("+02:00")  # Oslo time
 
 
 def test_health_answers_503_when_no_worker_has_beaten(client, monkeypatch):
@@ -142,3 +143,11 @@ def test_health_answers_503_when_redis_is_away(client, settings):
 def test_it_speaks_norwegian_to_an_english_browser(client):
     response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert '<html lang="nb"' in response.content.decode()
+
+
+def test_the_landing_page_costs_a_fixed_number_of_queries(client, user, verified_login, django_assert_num_queries):
+    verified_login(client, user)
+    client.get(reverse("home"))
+    # session, user, device, roles, two permission lookups, unread count, and the session save.
+    with django_assert_num_queries(10):
+        assert client.get(reverse("home")).status_code == 200
