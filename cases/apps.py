@@ -8,10 +8,33 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from audit.registry import audit_register
-        from cases.models import Case, CaseAssignment, Participant
+        from cases.models import Case, CaseAssignment, CaseStatusChange, Participant, Referral
 
-        audit_register(Participant)
-        audit_register(Case, clear_fields=("participant", "track", "status", "opened_at"))
+        audit_register(Participant, clear_fields=("gender", "created_at"))
+        audit_register(
+            Referral,
+            clear_fields=(
+                "source",
+                "received_on",
+                "urgency",
+                "status",
+                "criteria",
+                "gender",
+                "submitted_by",
+                "submitted_at",
+                "participant",
+                "participant_decision",
+                "participant_decided_by",
+                "participant_decided_at",
+                "decided_by",
+                "decided_at",
+                "duplicate_of",
+                "case",
+            ),
+            exclude_fields=("submission_key",),
+        )
+        audit_register(CaseStatusChange, clear_fields=("case", "from_status", "to_status", "changed_by", "changed_at"))
+        audit_register(Case, clear_fields=("participant", "track", "status", "opened_at", "closed_at", "outcome"))
         audit_register(
             CaseAssignment, clear_fields=("case", "user", "kind", "started_at", "ended_at", "started_by", "ended_by")
         )

@@ -1,10 +1,23 @@
 """Reads of cases, always scoped to the user who reads."""
 
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import Case as Case_
+from django.db.models import IntegerField, Value, When
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext
 from guardian.shortcuts import get_objects_for_user
 
-from cases.models import Case, CaseAssignment
+from cases.models import Case, CaseAssignment, Participant, Referral
 from mentorprogram.roles import may_reach_personal_data
+
+# Duplicate search: how alike two names must be (pg_trgm similarity, 0–1) and
+# how far apart two dates of birth may be, to count as a possible match.
+DUPLICATE_NAME_SIMILARITY = 0.3
+DUPLICATE_DOB_DAYS = 31
 
 
 def case_list_for_user(*, user):
@@ -32,3 +45,208 @@ def case_active_assignments(*, case):
         .select_related("user")
         .order_by("kind", "started_at")
     )
+
+
+# --- Referrals and triage ---------------------------------------------------------------
+
+
+def referral_queue(
+    *, user, status: str = "open", urgency: str = "", source: str = "", sort: str = "waiting", limit: int = 100
+):
+    """The SLT coordinators' triage queue, with days waiting and the overdue mark.
+
+    ``status`` is a Referral.Status, «open» (received or in triage) or «all».
+    A fixed number of queries, whatever the page size.
+    """
+    from django.conf import settings
+
+    if not user.has_perm("cases.triage_referral") or not may_reach_personal_data(user):
+        return Referral.objects.none()
+    today = timezone.localdate()
+    referrals = Referral.objects.all()
+    if status == "open":
+        referrals = referrals.filter(status__in=Referral.OPEN_STATUSES)
+    elif status in Referral.Status.values:
+        referrals = referrals.filter(status=status)
+    if urgency in Referral.Urgency.values:
+        referrals = referrals.filter(urgency=urgency)
+    if source in Referral.Source.values:
+        referrals = referrals.filter(source=source)
+    referrals = referrals.annotate(
+        urgency_rank=Case_(
+            When(urgency=Referral.Urgency.ACUTE, then=Value(0)),
+            When(urgency=Referral.Urgency.HIGH, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    )
+    order = {
+        "waiting": ("received_on", "pk"),
+        "newest": ("-received_on", "-pk"),
+        "urgency": ("urgency_rank", "received_on", "pk"),
+    }
+    referrals = referrals.order_by(*order.get(sort, order["waiting"]))[:limit]
+    rows = list(
+        referrals.only(
+            "pk",
+            "source",
+            "source_organisation",
+            "received_on",
+            "urgency",
+            "status",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+        )
+    )
+    overdue_after = settings.REFERRAL_TRIAGE_DAYS
+    for referral in rows:
+        referral.days_waiting = (today - referral.received_on).days
+        referral.overdue = referral.is_open and referral.days_waiting > overdue_after
+    return rows
+
+
+def referral_get_for_triage(*, user, pk) -> Referral:
+    if not user.has_perm("cases.triage_referral") or not may_reach_personal_data(user):
+        raise Http404
+    referral = (
+        Referral.objects.select_related("participant", "decided_by", "submitted_by", "duplicate_of", "case")
+        .filter(pk=pk)
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def referral_list_for_referrer(*, user, limit: int = 200):
+    """The user's own referrals: status only, nothing of a case."""
+    return list(
+        Referral.objects.filter(submitted_by=user)
+        .only("pk", "received_on", "status", "first_name", "last_name", "decided_at", "submitted_at")
+        .order_by("-submitted_at", "-pk")[:limit]
+    )
+
+
+def referral_other_open(*, referral: Referral, limit: int = 20):
+    """Other referrals about the same participant, for marking a duplicate."""
+    if referral.participant_id is None:
+        return []
+    return list(
+        Referral.objects.filter(participant_id=referral.participant_id)
+        .exclude(pk=referral.pk)
+        .order_by("-received_on")[:limit]
+    )
+
+
+@dataclass
+class DuplicateMatch:
+    participant: Participant
+    matched: list[str]
+    similarity: float
+
+
+def participant_duplicates(
+    *, first_name: str, last_name: str, date_of_birth, national_id: str = "", limit: int = 10
+) -> list[DuplicateMatch]:
+    """Known participants who may be the same person, with the fields that matched.
+
+    Same national identity number; or a similar name (pg_trgm trigram
+    similarity, so «Mohammed/Muhammad» and «Kristiansen/Christiansen» match)
+    with the same or a close date of birth (DUPLICATE_DOB_DAYS).
+    """
+    name = f"{first_name} {last_name}".lower().strip()
+    window = datetime.timedelta(days=DUPLICATE_DOB_DAYS)
+    by_name = (
+        Participant.objects.filter(date_of_birth__range=(date_of_birth - window, date_of_birth + window))
+        .annotate(similarity=TrigramSimilarity("search_name", name))
+        .filter(similarity__gte=DUPLICATE_NAME_SIMILARITY)
+    )
+    candidates = {p.pk: p for p in by_name.order_by("-similarity", "pk")[:limit]}
+    if national_id:
+        for p in Participant.objects.filter(national_id=national_id).annotate(
+            similarity=TrigramSimilarity("search_name", name)
+        ):
+            candidates[p.pk] = p
+    matches = []
+    for p in candidates.values():
+        matched = []
+        if national_id and p.national_id == national_id:
+            matched.append(gettext("same national identity number"))
+        if p.similarity >= DUPLICATE_NAME_SIMILARITY:
+            matched.append(gettext("similar name (%(score)d %%)") % {"score": round(p.similarity * 100)})
+        if p.date_of_birth == date_of_birth:
+            matched.append(gettext("same date of birth"))
+        elif abs((p.date_of_birth - date_of_birth).days) <= DUPLICATE_DOB_DAYS:
+            matched.append(
+                gettext("date of birth %(days)d days apart") % {"days": abs((p.date_of_birth - date_of_birth).days)}
+            )
+        matches.append(DuplicateMatch(participant=p, matched=matched, similarity=p.similarity))
+    matches.sort(
+        key=lambda m: (not (national_id and m.participant.national_id == national_id), -m.similarity, m.participant.pk)
+    )
+    return matches[:limit]
+
+
+@dataclass
+class TimelineEvent:
+    when: datetime.datetime
+    what: str
+    who: str = ""
+
+
+def case_timeline(*, case: Case) -> list[TimelineEvent]:
+    """Everything that happened in a case, oldest first (referrals, status changes, assignments)."""
+
+    def name(user):
+        return (user.get_full_name() or user.username) if user else ""
+
+    events: list[TimelineEvent] = []
+    for referral in case.referrals.select_related("decided_by").all():
+        received = timezone.make_aware(datetime.datetime.combine(referral.received_on, datetime.time.min))
+        events.append(
+            TimelineEvent(
+                received,
+                gettext("Referral %(pk)s received from %(source)s")
+                % {"pk": referral.pk, "source": referral.get_source_display()},
+            )
+        )
+        if referral.decided_at:
+            events.append(
+                TimelineEvent(
+                    referral.decided_at,
+                    gettext("Referral %(pk)s accepted") % {"pk": referral.pk},
+                    name(referral.decided_by),
+                )
+            )
+    for change in case.status_changes.select_related("changed_by").all():
+        if change.from_status:
+            what = gettext("Status changed from «%(from)s» to «%(to)s»") % {
+                "from": change.get_from_status_display(),
+                "to": change.get_to_status_display(),
+            }
+        else:
+            what = gettext("Case opened (%(status)s)") % {"status": change.get_to_status_display()}
+        if change.reason:
+            what = f"{what}: {change.reason}"
+        events.append(TimelineEvent(change.changed_at, what, name(change.changed_by)))
+    for assignment in case.assignments.select_related("user", "started_by", "ended_by").all():
+        events.append(
+            TimelineEvent(
+                assignment.started_at,
+                gettext("%(kind)s assigned: %(person)s")
+                % {"kind": assignment.get_kind_display(), "person": name(assignment.user)},
+                name(assignment.started_by),
+            )
+        )
+        if assignment.ended_at:
+            events.append(
+                TimelineEvent(
+                    assignment.ended_at,
+                    gettext("%(kind)s assignment ended: %(person)s")
+                    % {"kind": assignment.get_kind_display(), "person": name(assignment.user)},
+                    name(assignment.ended_by),
+                )
+            )
+    events.sort(key=lambda e: e.when)
+    return events

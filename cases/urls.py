@@ -6,4 +6,11 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/status/", views.case_status, name="status"),
+    path("referrals/new/", views.referral_create, name="referral_create"),
+    path("referrals/mine/", views.referral_mine, name="referral_mine"),
+    path("referrals/", views.triage_queue, name="triage"),
+    path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
+    path("referrals/<int:pk>/participant/", views.referral_resolve_participant, name="referral_participant"),
+    path("referrals/<int:pk>/decision/", views.referral_decide, name="referral_decide"),
 ]

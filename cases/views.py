@@ -1,24 +1,210 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import AccessEvent
 from audit.services import access_event_record
-from cases.models import Case
-from cases.selectors import case_active_assignments, case_get_for_user, case_list_for_user
+from cases import selectors, services
+from cases.forms import CaseStatusForm, DecisionForm, ParticipantResolveForm, ReferralForm
+from cases.models import Case, Participant, Referral
 from mentorprogram.access import requires_permission
+
+
+def _apply_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- Cases --------------------------------------------------------------------------------
 
 
 @requires_permission("cases.list_assigned_cases")
 @require_GET
 def case_list(request):
-    cases = list(case_list_for_user(user=request.user))
+    cases = list(selectors.case_list_for_user(user=request.user))
     access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=Case, objects=cases)
     return render(request, "cases/case_list.html", {"cases": cases})
+
+
+def _case_detail_context(request, case, status_form=None):
+    can_change = request.user.has_perm("cases.change_case", case)
+    return {
+        "case": case,
+        "assignments": selectors.case_active_assignments(case=case),
+        "timeline": selectors.case_timeline(case=case),
+        "status_form": (status_form or CaseStatusForm(case=case))
+        if can_change and Case.TRANSITIONS[case.status]
+        else None,
+    }
 
 
 @requires_permission("cases.list_assigned_cases")
 @require_GET
 def case_detail(request, pk):
-    case = case_get_for_user(user=request.user, pk=pk)
+    case = selectors.case_get_for_user(user=request.user, pk=pk)
     access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=case)
-    return render(request, "cases/case_detail.html", {"case": case, "assignments": case_active_assignments(case=case)})
+    return render(request, "cases/case_detail.html", _case_detail_context(request, case))
+
+
+@requires_permission("cases.list_assigned_cases")
+@require_POST
+def case_status(request, pk):
+    case = selectors.case_get_for_user(user=request.user, pk=pk)
+    form = CaseStatusForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            services.case_status_change(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The status is changed."))
+            return redirect("cases:detail", pk=case.pk)
+    access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=case)
+    return render(request, "cases/case_detail.html", _case_detail_context(request, case, form), status=400)
+
+
+# --- Referrals ----------------------------------------------------------------------------
+
+
+@requires_permission("cases.submit_referral")
+@require_http_methods(["GET", "POST"])
+def referral_create(request):
+    """Intake: a referrer's own tip, or one an SLT coordinator or coordinator types in."""
+    user = request.user
+    initial = {}
+    if not user.has_perm("cases.triage_referral"):
+        initial = {"referrer_name": user.get_full_name(), "referrer_email": user.email}
+    form = ReferralForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "submission_key"}
+        referral = services.referral_submit(actor=user, submission_key=form.cleaned_data["submission_key"], **fields)
+        if referral.is_acute:
+            messages.warning(request, _("Acute danger: call the police on 112 now if you have not done so."))
+        messages.success(request, _("Referral %(pk)s is registered.") % {"pk": referral.pk})
+        if user.has_perm("cases.triage_referral"):
+            return redirect("cases:referral_detail", pk=referral.pk)
+        return redirect("cases:referral_mine")
+    return render(request, "cases/referral_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@requires_permission("cases.submit_referral")
+@require_GET
+def referral_mine(request):
+    return render(
+        request, "cases/referral_mine.html", {"referrals": selectors.referral_list_for_referrer(user=request.user)}
+    )
+
+
+@requires_permission("cases.triage_referral")
+@require_GET
+def triage_queue(request):
+    filters = {
+        "status": request.GET.get("status", "open"),
+        "urgency": request.GET.get("urgency", ""),
+        "source": request.GET.get("source", ""),
+        "sort": request.GET.get("sort", "waiting"),
+    }
+    referrals = selectors.referral_queue(user=request.user, **filters)
+    access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=Referral, objects=referrals)
+    context = {
+        "referrals": referrals,
+        "filters": filters,
+        "statuses": [("open", _("Open")), ("all", _("All")), *Referral.Status.choices],
+        "urgencies": Referral.Urgency.choices,
+        "sources": Referral.Source.choices,
+        "sorts": [("waiting", _("Waited longest")), ("urgency", _("Most urgent")), ("newest", _("Newest"))],
+    }
+    return render(request, "cases/triage_queue.html", context)
+
+
+def _referral_detail(request, referral, *, decision_form=None, resolve_error=None, status=200):
+    duplicates = []
+    if referral.participant_id is None:
+        duplicates = selectors.participant_duplicates(
+            first_name=referral.first_name,
+            last_name=referral.last_name,
+            date_of_birth=referral.date_of_birth,
+            national_id=referral.national_id,
+        )
+        if duplicates:
+            access_event_record(
+                request=request,
+                kind=AccessEvent.Kind.SEARCH,
+                model=Participant,
+                objects=[m.participant for m in duplicates],
+            )
+    others = selectors.referral_other_open(referral=referral)
+    access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=referral)
+    context = {
+        "referral": referral,
+        "duplicates": duplicates,
+        "resolve_error": resolve_error,
+        "decision_form": decision_form or DecisionForm(others=others),
+        "has_open_case": referral.participant_id is not None
+        and referral.participant.cases.exclude(status=Case.Status.CLOSED).exists(),
+    }
+    return render(request, "cases/referral_detail.html", context, status=status)
+
+
+@requires_permission("cases.triage_referral")
+@require_GET
+def referral_detail(request, pk):
+    return _referral_detail(request, selectors.referral_get_for_triage(user=request.user, pk=pk))
+
+
+@requires_permission("cases.triage_referral")
+@require_POST
+def referral_resolve_participant(request, pk):
+    referral = selectors.referral_get_for_triage(user=request.user, pk=pk)
+    form = ParticipantResolveForm(request.POST)
+    participant = None
+    if form.is_valid() and form.cleaned_data["participant"] != "new":
+        # Only a participant the duplicate search offered for this referral.
+        offered = {
+            m.participant.pk: m.participant
+            for m in selectors.participant_duplicates(
+                first_name=referral.first_name,
+                last_name=referral.last_name,
+                date_of_birth=referral.date_of_birth,
+                national_id=referral.national_id,
+            )
+        }
+        participant = (
+            offered.get(int(form.cleaned_data["participant"])) if form.cleaned_data["participant"].isdigit() else None
+        )
+        if participant is None:
+            return _referral_detail(
+                request, referral, resolve_error=_("Choose one of the participants suggested."), status=400
+            )
+    try:
+        services.referral_participant_resolve(actor=request.user, referral=referral, participant=participant)
+    except ValidationError as exc:
+        return _referral_detail(request, referral, resolve_error=" ".join(exc.messages), status=400)
+    messages.success(request, _("The participant is settled for this referral."))
+    return redirect("cases:referral_detail", pk=referral.pk)
+
+
+@requires_permission("cases.triage_referral")
+@require_POST
+def referral_decide(request, pk):
+    referral = selectors.referral_get_for_triage(user=request.user, pk=pk)
+    form = DecisionForm(request.POST, others=selectors.referral_other_open(referral=referral))
+    if form.is_valid():
+        try:
+            referral = services.referral_decide(
+                actor=request.user, referral=referral, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The decision is recorded."))
+            if referral.status == Referral.Status.ACCEPTED:
+                return redirect("cases:detail", pk=referral.case_id)
+            return redirect("cases:triage")
+    referral.refresh_from_db()
+    return _referral_detail(request, referral, decision_form=form, status=400)

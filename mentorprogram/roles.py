@@ -49,21 +49,36 @@ ROLES: tuple[Role, ...] = (
         slug=REFERRER,
         name=_("Referrer"),
         description=_("Sends referrals from a partner service and follows their status."),
-        permissions=(),
+        permissions=("cases.submit_referral",),
+        navigation=(
+            NavItem(_("New referral"), "cases:referral_create", "cases.submit_referral"),
+            NavItem(_("My referrals"), "cases:referral_mine", "cases.submit_referral"),
+        ),
     ),
     Role(
         slug=SLT_COORDINATOR,
         name=_("SLT coordinator"),
         description=_("Triages referrals, matches and assigns mentors, generates steering reports."),
-        permissions=("cases.list_assigned_cases", "cases.assign_case"),
-        navigation=(NavItem(_("Cases"), "cases:list", "cases.list_assigned_cases"),),
+        permissions=(
+            "cases.list_assigned_cases",
+            "cases.assign_case",
+            "cases.submit_referral",
+            "cases.triage_referral",
+        ),
+        navigation=(
+            NavItem(_("Referrals"), "cases:triage", "cases.triage_referral"),
+            NavItem(_("Cases"), "cases:list", "cases.list_assigned_cases"),
+        ),
     ),
     Role(
         slug=COORDINATOR,
         name=_("Coordinator"),
         description=_("Coordinates cases and individual plans they are responsible for."),
-        permissions=("cases.list_assigned_cases",),
-        navigation=(NavItem(_("My cases"), "cases:list", "cases.list_assigned_cases"),),
+        permissions=("cases.list_assigned_cases", "cases.submit_referral"),
+        navigation=(
+            NavItem(_("My cases"), "cases:list", "cases.list_assigned_cases"),
+            NavItem(_("New referral"), "cases:referral_create", "cases.submit_referral"),
+        ),
     ),
     Role(
         slug=MENTOR,

@@ -22,6 +22,10 @@ class Notification(models.Model):
         ASSIGNED_TO_CASE = "assigned_to_case", _("You were assigned to a case")
         ASSIGNMENT_ENDED = "assignment_ended", _("An assignment of yours ended")
         CASE_WAITING_FOR_MENTOR = "case_waiting_for_mentor", _("A case is waiting for a mentor")
+        REFERRAL_RECEIVED = "referral_received", _("A new referral")
+        REFERRAL_ACUTE = "referral_acute", _("An acute referral")
+        REFERRAL_UNTRIAGED = "referral_untriaged", _("A referral waits for triage")
+        REFERRAL_DECIDED = "referral_decided", _("Your referral was decided")
         SECOND_FACTOR_RESET = "second_factor_reset", _("Your second factor was reset")
         PASSWORD_CHANGED = "password_changed", _("Your password was changed")
 

@@ -61,7 +61,25 @@ def cases_waiting_for_mentor(*, today: datetime.date) -> Iterator[Reminder]:
             )
 
 
-RULES = [cases_waiting_for_mentor]
+def referrals_waiting_for_triage(*, today: datetime.date) -> Iterator[Reminder]:
+    """A referral not decided REFERRAL_TRIAGE_DAYS after it was received → SLT coordinators."""
+    from cases.models import Referral
+
+    cutoff = today - datetime.timedelta(days=settings.REFERRAL_TRIAGE_DAYS)
+    referrals = Referral.objects.filter(status__in=Referral.OPEN_STATUSES, received_on__lt=cutoff).order_by("pk")
+    recipients = list(_slt_coordinators())
+    for referral in referrals:
+        for recipient in recipients:
+            yield Reminder(
+                recipient=recipient,
+                kind=Notification.Kind.REFERRAL_UNTRIAGED,
+                params={"referral": referral.pk, "days": (today - referral.received_on).days},
+                url=reverse("cases:referral_detail", args=[referral.pk]),
+                dedup_key=f"referral_untriaged:{referral.pk}:{today.isoformat()}",
+            )
+
+
+RULES = [cases_waiting_for_mentor, referrals_waiting_for_triage]
 
 
 def reminders_run(*, today: datetime.date | None = None) -> int:

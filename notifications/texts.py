@@ -21,6 +21,23 @@ def notification_text(notification: Notification) -> str:
             "case": p.get("case"),
             "days": p.get("days"),
         }
+    if notification.kind == Kind.REFERRAL_RECEIVED:
+        return _("Referral %(referral)s has been received and waits for triage.") % {"referral": p.get("referral")}
+    if notification.kind == Kind.REFERRAL_ACUTE:
+        return _("Referral %(referral)s is marked as acute danger. Triage it now.") % {"referral": p.get("referral")}
+    if notification.kind == Kind.REFERRAL_UNTRIAGED:
+        return _("Referral %(referral)s has waited %(days)s days for triage.") % {
+            "referral": p.get("referral"),
+            "days": p.get("days"),
+        }
+    if notification.kind == Kind.REFERRAL_DECIDED:
+        from cases.models import Referral
+
+        status = Referral.Status(p["status"]).label if p.get("status") in Referral.Status.values else p.get("status")
+        return _("Your referral %(referral)s has been decided: %(status)s.") % {
+            "referral": p.get("referral"),
+            "status": status,
+        }
     if notification.kind == Kind.SECOND_FACTOR_RESET:
         return _(
             "An administrator reset your second factor. You set up your authenticator app again at your next login."

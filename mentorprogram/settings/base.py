@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django.forms",
     "rest_framework",
     "drf_spectacular",
@@ -288,8 +289,10 @@ OUTBOX_STALE_SECONDS = env_int("OUTBOX_STALE_SECONDS", 600)
 
 # Reminder thresholds.
 REMINDER_CASE_WAITING_FOR_MENTOR_DAYS = env_int("REMINDER_CASE_WAITING_FOR_MENTOR_DAYS", 14)
+# A referral not decided within this many days is marked in the triage queue and reminded.
+REFERRAL_TRIAGE_DAYS = env_int("REFERRAL_TRIAGE_DAYS", 5)
 # Kinds emailed to a user who has not chosen for themselves.
-NOTIFICATION_EMAIL_DEFAULT_KINDS = ["assigned_to_case", "second_factor_reset", "password_changed"]
+NOTIFICATION_EMAIL_DEFAULT_KINDS = ["assigned_to_case", "referral_acute", "second_factor_reset", "password_changed"]
 # Absolute links in emails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000") if DEBUG else env_str("SITE_URL")
 

@@ -7,6 +7,7 @@ Objects a user may not see answer 404, so ids reveal nothing.
 """
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -14,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from cases.models import CaseAssignment
 from cases.services import case_assignment_start
 from mentorprogram import roles
-from tests.cases.factories import CaseFactory
+from tests.cases.factories import CaseFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +70,13 @@ MATRIX = {
     "cases:list": only({S: 200, C: 200, M: 200}),
     # The case is assigned to the coordinator and the mentor of the fixture.
     "cases:detail": only({S: 404, C: 200, M: 200}),
+    "cases:status": only({S: 405, C: 405, M: 405}),  # POST only
+    "cases:referral_create": only({R: 200, S: 200, C: 200}),
+    "cases:referral_mine": only({R: 200, S: 200, C: 200}),
+    "cases:triage": only({S: 200}),
+    "cases:referral_detail": only({S: 200}),
+    "cases:referral_participant": only({S: 405}),  # POST only
+    "cases:referral_decide": only({S: 405}),  # POST only
     "audit:events": only({P: 200}),
     "audit:access": only({P: 200}),
     "notifications:list": everyone(200),
@@ -105,9 +113,10 @@ def all_routes():
     return list(_walk(get_resolver().url_patterns))
 
 
-def sample_url(route: str, case_pk: int) -> str:
+def sample_url(route: str, objects) -> str:
     """A concrete URL for a route pattern: ids of the fixture's objects, placeholders elsewhere."""
-    url = re.sub(r"<int:\w+>", str(case_pk), route)
+    pk = objects.referral.pk if route.startswith("cases/referrals/") else objects.case.pk
+    url = re.sub(r"<int:\w+>", str(pk), route)
     url = re.sub(r"<(?:str|slug|path|uuid):(\w+)>", "x", url)
     url = re.sub(r"\(\?P<\w+>([^)]*)\)", lambda m: m.group(1).split("|")[0] if "|" in m.group(1) else "x", url)
     url = url.replace("^", "").replace("$", "").replace("\\", "")
@@ -129,11 +138,12 @@ def role_users(make_user):
 
 @pytest.fixture
 def assigned_case(role_users):
+    """A case assigned to the coordinator and the mentor, and a referral in the queue."""
     case = CaseFactory()
     actor = role_users[S]
     case_assignment_start(actor=actor, case=case, user=role_users[C], kind=CaseAssignment.Kind.COORDINATOR)
     case_assignment_start(actor=actor, case=case, user=role_users[M], kind=CaseAssignment.Kind.MENTOR)
-    return case
+    return SimpleNamespace(case=case, referral=ReferralFactory(submitted_by=role_users[R]))
 
 
 def test_every_route_has_a_row():
@@ -158,7 +168,7 @@ def assert_no_content(client, case_pk, *, skip, redirect_to, why):
 
 
 def test_anonymous_requests_get_no_content(client, assigned_case):
-    assert_no_content(client, assigned_case.pk, skip=PUBLIC, redirect_to="/login/", why="to an anonymous request")
+    assert_no_content(client, assigned_case, skip=PUBLIC, redirect_to="/login/", why="to an anonymous request")
 
 
 def test_requests_with_a_password_alone_get_no_content(client, make_user, assigned_case):
@@ -166,7 +176,7 @@ def test_requests_with_a_password_alone_get_no_content(client, make_user, assign
     client.force_login(make_user(C, otp=False))
     assert_no_content(
         client,
-        assigned_case.pk,
+        assigned_case,
         skip=PUBLIC | UNVERIFIED,
         redirect_to="/account/two-factor/setup/",
         why="without a second factor",
@@ -180,7 +190,7 @@ def test_the_role_url_matrix(client, role, role_users, assigned_case, verified_l
     for name, route in all_routes():
         expected = row_for(name)[role]
         expected = expected if isinstance(expected, set) else {expected}
-        status = client.get(sample_url(route, assigned_case.pk)).status_code
+        status = client.get(sample_url(route, assigned_case)).status_code
         if status not in expected:
             failures.append(f"{name}: {status}, expected {sorted(expected)}")
     assert not failures, "\n".join(failures)

@@ -62,7 +62,14 @@ def test_the_navigation_shows_each_role_only_what_it_may_use(make_user):
     assert [i.url_name for i in roles.navigation_for(make_user(roles.PRIVACY_OFFICER))] == ["audit:events"]
     assert [i.url_name for i in roles.navigation_for(make_user(roles.MENTOR))] == ["cases:list"]
     assert roles.navigation_for(make_user(roles.STEERING_GROUP)) == []
-    assert roles.navigation_for(make_user(roles.REFERRER)) == []
+    assert [i.url_name for i in roles.navigation_for(make_user(roles.REFERRER))] == [
+        "cases:referral_create",
+        "cases:referral_mine",
+    ]
+    assert [i.url_name for i in roles.navigation_for(make_user(roles.SLT_COORDINATOR))] == [
+        "cases:triage",
+        "cases:list",
+    ]
 
 
 def test_seed_demo_creates_one_user_per_role_with_two_factors_and_is_idempotent(settings):
