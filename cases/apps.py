@@ -8,7 +8,16 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from audit.registry import audit_register
-        from cases.models import Case, CaseAssignment, CaseStatusChange, Participant, Referral
+        from cases.models import (
+            Assessment,
+            Case,
+            CaseAssignment,
+            CaseStatusChange,
+            Consent,
+            NetworkMember,
+            Participant,
+            Referral,
+        )
 
         audit_register(Participant, clear_fields=("gender", "created_at"))
         audit_register(
@@ -32,6 +41,22 @@ class CasesConfig(AppConfig):
                 "case",
             ),
             exclude_fields=("submission_key",),
+        )
+        audit_register(Assessment, clear_fields=("case", "assessed_by", "assessed_at"))
+        audit_register(NetworkMember, clear_fields=("case", "kind", "stance", "added_by", "added_at"))
+        audit_register(
+            Consent,
+            clear_fields=(
+                "case",
+                "services",
+                "given_by",
+                "valid_from",
+                "valid_to",
+                "recorded_by",
+                "recorded_at",
+                "withdrawn_at",
+                "withdrawn_by",
+            ),
         )
         audit_register(CaseStatusChange, clear_fields=("case", "from_status", "to_status", "changed_by", "changed_at"))
         audit_register(Case, clear_fields=("participant", "track", "status", "opened_at", "closed_at", "outcome"))

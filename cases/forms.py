@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, Gender, Referral
+from cases.models import Assessment, Case, Consent, Gender, NetworkMember, Referral
 from cases.national_id import validate_national_id
 from mentorprogram.forms import DesignsystemetFormMixin
 
@@ -159,3 +159,43 @@ class CaseStatusForm(DesignsystemetFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         allowed = Case.TRANSITIONS[case.status]
         self.fields["to_status"].choices = [(s, label) for s, label in Case.Status.choices if s in allowed]
+
+
+class AssessmentForm(DesignsystemetFormMixin, forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = ["risk_factors", "protective_factors", "push_factors", "pull_factors", "summary"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+
+class NetworkMemberForm(DesignsystemetFormMixin, forms.ModelForm):
+    class Meta:
+        model = NetworkMember
+        fields = ["kind", "name", "relation", "stance", "contact"]
+
+
+class ConsentForm(DesignsystemetFormMixin, forms.ModelForm):
+    services = forms.MultipleChoiceField(
+        label=_("Services that may share information"),
+        choices=Consent.Service.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Consent
+        fields = ["services", "given_by", "guardian_name", "valid_from", "valid_to"]
+        widgets = {"valid_from": DateInput(), "valid_to": DateInput(), "given_by": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("valid_from", timezone.localdate())
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("given_by") == Consent.GivenBy.GUARDIAN and not (cleaned.get("guardian_name") or "").strip():
+            self.add_error("guardian_name", _("Name the guardian who gave the consent."))
+        valid_from, valid_to = cleaned.get("valid_from"), cleaned.get("valid_to")
+        if valid_from and valid_to and valid_to < valid_from:
+            self.add_error("valid_to", _("The end cannot come before the start."))
+        return cleaned

@@ -148,6 +148,127 @@ class CaseStatusChange(models.Model):
         return f"{self._meta.verbose_name} {self.pk}"
 
 
+class Assessment(models.Model):
+    """A risk and needs assessment (kartlegging); a new one is added as the picture changes."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assessments")
+    risk_factors = models.TextField(_("risk factors"))
+    protective_factors = models.TextField(_("protective factors"))
+    push_factors = models.TextField(
+        _("push factors"), blank=True, help_text=_("What pushes the person towards the milieu (or away from society).")
+    )
+    pull_factors = models.TextField(
+        _("pull factors"), blank=True, help_text=_("What draws the person towards the milieu.")
+    )
+    summary = models.TextField(_("summary"))
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-assessed_at", "-pk"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
+class NetworkMember(models.Model):
+    """A person or service around the participant, and whether they support the work (nettverkskart)."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        SERVICE = "service", _("Service")
+
+    class Stance(models.TextChoices):
+        SUPPORTIVE = "supportive", _("Supportive")
+        NEUTRAL = "neutral", _("Neutral")
+        NOT_SUPPORTIVE = "not_supportive", _("Not supportive")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="network")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    relation = models.CharField(_("relation or role"), max_length=200, blank=True)
+    stance = models.CharField(_("stance"), max_length=20, choices=Stance.choices)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "name", "pk"]
+        verbose_name = _("network member")
+        verbose_name_plural = _("network members")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
+class Consent(models.Model):
+    """Consent to share information between named services; withdrawal takes effect at once."""
+
+    class Service(models.TextChoices):
+        NAV = "nav", _("NAV")
+        CHILD_WELFARE = "child_welfare", _("Child welfare")
+        DPS = "dps", _("DPS (mental health)")
+        SCHOOL = "school", _("School")
+        HEALTH_STATION = "health_station", _("Health station")
+        POLICE = "police", _("Police")
+        PRISON_PROBATION = "prison_probation", _("Prison and probation")
+        MEDIATION = "mediation", _("Mediation service")
+        FAMILY_COUNSELLING = "family_counselling", _("Family counselling")
+        VOLUNTEER = "volunteer", _("Volunteer organisation")
+        MENTOR = "mentor", _("Mentor")
+
+    class GivenBy(models.TextChoices):
+        PARTICIPANT = "participant", _("The participant")
+        GUARDIAN = "guardian", _("A guardian")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consents")
+    services = ArrayField(
+        models.CharField(max_length=30, choices=Service.choices), verbose_name=_("services that may share")
+    )
+    given_by = models.CharField(_("given by"), max_length=20, choices=GivenBy.choices)
+    guardian_name = models.CharField(_("guardian's name"), max_length=200, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-valid_from", "-pk"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")), name="consent_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~Q(given_by="guardian") | ~Q(guardian_name=""), name="consent_guardian_named"
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True)
+                | Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False),
+                name="consent_withdrawal_recorded",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.pk}"
+
+    def is_active(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return self.withdrawn_at is None and self.valid_from <= on and (self.valid_to is None or self.valid_to >= on)
+
+    @property
+    def service_labels(self):
+        labels = dict(self.Service.choices)
+        return [labels.get(code, code) for code in self.services]
+
+
 class CaseAssignment(models.Model):
     """A mentor or coordinator assigned to a case for a period; the source of their object rights."""
 

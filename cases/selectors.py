@@ -248,5 +248,36 @@ def case_timeline(*, case: Case) -> list[TimelineEvent]:
                     name(assignment.ended_by),
                 )
             )
+    for assessment in case.assessments.select_related("assessed_by").all():
+        events.append(
+            TimelineEvent(
+                assessment.assessed_at, gettext("Risk and needs assessment recorded"), name(assessment.assessed_by)
+            )
+        )
+    for member in case.network.select_related("added_by").all():
+        events.append(
+            TimelineEvent(
+                member.added_at,
+                gettext("Added to the network map: %(name)s") % {"name": member.name},
+                name(member.added_by),
+            )
+        )
+    for consent in case.consents.select_related("recorded_by", "withdrawn_by").all():
+        services = ", ".join(str(label) for label in consent.service_labels)
+        events.append(
+            TimelineEvent(
+                consent.recorded_at,
+                gettext("Consent recorded (%(services)s)") % {"services": services},
+                name(consent.recorded_by),
+            )
+        )
+        if consent.withdrawn_at:
+            events.append(
+                TimelineEvent(
+                    consent.withdrawn_at,
+                    gettext("Consent withdrawn (%(services)s)") % {"services": services},
+                    name(consent.withdrawn_by),
+                )
+            )
     events.sort(key=lambda e: e.when)
     return events

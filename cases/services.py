@@ -9,7 +9,16 @@ from guardian.shortcuts import assign_perm, get_perms, remove_perm
 
 from audit.models import AuditEvent
 from audit.services import audit_event_record
-from cases.models import Case, CaseAssignment, CaseStatusChange, Participant, Referral
+from cases.models import (
+    Assessment,
+    Case,
+    CaseAssignment,
+    CaseStatusChange,
+    Consent,
+    NetworkMember,
+    Participant,
+    Referral,
+)
 from mentorprogram.roles import COORDINATOR, MENTOR, SLT_COORDINATOR, may_reach_personal_data, role_slugs_for
 from notifications.models import Notification
 from notifications.services import notification_send
@@ -322,8 +331,7 @@ def referral_decide(
 def case_status_change(*, actor, case: Case, to_status: str, reason: str = "", outcome: str = "") -> Case:
     """Move a case one step in its workflow; only the allowed steps (the database refuses the rest)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if not may_reach_personal_data(actor) or not actor.has_perm("cases.change_case", case):
-        raise PermissionDenied
+    _require_case_change(actor, case)
     if to_status not in Case.TRANSITIONS.get(case.status, set()):
         raise ValidationError(
             {
@@ -345,3 +353,57 @@ def case_status_change(*, actor, case: Case, to_status: str, reason: str = "", o
         case=case, from_status=from_status, to_status=to_status, changed_by=actor, reason=reason
     )
     return case
+
+
+# --- Assessment, network, consents ------------------------------------------------------
+
+
+def _require_case_change(actor, case: Case) -> None:
+    """Writes on a case's content: its coordinator (an object right), never a role-wide permission."""
+    if not may_reach_personal_data(actor) or not actor.has_perm("cases.change_case", case):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def assessment_record(*, actor, case: Case, **fields) -> Assessment:
+    """Add a risk and needs assessment to the case (earlier ones are kept as history)."""
+    _require_case_change(actor, case)
+    assessment = Assessment(case=case, assessed_by=actor, **fields)
+    assessment.full_clean()
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def network_member_add(*, actor, case: Case, **fields) -> NetworkMember:
+    _require_case_change(actor, case)
+    member = NetworkMember(case=case, added_by=actor, **fields)
+    member.full_clean()
+    member.save()
+    return member
+
+
+@transaction.atomic
+def consent_record(*, actor, case: Case, **fields) -> Consent:
+    """Record a consent to share with the named services, from the participant or a guardian."""
+    _require_case_change(actor, case)
+    consent = Consent(case=case, recorded_by=actor, **fields)
+    if consent.given_by == Consent.GivenBy.GUARDIAN and not consent.guardian_name.strip():
+        raise ValidationError({"guardian_name": _("Name the guardian who gave the consent.")})
+    if consent.valid_to and consent.valid_to < consent.valid_from:
+        raise ValidationError({"valid_to": _("The end cannot come before the start.")})
+    consent.full_clean()
+    consent.save()
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor, consent: Consent) -> Consent:
+    """Withdraw a consent. It stops counting the moment this commits."""
+    consent = Consent.objects.select_for_update().select_related("case").get(pk=consent.pk)
+    _require_case_change(actor, consent.case)
+    if consent.withdrawn_at is not None:
+        raise ValidationError(_("The consent is already withdrawn."))
+    consent.withdrawn_at, consent.withdrawn_by = timezone.now(), actor
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    return consent

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -7,8 +8,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.models import AccessEvent
 from audit.services import access_event_record
 from cases import selectors, services
-from cases.forms import CaseStatusForm, DecisionForm, ParticipantResolveForm, ReferralForm
-from cases.models import Case, Participant, Referral
+from cases.forms import (
+    AssessmentForm,
+    CaseStatusForm,
+    ConsentForm,
+    DecisionForm,
+    NetworkMemberForm,
+    ParticipantResolveForm,
+    ReferralForm,
+)
+from cases.models import Case, Consent, Participant, Referral
 from mentorprogram.access import requires_permission
 
 
@@ -31,16 +40,27 @@ def case_list(request):
     return render(request, "cases/case_list.html", {"cases": cases})
 
 
-def _case_detail_context(request, case, status_form=None):
+def _case_detail_context(request, case, **bound_forms):
+    """The case page; ``bound_forms`` carry a failed form back with what the user typed."""
     can_change = request.user.has_perm("cases.change_case", case)
-    return {
+    context = {
         "case": case,
+        "can_change": can_change,
         "assignments": selectors.case_active_assignments(case=case),
         "timeline": selectors.case_timeline(case=case),
-        "status_form": (status_form or CaseStatusForm(case=case))
-        if can_change and Case.TRANSITIONS[case.status]
-        else None,
+        "assessment": case.assessments.select_related("assessed_by").first(),
+        "network": list(case.network.all()),
+        "consents": list(case.consents.all()),
     }
+    if can_change:
+        context.update(
+            status_form=bound_forms.get("status_form")
+            or (CaseStatusForm(case=case) if Case.TRANSITIONS[case.status] else None),
+            assessment_form=bound_forms.get("assessment_form") or AssessmentForm(prefix="assessment"),
+            network_form=bound_forms.get("network_form") or NetworkMemberForm(prefix="network"),
+            consent_form=bound_forms.get("consent_form") or ConsentForm(prefix="consent"),
+        )
+    return context
 
 
 @requires_permission("cases.list_assigned_cases")
@@ -65,7 +85,79 @@ def case_status(request, pk):
             messages.success(request, _("The status is changed."))
             return redirect("cases:detail", pk=case.pk)
     access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=case)
-    return render(request, "cases/case_detail.html", _case_detail_context(request, case, form), status=400)
+    return render(request, "cases/case_detail.html", _case_detail_context(request, case, status_form=form), status=400)
+
+
+def _case_form_post(request, pk, *, form_class, prefix, service, success):
+    """One POST on a case: validate, call the service, or show the page again with what was typed."""
+    case = selectors.case_get_for_user(user=request.user, pk=pk)
+    form = form_class(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            service(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("cases:detail", pk=case.pk)
+    access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=case)
+    context = _case_detail_context(request, case, **{f"{prefix}_form": form})
+    return render(request, "cases/case_detail.html", context, status=400)
+
+
+@requires_permission("cases.list_assigned_cases")
+@require_POST
+def case_assessment_add(request, pk):
+    return _case_form_post(
+        request,
+        pk,
+        form_class=AssessmentForm,
+        prefix="assessment",
+        service=services.assessment_record,
+        success=_("The assessment is saved."),
+    )
+
+
+@requires_permission("cases.list_assigned_cases")
+@require_POST
+def case_network_add(request, pk):
+    return _case_form_post(
+        request,
+        pk,
+        form_class=NetworkMemberForm,
+        prefix="network",
+        service=services.network_member_add,
+        success=_("Added to the network map."),
+    )
+
+
+@requires_permission("cases.list_assigned_cases")
+@require_POST
+def case_consent_add(request, pk):
+    return _case_form_post(
+        request,
+        pk,
+        form_class=ConsentForm,
+        prefix="consent",
+        service=services.consent_record,
+        success=_("The consent is recorded."),
+    )
+
+
+@requires_permission("cases.list_assigned_cases")
+@require_POST
+def case_consent_withdraw(request, pk, consent_pk):
+    case = selectors.case_get_for_user(user=request.user, pk=pk)
+    consent = Consent.objects.filter(case=case, pk=consent_pk).first()
+    if consent is None:
+        raise Http404
+    try:
+        services.consent_withdraw(actor=request.user, consent=consent)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The consent is withdrawn, from now on."))
+    return redirect("cases:detail", pk=case.pk)
 
 
 # --- Referrals ----------------------------------------------------------------------------

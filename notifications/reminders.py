@@ -79,7 +79,34 @@ def referrals_waiting_for_triage(*, today: datetime.date) -> Iterator[Reminder]:
             )
 
 
-RULES = [cases_waiting_for_mentor, referrals_waiting_for_triage]
+def consents_expiring(*, today: datetime.date) -> Iterator[Reminder]:
+    """A consent in force that ends within REMINDER_CONSENT_EXPIRING_DAYS → the case's coordinator (once per end date)."""
+    from cases.models import Consent
+
+    horizon = today + datetime.timedelta(days=settings.REMINDER_CONSENT_EXPIRING_DAYS)
+    consents = Consent.objects.filter(
+        withdrawn_at__isnull=True, valid_from__lte=today, valid_to__gte=today, valid_to__lte=horizon
+    )
+    coordinators = {
+        a.case_id: a.user
+        for a in CaseAssignment.objects.filter(
+            case__in=consents.values("case"), kind=CaseAssignment.Kind.COORDINATOR, ended_at__isnull=True
+        ).select_related("user")
+    }
+    for consent in consents.order_by("pk"):
+        coordinator = coordinators.get(consent.case_id)
+        if coordinator is None or not coordinator.is_active:
+            continue
+        yield Reminder(
+            recipient=coordinator,
+            kind=Notification.Kind.CONSENT_EXPIRING,
+            params={"case": consent.case_id, "date": consent.valid_to.isoformat()},
+            url=reverse("cases:detail", args=[consent.case_id]),
+            dedup_key=f"consent_expiring:{consent.pk}:{consent.valid_to.isoformat()}",
+        )
+
+
+RULES = [cases_waiting_for_mentor, referrals_waiting_for_triage, consents_expiring]
 
 
 def reminders_run(*, today: datetime.date | None = None) -> int:

@@ -38,6 +38,8 @@ def notification_text(notification: Notification) -> str:
             "referral": p.get("referral"),
             "status": status,
         }
+    if notification.kind == Kind.CONSENT_EXPIRING:
+        return _("A consent in case %(case)s expires on %(date)s.") % {"case": p.get("case"), "date": p.get("date")}
     if notification.kind == Kind.SECOND_FACTOR_RESET:
         return _(
             "An administrator reset your second factor. You set up your authenticator app again at your next login."

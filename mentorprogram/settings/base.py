@@ -291,6 +291,7 @@ OUTBOX_STALE_SECONDS = env_int("OUTBOX_STALE_SECONDS", 600)
 REMINDER_CASE_WAITING_FOR_MENTOR_DAYS = env_int("REMINDER_CASE_WAITING_FOR_MENTOR_DAYS", 14)
 # A referral not decided within this many days is marked in the triage queue and reminded.
 REFERRAL_TRIAGE_DAYS = env_int("REFERRAL_TRIAGE_DAYS", 5)
+REMINDER_CONSENT_EXPIRING_DAYS = env_int("REMINDER_CONSENT_EXPIRING_DAYS", 14)
 # Kinds emailed to a user who has not chosen for themselves.
 NOTIFICATION_EMAIL_DEFAULT_KINDS = ["assigned_to_case", "referral_acute", "second_factor_reset", "password_changed"]
 # Absolute links in emails.

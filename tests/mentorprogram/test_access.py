@@ -71,6 +71,10 @@ MATRIX = {
     # The case is assigned to the coordinator and the mentor of the fixture.
     "cases:detail": only({S: 404, C: 200, M: 200}),
     "cases:status": only({S: 405, C: 405, M: 405}),  # POST only
+    "cases:assessment_add": only({S: 405, C: 405, M: 405}),
+    "cases:network_add": only({S: 405, C: 405, M: 405}),
+    "cases:consent_add": only({S: 405, C: 405, M: 405}),
+    "cases:consent_withdraw": only({S: 405, C: 405, M: 405}),
     "cases:referral_create": only({R: 200, S: 200, C: 200}),
     "cases:referral_mine": only({R: 200, S: 200, C: 200}),
     "cases:triage": only({S: 200}),
