@@ -415,6 +415,7 @@ class Referral(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "received_on"], name="referral_queue_idx"),
+            models.Index(fields=["urgency", "received_on"], name="referral_urgency_idx"),
             models.Index(fields=["submitted_by", "submitted_at"], name="referral_mine_idx"),
         ]
         constraints = [

@@ -4,9 +4,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Case as Case_
-from django.db.models import IntegerField, Value, When
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from guardian.shortcuts import get_objects_for_user
@@ -18,6 +17,18 @@ from mentorprogram.roles import may_reach_personal_data
 # how far apart two dates of birth may be, to count as a possible match.
 DUPLICATE_NAME_SIMILARITY = 0.3
 DUPLICATE_DOB_DAYS = 31
+QUEUE_PAGE_SIZE = 50
+CASE_PAGE_SIZE = 50
+
+
+def case_page_for_user(*, user, page: int = 1, per_page: int = CASE_PAGE_SIZE):
+    """One page of the user's cases and whether there is a next one (a fixed number of queries)."""
+    offset = (max(page, 1) - 1) * per_page
+    rows = list(case_list_for_user(user=user)[offset : offset + per_page + 1])
+    detail_url = reverse("cases:detail", args=[0]).replace("/0/", "/{}/")
+    for case in rows:
+        case.detail_url = detail_url.format(case.pk)
+    return rows[:per_page], len(rows) > per_page
 
 
 def case_list_for_user(*, user):
@@ -51,17 +62,24 @@ def case_active_assignments(*, case):
 
 
 def referral_queue(
-    *, user, status: str = "open", urgency: str = "", source: str = "", sort: str = "waiting", limit: int = 100
+    *,
+    user,
+    status: str = "open",
+    urgency: str = "",
+    source: str = "",
+    sort: str = "waiting",
+    offset: int = 0,
+    limit: int = QUEUE_PAGE_SIZE,
 ):
     """The SLT coordinators' triage queue, with days waiting and the overdue mark.
 
     ``status`` is a Referral.Status, «open» (received or in triage) or «all».
-    A fixed number of queries, whatever the page size.
+    One query, whatever the page size; each sort has an index behind it.
     """
     from django.conf import settings
 
     if not user.has_perm("cases.triage_referral") or not may_reach_personal_data(user):
-        return Referral.objects.none()
+        return []
     today = timezone.localdate()
     referrals = Referral.objects.all()
     if status == "open":
@@ -72,37 +90,31 @@ def referral_queue(
         referrals = referrals.filter(urgency=urgency)
     if source in Referral.Source.values:
         referrals = referrals.filter(source=source)
-    referrals = referrals.annotate(
-        urgency_rank=Case_(
-            When(urgency=Referral.Urgency.ACUTE, then=Value(0)),
-            When(urgency=Referral.Urgency.HIGH, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
-    )
     order = {
         "waiting": ("received_on", "pk"),
         "newest": ("-received_on", "-pk"),
-        "urgency": ("urgency_rank", "received_on", "pk"),
+        # The urgency codes sort alphabetically in urgency order: acute < high < normal.
+        "urgency": ("urgency", "received_on", "pk"),
     }
-    referrals = referrals.order_by(*order.get(sort, order["waiting"]))[:limit]
-    rows = list(
-        referrals.only(
-            "pk",
-            "source",
-            "source_organisation",
-            "received_on",
-            "urgency",
-            "status",
-            "first_name",
-            "last_name",
-            "date_of_birth",
-        )
+    referrals = referrals.order_by(*order.get(sort, order["waiting"]))[offset : offset + limit]
+    fields = (
+        "pk",
+        "source",
+        "source_organisation",
+        "received_on",
+        "urgency",
+        "status",
+        "first_name",
+        "last_name",
+        "date_of_birth",
     )
+    rows = list(referrals.only(*fields))
     overdue_after = settings.REFERRAL_TRIAGE_DAYS
+    detail_url = reverse("cases:referral_detail", args=[0]).replace("/0/", "/{}/")
     for referral in rows:
         referral.days_waiting = (today - referral.received_on).days
         referral.overdue = referral.is_open and referral.days_waiting > overdue_after
+        referral.detail_url = detail_url.format(referral.pk)
     return rows
 
 

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -35,9 +37,15 @@ def _apply_errors(form, exc: ValidationError):
 @requires_permission("cases.list_assigned_cases")
 @require_GET
 def case_list(request):
-    cases = list(selectors.case_list_for_user(user=request.user))
+    page = _page_number(request)
+    cases, has_next = selectors.case_page_for_user(user=request.user, page=page)
     access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=Case, objects=cases)
-    return render(request, "cases/case_list.html", {"cases": cases})
+    return render(request, "cases/case_list.html", {"cases": cases, "page": page, "has_next": has_next})
+
+
+def _page_number(request) -> int:
+    value = request.GET.get("page", "1")
+    return max(int(value), 1) if value.isdigit() else 1
 
 
 def _case_detail_context(request, case, **bound_forms):
@@ -201,10 +209,17 @@ def triage_queue(request):
         "source": request.GET.get("source", ""),
         "sort": request.GET.get("sort", "waiting"),
     }
-    referrals = selectors.referral_queue(user=request.user, **filters)
+    page = _page_number(request)
+    per_page = selectors.QUEUE_PAGE_SIZE
+    referrals = selectors.referral_queue(user=request.user, offset=(page - 1) * per_page, limit=per_page + 1, **filters)
+    has_next, referrals = len(referrals) > per_page, referrals[:per_page]
     access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=Referral, objects=referrals)
+    query = urlencode({k: v for k, v in filters.items() if v})
     context = {
         "referrals": referrals,
+        "page": page,
+        "has_next": has_next,
+        "query": query,
         "filters": filters,
         "statuses": [("open", _("Open")), ("all", _("All")), *Referral.Status.choices],
         "urgencies": Referral.Urgency.choices,

@@ -414,3 +414,17 @@ def test_a_participant_record_is_audited_without_its_values(slt):
     entry = ModelChange.objects.filter(content_type__model="participant", object_pk=str(participant.pk)).get()
     assert "Unik" not in str(entry.changes) and "Testperson" not in str(entry.changes)
     assert Participant.objects.get().search_name == "unik testperson"
+
+
+def test_the_urgency_codes_sort_in_urgency_order():
+    # referral_queue sorts by the code itself (an index serves it): acute < high < normal.
+    assert sorted(Referral.Urgency.values) == ["acute", "high", "normal"]
+
+
+def test_the_queue_pages_through_fifty_at_a_time(client, slt, verified_login):
+    ReferralFactory.create_batch(51)
+    verified_login(client, slt)
+    first = client.get("/cases/referrals/").content.decode()
+    assert first.count('href="/cases/referrals/') >= 50 and "Neste side" in first
+    second = client.get("/cases/referrals/?status=open&sort=waiting&page=2").content.decode()
+    assert "Forrige side" in second and "Neste side" not in second

@@ -1,0 +1,94 @@
+"""End to end in Chromium: a referral from the referrer's form to an open case with consent and assessment."""
+
+import datetime
+
+import pytest
+
+from mentorprogram.roles import REFERRER, SLT_COORDINATOR
+from tests.cases.factories import ParticipantFactory
+from tests.mentorprogram.factories import current_code
+from tests.mentorprogram.test_browser import serious_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, live_server, user, password):
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Brukernavn").fill(user.username)
+    page.get_by_label("Passord").fill(password)
+    page.get_by_label("Engangskode").fill(current_code(user))
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_a_referral_goes_from_intake_to_an_open_case(live_server, browser, make_user, password):
+    referrer, slt = make_user(REFERRER), make_user(SLT_COORDINATOR)
+    known = ParticipantFactory(first_name="Mohammed", last_name="Kristiansen", date_of_birth=datetime.date(2009, 3, 4))
+
+    # The referrer sends it from the school.
+    page = browser.new_page()
+    log_in(page, live_server, referrer, password)
+    page.get_by_role("link", name="Ny bekymringsmelding").first.click()
+    assert not page.get_by_text("Ring politiet på 112 hvis noen er i fare nå.").is_visible()
+    page.get_by_label("Akutt fare").check()
+    assert page.get_by_text("Ring politiet på 112 hvis noen er i fare nå.").is_visible()  # at once, no round trip
+    page.get_by_label("Normal").check()
+    assert serious_violations(page) == []
+    page.get_by_label("Kilde").select_option("school")
+    page.get_by_label("Virksomhet").fill("Fjellvoll ungdomsskole")
+    page.get_by_label("Melders telefon").fill("900 00 000")
+    page.get_by_label("Bekymringen").fill("Deler ekstremt materiale i klassechatten og har trukket seg fra vennene.")
+    page.get_by_label("Interesse for ekstreme ideologier").check()
+    page.get_by_label("Fornavn").fill("Muhammad")
+    page.get_by_label("Etternavn").fill("Christiansen")
+    page.get_by_label("Fødselsdato").fill("2009-03-04")
+    page.get_by_label("Foresatte").fill("Mor, 911 11 111")
+    page.get_by_role("button", name="Send bekymringsmelding").click()
+    page.wait_for_url("**/cases/referrals/mine/")
+    assert "Mottatt" in page.locator("main").inner_text()
+    page.close()
+
+    # The SLT coordinator finds it in the queue, settles the participant and accepts.
+    page = browser.new_page()
+    log_in(page, live_server, slt, password)
+    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Bekymringsmeldinger").click()
+    assert serious_violations(page) == []
+    page.locator("tbody a").first.click()
+    page.wait_for_url("**/cases/referrals/*/")
+    match = page.get_by_label("Mohammed Kristiansen", exact=False)
+    assert "lignende navn" in page.locator("main").inner_text()
+    assert serious_violations(page) == []
+    match.check()
+    page.get_by_role("button", name="Lagre").click()
+    assert "Koblet til en kjent deltaker" in page.locator("main").inner_text()
+    page.get_by_label("Godtatt").check()
+    page.get_by_label("Spor for et nytt mentorløp").select_option("prevention")
+    page.get_by_role("button", name="Registrer beslutningen").click()
+    page.wait_for_url("**/cases/*/")
+    assert page.get_by_role("heading", level=1).inner_text() == str(known)
+
+    # On the case: consent and assessment, then the timeline tells it all.
+    page.get_by_text("Registrer et samtykke").click()
+    page.get_by_label("NAV", exact=True).check()
+    page.get_by_label("Skole", exact=True).check()
+    page.get_by_label("Deltakeren").check()
+    page.get_by_role("button", name="Registrer samtykket").click()
+    page.wait_for_url("**/cases/*/")
+    page.get_by_text("Registrer kartleggingen").click()
+    page.get_by_label("Risikofaktorer").fill("Søker tilhørighet i et ekstremt miljø på nett.")
+    page.get_by_label("Beskyttelsesfaktorer").fill("God kontakt med mor og fotballtrener.")
+    page.get_by_label("Oppsummering").fill("Moderat risiko; mentor anbefales.")
+    page.get_by_role("button", name="Lagre kartleggingen").click()
+    page.wait_for_url("**/cases/*/")
+    assert serious_violations(page) == []
+    timeline = page.locator(".app-timeline").inner_text()
+    for step in (
+        "mottatt fra Skole",
+        "godtatt",
+        "Mentorløp opprettet",
+        "Koordinator tildelt",
+        "Samtykke registrert (NAV, Skole)",
+        "Risiko- og behovskartlegging registrert",
+    ):
+        assert step in timeline, step
+    assert "Gjelder" in page.locator("main").inner_text()  # the consent is in force
