@@ -125,6 +125,15 @@ class ReferralForm(DesignsystemetFormMixin, forms.ModelForm):
         return cleaned
 
 
+class DuplicateCheckForm(forms.Form):
+    """The intake form's name, date of birth and national id, for the live duplicate check."""
+
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    date_of_birth = forms.DateField()
+    national_id = forms.CharField(max_length=11, required=False)
+
+
 class ParticipantResolveForm(forms.Form):
     participant = forms.CharField()  # a participant id, or «new»
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/consents/<int:consent_pk>/withdraw/", views.case_consent_withdraw, name="consent_withdraw"),
     path("referrals/new/", views.referral_create, name="referral_create"),
     path("referrals/mine/", views.referral_mine, name="referral_mine"),
+    path("referrals/duplicates/", views.referral_duplicate_check, name="referral_duplicates"),
     path("referrals/", views.triage_queue, name="triage"),
     path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
     path("referrals/<int:pk>/participant/", views.referral_resolve_participant, name="referral_participant"),

@@ -15,6 +15,7 @@ from cases.forms import (
     CaseStatusForm,
     ConsentForm,
     DecisionForm,
+    DuplicateCheckForm,
     NetworkMemberForm,
     ParticipantResolveForm,
     ReferralForm,
@@ -189,7 +190,26 @@ def referral_create(request):
         if user.has_perm("cases.triage_referral"):
             return redirect("cases:referral_detail", pk=referral.pk)
         return redirect("cases:referral_mine")
-    return render(request, "cases/referral_form.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "duplicate_check": user.has_perm("cases.triage_referral")}
+    return render(request, "cases/referral_form.html", context, status=400 if form.errors else 200)
+
+
+@requires_permission("cases.triage_referral")
+@require_GET
+def referral_duplicate_check(request):
+    """At intake (htmx): known participants like the one being typed in, for SLT coordinators only."""
+    form = DuplicateCheckForm(request.GET)
+    matches = []
+    if form.is_valid():
+        matches = selectors.participant_duplicates(**form.cleaned_data)
+        if matches:
+            access_event_record(
+                request=request,
+                kind=AccessEvent.Kind.SEARCH,
+                model=Participant,
+                objects=[m.participant for m in matches],
+            )
+    return render(request, "cases/includes/duplicate_check.html", {"matches": matches, "checked": form.is_valid()})
 
 
 @requires_permission("cases.submit_referral")

@@ -92,3 +92,17 @@ def test_a_referral_goes_from_intake_to_an_open_case(live_server, browser, make_
     ):
         assert step in timeline, step
     assert "Gjelder" in page.locator("main").inner_text()  # the consent is in force
+
+
+def test_the_slt_coordinator_sees_known_participants_while_typing_a_referral(live_server, page, make_user, password):
+    slt = make_user(SLT_COORDINATOR)
+    ParticipantFactory(first_name="Kari", last_name="Kristiansen", date_of_birth=datetime.date(2008, 5, 1))
+    log_in(page, live_server, slt, password)
+    page.goto(f"{live_server.url}/cases/referrals/new/")
+    page.get_by_label("Fornavn").fill("Kari")
+    page.get_by_label("Etternavn").fill("Christiansen")
+    page.get_by_label("Fødselsdato").fill("2008-05-01")
+    page.get_by_label("Fødselsdato").blur()
+    page.wait_for_selector("#duplicate-check .ds-alert")
+    assert "Kari Kristiansen" in page.locator("#duplicate-check").inner_text()
+    assert serious_violations(page) == []

@@ -428,3 +428,26 @@ def test_the_queue_pages_through_fifty_at_a_time(client, slt, verified_login):
     assert first.count('href="/cases/referrals/') >= 50 and "Neste side" in first
     second = client.get("/cases/referrals/?status=open&sort=waiting&page=2").content.decode()
     assert "Forrige side" in second and "Neste side" not in second
+
+
+def test_intake_checks_for_known_participants_as_the_slt_coordinator_types(client, slt, referrer, verified_login):
+    ParticipantFactory(first_name="Mohammed", last_name="Ali", date_of_birth=datetime.date(2009, 3, 4))
+    verified_login(client, slt)
+    assert 'hx-get="/cases/referrals/duplicates/"' in client.get("/cases/referrals/new/").content.decode()
+    response = client.get(
+        "/cases/referrals/duplicates/", {"first_name": "Muhammad", "last_name": "Ali", "date_of_birth": "2009-03-04"}
+    )
+    assert "Mohammed Ali" in response.content.decode() and "samme fødselsdato" in response.content.decode()
+    from audit.models import AccessEvent
+
+    assert AccessEvent.objects.filter(kind="search", content_type__model="participant").exists()
+    # A referrer never sees who else the programme knows.
+    verified_login(client, referrer)
+    assert "hx-get" not in client.get("/cases/referrals/new/").content.decode()
+    assert (
+        client.get(
+            "/cases/referrals/duplicates/",
+            {"first_name": "Muhammad", "last_name": "Ali", "date_of_birth": "2009-03-04"},
+        ).status_code
+        == 403
+    )
