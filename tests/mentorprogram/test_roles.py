@@ -82,6 +82,9 @@ def test_seed_demo_creates_one_user_per_role_with_two_factors_and_is_idempotent(
         for user in users:
             assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
     assert not User.objects.filter(is_superuser=True).exists()
+    from cases.models import Referral
+
+    assert Referral.objects.filter(status="received").count() == 3  # a queue to triage, once
 
 
 def test_seed_demo_refuses_to_run_in_production(settings):

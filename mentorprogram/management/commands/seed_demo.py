@@ -5,6 +5,7 @@ with a fixed seed). Refuses to run with DEBUG off: the password is public.
 """
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -14,8 +15,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
-from cases.models import Case, CaseAssignment, Participant
-from cases.services import case_assignment_start
+from cases.models import Case, CaseAssignment, Participant, Referral
+from cases.services import case_assignment_start, referral_submit
 from mentorprogram import roles
 from mentorprogram.accounts.services import TOTP_DEVICE_NAME, backup_codes_create
 from mentorprogram.models import User
@@ -50,7 +51,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = {username: self._user(fake, username, role) for username, role in DEMO_USERS}
             created_cases = self._cases(fake, users)
-        self.stdout.write(f"Demo data: {len(users)} users, {created_cases} new cases.")
+            created_referrals = self._referrals(fake, users)
+        self.stdout.write(
+            f"Demo data: {len(users)} users, {created_cases} new cases, {created_referrals} new referrals."
+        )
         self.stdout.write("Log in at http://127.0.0.1:8000/login/ with a username below, the password")
         self.stdout.write(f"«{DEMO_PASSWORD}» and the current one-time code from:")
         self.stdout.write("    .venv/bin/python manage.py demo_otp USERNAME")
@@ -79,6 +83,49 @@ class Command(BaseCommand):
             TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=True)
             backup_codes_create(user=user)
         return user
+
+    def _referrals(self, fake, users):
+        """Referrals in the SLT coordinator's queue: a spelling variant of a known participant, an acute one, an overdue one."""
+        if Referral.objects.exists():
+            return 0
+        known = Participant.objects.order_by("pk").first()
+        today = datetime.date.today()
+        plans = [
+            # (first name, last name, date of birth, urgency, days ago, source)
+            (
+                known.first_name[:-1] + ("e" if known.first_name[-1] != "e" else "a"),
+                known.last_name,
+                known.date_of_birth,
+                "normal",
+                1,
+                "school",
+            ),
+            (fake.first_name(), fake.last_name(), today.replace(year=today.year - 16, day=1), "acute", 0, "police"),
+            (fake.first_name(), fake.last_name(), today.replace(year=today.year - 19, day=1), "high", 10, "nav"),
+        ]
+        for first_name, last_name, date_of_birth, urgency, days_ago, source in plans:
+            referral_submit(
+                actor=users["melder"],
+                submission_key=uuid.uuid4(),
+                source=source,
+                source_organisation="",
+                referrer_name=users["melder"].get_full_name(),
+                referrer_phone="",
+                referrer_email=users["melder"].email,
+                received_on=today - datetime.timedelta(days=days_ago),
+                concern="Oppdiktet eksempel: deler ekstremt materiale og har trukket seg fra venner.",
+                criteria=["extreme_ideology", "trauma_isolation"],
+                urgency=urgency,
+                first_name=first_name,
+                last_name=last_name,
+                date_of_birth=date_of_birth,
+                national_id="",
+                gender="unknown",
+                languages=["norsk"],
+                district="Sentrum",
+                guardians="Oppdiktet foresatt, 900 00 000",
+            )
+        return len(plans)
 
     def _cases(self, fake, users):
         if Participant.objects.exists():
