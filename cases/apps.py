@@ -13,6 +13,7 @@ class CasesConfig(AppConfig):
             Case,
             CaseAssignment,
             CaseStatusChange,
+            CaseWishes,
             Consent,
             NetworkMember,
             Participant,
@@ -57,6 +58,10 @@ class CasesConfig(AppConfig):
                 "withdrawn_at",
                 "withdrawn_by",
             ),
+        )
+        audit_register(
+            CaseWishes,
+            clear_fields=("case", "gender_wish", "background_match_wanted", "ideology", "updated_by", "updated_at"),
         )
         audit_register(CaseStatusChange, clear_fields=("case", "from_status", "to_status", "changed_by", "changed_at"))
         audit_register(Case, clear_fields=("participant", "track", "status", "opened_at", "closed_at", "outcome"))

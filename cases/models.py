@@ -22,6 +22,13 @@ class Gender(models.TextChoices):
     UNKNOWN = "unknown", _("Not stated")
 
 
+class Ideology(models.TextChoices):
+    ISLAMIST = "islamist", _("Militant Islamism")
+    RIGHT_WING = "right_wing", _("Right-wing extremism")
+    LEFT_WING = "left_wing", _("Left-wing extremism")
+    OTHER = "other", _("Other or mixed")
+
+
 class Participant(models.Model):
     """The person a referral is about (deltaker)."""
 
@@ -124,6 +131,39 @@ class Case(models.Model):
             ("list_assigned_cases", "Can list the cases assigned to them"),
             ("assign_case", "Can assign mentors and coordinators to a case"),
         ]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
+class CaseWishes(models.Model):
+    """The participant's wishes for a mentor, on the case (used by matching)."""
+
+    class GenderWish(models.TextChoices):
+        NONE = "", _("No wish")
+        FEMALE = "female", _("A woman")
+        MALE = "male", _("A man")
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="wishes")
+    preferred_language = models.CharField(_("preferred language"), max_length=60, blank=True)
+    gender_wish = models.CharField(_("gender wish"), max_length=10, choices=GenderWish.choices, blank=True)
+    background_match_wanted = models.BooleanField(_("wants a mentor with a similar background"), default=False)
+    background = models.CharField(
+        _("background to match"),
+        max_length=200,
+        blank=True,
+        help_text=_("Only used when the participant wants a background match."),
+    )
+    ideology = models.CharField(_("milieu or ideology concerned"), max_length=20, choices=Ideology.choices, blank=True)
+    interests = ArrayField(models.CharField(max_length=60), default=list, blank=True, verbose_name=_("interests"))
+    district = models.CharField(_("district"), max_length=120, blank=True)
+    practical_constraints = models.TextField(_("practical constraints (times, places)"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("participant's wishes")
+        verbose_name_plural = _("participants' wishes")
 
     def __str__(self):
         return f"{self._meta.verbose_name} {self.pk}"

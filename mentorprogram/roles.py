@@ -64,6 +64,9 @@ ROLES: tuple[Role, ...] = (
             "cases.assign_case",
             "cases.submit_referral",
             "cases.triage_referral",
+            "mentors.view_mentor_pool",
+            "mentors.add_matchingweights",
+            "mentors.add_qualification",
         ),
         navigation=(
             NavItem(_("Referrals"), "cases:triage", "cases.triage_referral"),

@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class MentorsConfig(AppConfig):
     name = "mentors"
     verbose_name = _("Mentors")
+
+    def ready(self):
+        from audit.registry import audit_register
+        from mentors.models import Attendance, MatchingWeights, Mentor, PersonalTie, Qualification
+
+        # Mentors' profiles hold their own (sometimes sensitive) personal data.
+        audit_register(
+            Mentor, clear_fields=("user", "is_active", "employment", "max_participants", "hours_per_week", "created_at")
+        )
+        audit_register(
+            Qualification, clear_fields=("mentor", "kind", "completed_on", "valid_until", "recorded_by", "recorded_at")
+        )
+        audit_register(PersonalTie, clear_fields=("mentor", "participant", "recorded_by", "recorded_at"))
+        audit_register(Attendance, clear_fields=("mentor", "kind", "date", "recorded_by"))
+        audit_register(
+            MatchingWeights, clear_fields=tuple(MatchingWeights.FACTORS) + ("set_by", "set_at"), personal_data=False
+        )

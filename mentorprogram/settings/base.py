@@ -330,3 +330,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# Mentors: a qualification ending within this many days is «expiring».
+MENTOR_QUALIFICATION_WARN_DAYS = env_int("MENTOR_QUALIFICATION_WARN_DAYS", 60)
+# Suggestions shown first; choosing a mentor further down needs a written reason.
+MATCHING_TOP_SUGGESTIONS = env_int("MATCHING_TOP_SUGGESTIONS", 5)

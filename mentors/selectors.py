@@ -1,0 +1,146 @@
+"""Reads for matching and the mentor pool, in a fixed number of queries whatever the pool's size."""
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from cases.models import Case, CaseAssignment, CaseWishes
+from mentors.matching import CaseFacts, MentorFacts, qualification_state, rank
+from mentors.models import MatchingWeights, Mentor, PersonalTie, Qualification
+
+DEFAULT_WEIGHTS = {name: MatchingWeights._meta.get_field(name).default for name in MatchingWeights.FACTORS}
+
+
+def matching_weights_current() -> dict[str, int]:
+    weights = MatchingWeights.objects.order_by("-set_at", "-pk").first()
+    return weights.as_dict() if weights else dict(DEFAULT_WEIGHTS)
+
+
+# Only these qualifications decide eligibility; the pool page shows all four.
+_HARD_RULE_KINDS = (Qualification.Kind.POLICE_CERTIFICATE, Qualification.Kind.CONFIDENTIALITY)
+
+
+def _qualification_states(*, kinds=None, mentor_ids=None, today) -> dict[int, dict[str, str]]:
+    """Per mentor and kind, the state of the newest record (one query, DISTINCT ON in PostgreSQL)."""
+    rows = Qualification.objects.order_by("mentor_id", "kind", "-completed_on", "-pk").distinct("mentor_id", "kind")
+    if kinds is not None:
+        rows = rows.filter(kind__in=kinds)
+    if mentor_ids is not None:
+        rows = rows.filter(mentor_id__in=mentor_ids)
+    warn_days = settings.MENTOR_QUALIFICATION_WARN_DAYS
+    states: dict[int, dict[str, str]] = defaultdict(dict)
+    for mentor_id, kind, completed_on, valid_until in rows.values_list(
+        "mentor_id", "kind", "completed_on", "valid_until"
+    ):
+        states[mentor_id][kind] = qualification_state(completed_on, valid_until, today=today, warn_days=warn_days)
+    return states
+
+
+def _active_mentee_counts() -> dict[int, int]:
+    """Active mentor assignments per user id (one query)."""
+    rows = (
+        CaseAssignment.objects.filter(kind=CaseAssignment.Kind.MENTOR, ended_at__isnull=True)
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .values_list("user_id", "n")
+    )
+    return dict(rows)
+
+
+def mentors_with_load():
+    active = Q(user__case_assignments__kind=CaseAssignment.Kind.MENTOR, user__case_assignments__ended_at__isnull=True)
+    return Mentor.objects.select_related("user").annotate(
+        active_participants=Count("user__case_assignments", filter=active)
+    )
+
+
+_FACT_FIELDS = (
+    "pk",
+    "user_id",
+    "user__is_active",
+    "is_active",
+    "birth_year",
+    "gender",
+    "languages",
+    "ethnic_background",
+    "religious_background",
+    "interests",
+    "district",
+    "tracks",
+    "ideologies",
+    "max_participants",
+)
+
+
+def mentor_facts(*, participant_id: int, today) -> list[MentorFacts]:
+    """Every mentor as facts for the engine, in four small queries (no model instances: this runs for the whole pool)."""
+    load = _active_mentee_counts()
+    states = _qualification_states(kinds=_HARD_RULE_KINDS, today=today)
+    tied = set(PersonalTie.objects.filter(participant_id=participant_id).values_list("mentor_id", flat=True))
+    facts = []
+    for (
+        pk,
+        user_id,
+        user_active,
+        active,
+        birth_year,
+        gender,
+        languages,
+        ethnic,
+        religious,
+        interests,
+        district,
+        tracks,
+        ideologies,
+        max_participants,
+    ) in Mentor.objects.values_list(*_FACT_FIELDS):
+        facts.append(
+            MentorFacts(
+                id=pk,
+                active=active and user_active,
+                birth_year=birth_year,
+                gender=gender,
+                languages=frozenset(lang.lower() for lang in languages),
+                background=f"{ethnic} {religious}".lower(),
+                interests=frozenset(i.lower() for i in interests),
+                district=district,
+                tracks=frozenset(tracks),
+                ideologies=frozenset(ideologies),
+                active_participants=load.get(user_id, 0),
+                max_participants=max_participants,
+                qualifications=states.get(pk, {}),
+                tied=pk in tied,
+            )
+        )
+    return facts
+
+
+def case_facts(*, case: Case) -> CaseFacts:
+    wishes = CaseWishes.objects.filter(case=case).first()
+    base = {"track": case.track, "participant_birth_year": case.participant.date_of_birth.year}
+    if wishes is None:
+        return CaseFacts(**base)
+    return CaseFacts(
+        **base,
+        preferred_language=wishes.preferred_language.lower(),
+        gender_wish=wishes.gender_wish,
+        background_wanted=wishes.background_match_wanted,
+        background=wishes.background.lower(),
+        ideology=wishes.ideology,
+        interests=frozenset(i.lower() for i in wishes.interests),
+        district=wishes.district,
+    )
+
+
+def matching_for_case(*, case: Case, today=None):
+    """The engine's ranking of the whole pool for the case (a fixed number of queries)."""
+    today = today or timezone.localdate()
+    facts = mentor_facts(participant_id=case.participant_id, today=today)
+    return rank(case_facts(case=case), facts, matching_weights_current(), today=today)
+
+
+def mentors_by_id(ids) -> dict[int, Mentor]:
+    """The mentors to show (names and profiles), for the ids a page displays."""
+    return {m.pk: m for m in Mentor.objects.select_related("user").filter(pk__in=list(ids))}

@@ -1,0 +1,121 @@
+"""Writes on mentors and matching. Each is audited (the models are registered) and checks its actor."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Case, CaseAssignment
+from cases.services import case_assignment_start
+from mentorprogram.roles import SLT_COORDINATOR, may_reach_personal_data, role_slugs_for
+from mentors.models import MatchingWeights, Mentor, PersonalTie, Qualification
+from mentors.selectors import matching_for_case
+
+EXCLUSION_TEXTS = {
+    "inactive": lambda: _("not active"),
+    "police_certificate_missing": lambda: _("no police certificate"),
+    "police_certificate_expired": lambda: _("the police certificate has expired"),
+    "no_confidentiality_declaration": lambda: _("no signed confidentiality declaration"),
+    "no_capacity": lambda: _("no capacity left"),
+    "personal_tie": lambda: _("knows the participant personally"),
+}
+
+
+def exclusion_text(reasons) -> str:
+    return ", ".join(EXCLUSION_TEXTS[r]() for r in reasons)
+
+
+def may_match(user, case: Case) -> bool:
+    """SLT coordinators match any case; a coordinator matches the cases they coordinate."""
+    if not may_reach_personal_data(user):
+        return False
+    if SLT_COORDINATOR in role_slugs_for(user) and user.has_perm("mentors.view_mentor_pool"):
+        return True
+    return user.has_perm("cases.assign_case", case)
+
+
+@transaction.atomic
+def mentor_assign(*, actor, case: Case, mentor: Mentor, reason: str = "", request=None) -> CaseAssignment:
+    """Assign a mentor from the matching, keeping the decision: rank, score and any reason.
+
+    A mentor who fails a hard rule is refused with the reasons. A mentor below
+    the first MATCHING_TOP_SUGGESTIONS needs a written reason. Capacity holds
+    under concurrent assignments: the mentor's row is locked while counting.
+    """
+    if not may_match(actor, case):
+        raise PermissionDenied
+    Mentor.objects.select_for_update().get(pk=mentor.pk)  # serialise assignments of this mentor
+    ranking = matching_for_case(case=case)
+    excluded = {e.mentor_id: e for e in ranking.excluded}
+    if mentor.pk in excluded:
+        raise ValidationError(
+            _("%(name)s cannot be assigned: %(reasons)s.")
+            % {"name": mentor, "reasons": exclusion_text(excluded[mentor.pk].reasons)}
+        )
+    position = next(i for i, s in enumerate(ranking.suggestions, start=1) if s.mentor_id == mentor.pk)
+    suggestion = ranking.suggestions[position - 1]
+    if position > settings.MATCHING_TOP_SUGGESTIONS and not reason.strip():
+        raise ValidationError(
+            {"reason": _("This mentor is not among the first suggestions: write why you choose them.")}
+        )
+    decision = _("Matching: suggestion %(position)d of %(count)d, %(score)s of %(max)s points.") % {
+        "position": position,
+        "count": len(ranking.suggestions),
+        "score": f"{suggestion.score:g}",
+        "max": suggestion.max_score,
+    }
+    return case_assignment_start(
+        actor=actor,
+        case=case,
+        user=mentor.user,
+        kind=CaseAssignment.Kind.MENTOR,
+        reason=f"{decision} {reason.strip()}".strip(),
+        request=request,
+    )
+
+
+@transaction.atomic
+def personal_tie_record(*, actor, mentor: Mentor, participant) -> PersonalTie:
+    """The mentor knows the participant: recorded by the mentor or a coordinator, and never suggested again."""
+    if not may_reach_personal_data(actor):
+        raise PermissionDenied
+    tie, _created = PersonalTie.objects.get_or_create(
+        mentor=mentor, participant=participant, defaults={"recorded_by": actor}
+    )
+    return tie
+
+
+@transaction.atomic
+def matching_weights_set(*, actor, **weights) -> MatchingWeights:
+    """A new set of weights (0–10 each); the old ones stay as history."""
+    if not actor.has_perm("mentors.add_matchingweights") or not may_reach_personal_data(actor):
+        raise PermissionDenied
+    errors = {
+        name: _("A weight is a whole number from 0 to 10.")
+        for name, value in weights.items()
+        if not (isinstance(value, int) and 0 <= value <= 10)
+    }
+    unknown = set(weights) - set(MatchingWeights.FACTORS)
+    if errors or unknown:
+        raise ValidationError(errors or _("Unknown factor."))
+    row = MatchingWeights(set_by=actor, **weights)
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def qualification_record(*, actor, mentor: Mentor, kind: str, completed_on, valid_until=None) -> Qualification:
+    if not actor.has_perm("mentors.add_qualification") or not may_reach_personal_data(actor):
+        raise PermissionDenied
+    if completed_on > timezone.localdate():
+        raise ValidationError({"completed_on": _("The date cannot be in the future.")})
+    if valid_until and valid_until < completed_on:
+        raise ValidationError({"valid_until": _("It cannot expire before it was taken.")})
+    qualification = Qualification(
+        mentor=mentor, kind=kind, completed_on=completed_on, valid_until=valid_until, recorded_by=actor
+    )
+    qualification.full_clean()
+    qualification.save()
+    return qualification
