@@ -52,9 +52,12 @@ def _page_number(request) -> int:
 def _case_detail_context(request, case, **bound_forms):
     """The case page; ``bound_forms`` carry a failed form back with what the user typed."""
     can_change = request.user.has_perm("cases.change_case", case)
+    from mentors.services import may_match
+
     context = {
         "case": case,
         "can_change": can_change,
+        "may_match": case.status in (Case.Status.MATCHING, Case.Status.ACTIVE) and may_match(request.user, case),
         "assignments": selectors.case_active_assignments(case=case),
         "timeline": selectors.case_timeline(case=case),
         "assessment": case.assessments.select_related("assessed_by").first(),

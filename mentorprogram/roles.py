@@ -71,6 +71,7 @@ ROLES: tuple[Role, ...] = (
         navigation=(
             NavItem(_("Referrals"), "cases:triage", "cases.triage_referral"),
             NavItem(_("Cases"), "cases:list", "cases.list_assigned_cases"),
+            NavItem(_("Mentors"), "mentors:pool", "mentors.view_mentor_pool"),
         ),
     ),
     Role(

@@ -19,6 +19,7 @@ urlpatterns = [
     path("logout/", account_views.logout, name="logout"),
     path("account/", include("mentorprogram.accounts.urls")),
     path("cases/", include("cases.urls")),
+    path("mentors/", include("mentors.urls")),
     path("audit/", include("audit.urls")),
     path("notifications/", include("notifications.urls")),
     path("api/v1/", include("mentorprogram.api_urls")),

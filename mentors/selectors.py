@@ -1,14 +1,17 @@
 """Reads for matching and the mentor pool, in a fixed number of queries whatever the pool's size."""
 
+import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from cases.models import Case, CaseAssignment, CaseWishes
-from mentors.matching import CaseFacts, MentorFacts, qualification_state, rank
-from mentors.models import MatchingWeights, Mentor, PersonalTie, Qualification
+from mentorprogram.roles import may_reach_personal_data
+from mentors.matching import EXPIRED, EXPIRING, MISSING, CaseFacts, MentorFacts, qualification_state, rank
+from mentors.models import Attendance, MatchingWeights, Mentor, PersonalTie, Qualification
 
 DEFAULT_WEIGHTS = {name: MatchingWeights._meta.get_field(name).default for name in MatchingWeights.FACTORS}
 
@@ -144,3 +147,53 @@ def matching_for_case(*, case: Case, today=None):
 def mentors_by_id(ids) -> dict[int, Mentor]:
     """The mentors to show (names and profiles), for the ids a page displays."""
     return {m.pk: m for m in Mentor.objects.select_related("user").filter(pk__in=list(ids))}
+
+
+@dataclass
+class PoolRow:
+    mentor: Mentor
+    active_participants: int
+    qualifications: dict[str, str]
+    last_supervision: object
+    no_supervision_for_long: bool
+    expiring_soon: bool
+
+
+def mentor_pool(*, user, only: str = "", today=None) -> list[PoolRow]:
+    """The mentor pool for SLT coordinators: capacity, qualification states, supervision (five queries).
+
+    ``only`` narrows it: «expiring» (a qualification expiring or expired),
+    «capacity» (room for another participant), «supervision» (none for
+    MENTOR_SUPERVISION_WEEKS weeks).
+    """
+    if not user.has_perm("mentors.view_mentor_pool") or not may_reach_personal_data(user):
+        return []
+    today = today or timezone.localdate()
+    load = _active_mentee_counts()
+    states = _qualification_states(today=today)
+    last = dict(
+        Attendance.objects.filter(kind=Attendance.Kind.SUPERVISION)
+        .values("mentor_id")
+        .annotate(last=Max("date"))
+        .values_list("mentor_id", "last")
+    )
+    cutoff = today - datetime.timedelta(weeks=settings.MENTOR_SUPERVISION_WEEKS)
+    rows = []
+    for mentor in Mentor.objects.select_related("user").order_by("user__last_name", "user__first_name", "pk"):
+        mentor_states = {kind: states.get(mentor.pk, {}).get(kind, MISSING) for kind in Qualification.Kind.values}
+        row = PoolRow(
+            mentor=mentor,
+            active_participants=load.get(mentor.user_id, 0),
+            qualifications=mentor_states,
+            last_supervision=last.get(mentor.pk),
+            no_supervision_for_long=last.get(mentor.pk) is None or last[mentor.pk] < cutoff,
+            expiring_soon=any(state in (EXPIRING, EXPIRED) for state in mentor_states.values()),
+        )
+        if only == "expiring" and not row.expiring_soon:
+            continue
+        if only == "capacity" and not (mentor.is_active and row.active_participants < mentor.max_participants):
+            continue
+        if only == "supervision" and not row.no_supervision_for_long:
+            continue
+        rows.append(row)
+    return rows

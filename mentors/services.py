@@ -119,3 +119,19 @@ def qualification_record(*, actor, mentor: Mentor, kind: str, completed_on, vali
     qualification.full_clean()
     qualification.save()
     return qualification
+
+
+@transaction.atomic
+def case_wishes_save(*, actor, case: Case, **fields):
+    """The participant's wishes for a mentor, on the case."""
+    from cases.models import CaseWishes
+
+    if not may_match(actor, case):
+        raise PermissionDenied
+    wishes = CaseWishes.objects.filter(case=case).first() or CaseWishes(case=case)
+    for name, value in fields.items():
+        setattr(wishes, name, value)
+    wishes.updated_by, wishes.updated_at = actor, timezone.now()
+    wishes.full_clean()
+    wishes.save()
+    return wishes

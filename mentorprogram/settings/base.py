@@ -335,3 +335,5 @@ LOGGING = {
 MENTOR_QUALIFICATION_WARN_DAYS = env_int("MENTOR_QUALIFICATION_WARN_DAYS", 60)
 # Suggestions shown first; choosing a mentor further down needs a written reason.
 MATCHING_TOP_SUGGESTIONS = env_int("MATCHING_TOP_SUGGESTIONS", 5)
+# A mentor without supervision for this many weeks is marked in the pool.
+MENTOR_SUPERVISION_WEEKS = env_int("MENTOR_SUPERVISION_WEEKS", 8)

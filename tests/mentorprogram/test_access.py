@@ -82,6 +82,13 @@ MATRIX = {
     "cases:referral_detail": only({S: 200}),
     "cases:referral_participant": only({S: 405}),  # POST only
     "cases:referral_decide": only({S: 405}),  # POST only
+    "mentors:pool": only({S: 200}),
+    "mentors:weights": only({S: 200}),
+    # Matching the fixture's case: SLT coordinators, and its coordinator.
+    "mentors:matching": only({S: 200, C: 200, M: 404}),
+    "mentors:wishes": only({S: 405, C: 405, M: 405}),
+    "mentors:assign": only({S: 405, C: 405, M: 405}),
+    "mentors:tie": only({S: 405, C: 405, M: 405}),
     "audit:events": only({P: 200}),
     "audit:access": only({P: 200}),
     "notifications:list": everyone(200),

@@ -69,6 +69,7 @@ def test_the_navigation_shows_each_role_only_what_it_may_use(make_user):
     assert [i.url_name for i in roles.navigation_for(make_user(roles.SLT_COORDINATOR))] == [
         "cases:triage",
         "cases:list",
+        "mentors:pool",
     ]
 
 
@@ -114,3 +115,12 @@ def test_create_admin_makes_an_administrator_who_must_enrol(monkeypatch):
     assert roles.role_slugs_for(user) == [roles.ADMIN]
     assert user.check_password("Et-langt-admin-passord-9")
     assert not TOTPDevice.objects.filter(user=user).exists()
+
+
+def test_seed_demo_gives_a_pool_to_match_from(settings):
+    from mentors.models import Mentor
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert Mentor.objects.count() == 5
+    assert Mentor.objects.filter(qualifications__isnull=True).count() == 1

@@ -20,6 +20,7 @@ from cases.services import case_assignment_start, referral_submit
 from mentorprogram import roles
 from mentorprogram.accounts.services import TOTP_DEVICE_NAME, backup_codes_create
 from mentorprogram.models import User
+from mentors.models import Mentor, Qualification
 
 DEMO_PASSWORD = "demo-passord-2026"  # noqa: S105  (fictional demo users only; refused without DEBUG)
 DEMO_USERS = [
@@ -51,6 +52,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = {username: self._user(fake, username, role) for username, role in DEMO_USERS}
             created_cases = self._cases(fake, users)
+            self._mentors(fake, users)
             created_referrals = self._referrals(fake, users)
         self.stdout.write(
             f"Demo data: {len(users)} users, {created_cases} new cases, {created_referrals} new referrals."
@@ -83,6 +85,83 @@ class Command(BaseCommand):
             TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=True)
             backup_codes_create(user=user)
         return user
+
+    def _mentors(self, fake, users):
+        """Mentor profiles for the demo mentors, and a small pool to match from (one not qualified)."""
+        if Mentor.objects.exists():
+            return
+        today = datetime.date.today()
+        profiles = [
+            (
+                users["mentor"],
+                {
+                    "languages": ["norsk", "somali"],
+                    "interests": ["fotball", "gaming"],
+                    "gender": "male",
+                    "tracks": ["prevention"],
+                    "ideologies": ["islamist"],
+                },
+                True,
+            ),
+            (
+                users["mentor2"],
+                {
+                    "languages": ["norsk", "arabisk"],
+                    "interests": ["musikk", "trening"],
+                    "gender": "female",
+                    "tracks": ["exit"],
+                    "ideologies": ["right_wing"],
+                },
+                True,
+            ),
+        ]
+        mentor_group = Group.objects.get(name=roles.MENTOR)
+        for i, qualified in enumerate([True, True, False]):
+            user = User.objects.create(
+                username=f"mentor{i + 3}",
+                first_name=fake.first_name(),
+                last_name=fake.last_name(),
+                email=f"mentor{i + 3}@demo.invalid",
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            user.groups.add(mentor_group)
+            TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=True)
+            profiles.append(
+                (
+                    user,
+                    {
+                        "languages": ["norsk", fake.random_element(["polsk", "tigrinja", "engelsk"])],
+                        "interests": ["friluftsliv"],
+                        "gender": fake.random_element(["female", "male"]),
+                    },
+                    qualified,
+                )
+            )
+        for user, fields, qualified in profiles:
+            mentor = Mentor.objects.create(
+                user=user,
+                employment=Mentor.Employment.BANK,
+                birth_year=fake.random_int(1970, 1998),
+                district="Sentrum",
+                **fields,
+            )
+            if qualified:
+                for kind in (
+                    Qualification.Kind.TRAINING,
+                    Qualification.Kind.POLICE_CERTIFICATE,
+                    Qualification.Kind.CONFIDENTIALITY,
+                ):
+                    until = (
+                        today + datetime.timedelta(days=700) if kind == Qualification.Kind.POLICE_CERTIFICATE else None
+                    )
+                    Qualification.objects.create(
+                        mentor=mentor,
+                        kind=kind,
+                        completed_on=today - datetime.timedelta(days=200),
+                        valid_until=until,
+                        recorded_by=users["slt"],
+                    )
 
     def _referrals(self, fake, users):
         """Referrals in the SLT coordinator's queue: a spelling variant of a known participant, an acute one, an overdue one."""
