@@ -58,6 +58,7 @@ def _case_detail_context(request, case, **bound_forms):
         "case": case,
         "can_change": can_change,
         "may_match": case.status in (Case.Status.MATCHING, Case.Status.ACTIVE) and may_match(request.user, case),
+        "is_assigned_mentor": case.assignments.filter(user=request.user, kind="mentor", ended_at__isnull=True).exists(),
         "assignments": selectors.case_active_assignments(case=case),
         "timeline": selectors.case_timeline(case=case),
         "assessment": case.assessments.select_related("assessed_by").first(),

@@ -89,7 +89,10 @@ ROLES: tuple[Role, ...] = (
         name=_("Mentor"),
         description=_("Meets participants on cases they are assigned to and logs sessions."),
         permissions=("cases.list_assigned_cases",),
-        navigation=(NavItem(_("My participants"), "cases:list", "cases.list_assigned_cases"),),
+        navigation=(
+            NavItem(_("My participants"), "cases:list", "cases.list_assigned_cases"),
+            NavItem(_("My mentor profile"), "mentors:me"),
+        ),
     ),
     Role(
         slug=STEERING_GROUP,

@@ -92,6 +92,7 @@ class Qualification(models.Model):
 
     class Meta:
         ordering = ["kind", "-completed_on", "-pk"]
+        indexes = [models.Index(fields=["mentor", "kind", "-completed_on"], name="qualification_newest_idx")]
         verbose_name = _("qualification")
         verbose_name_plural = _("qualifications")
         constraints = [

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, CaseAssignment
 from cases.services import case_assignment_start
 from mentorprogram.roles import SLT_COORDINATOR, may_reach_personal_data, role_slugs_for
-from mentors.models import MatchingWeights, Mentor, PersonalTie, Qualification
+from mentors.models import Attendance, MatchingWeights, Mentor, PersonalTie, Qualification
 from mentors.selectors import matching_for_case
 
 EXCLUSION_TEXTS = {
@@ -135,3 +135,44 @@ def case_wishes_save(*, actor, case: Case, **fields):
     wishes.full_clean()
     wishes.save()
     return wishes
+
+
+def _require_pool_keeper(actor) -> None:
+    if not actor.has_perm("mentors.view_mentor_pool") or not may_reach_personal_data(actor):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def mentor_profile_save(*, actor, mentor: Mentor | None = None, **fields) -> Mentor:
+    """Create or update a mentor's register profile (SLT coordinators)."""
+    _require_pool_keeper(actor)
+    mentor = mentor or Mentor()
+    for name, value in fields.items():
+        setattr(mentor, name, value)
+    mentor.full_clean()
+    mentor.save()
+    return mentor
+
+
+@transaction.atomic
+def mentor_self_declare(*, actor, mentor: Mentor, **fields) -> Mentor:
+    """A mentor updates what they declare about themselves (languages, interests, background)."""
+    if mentor.user_id != actor.pk:
+        raise PermissionDenied
+    for name in ("languages", "interests", "ethnic_background", "religious_background"):
+        if name in fields:
+            setattr(mentor, name, fields[name])
+    mentor.full_clean()
+    mentor.save(update_fields=["languages", "interests", "ethnic_background", "religious_background"])
+    return mentor
+
+
+@transaction.atomic
+def attendance_record(*, actor, mentor: Mentor, kind: str, date) -> Attendance:
+    _require_pool_keeper(actor)
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("The date cannot be in the future.")})
+    attendance = Attendance(mentor=mentor, kind=kind, date=date, recorded_by=actor)
+    attendance.full_clean()
+    attendance.save()
+    return attendance

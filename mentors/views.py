@@ -3,15 +3,26 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import AccessEvent
 from audit.services import access_event_record
 from cases.models import Case, CaseWishes
-from mentorprogram.access import requires_permission
+from mentorprogram.access import requires_permission, requires_role
+from mentorprogram.roles import MENTOR as MENTOR_ROLE
 from mentors import selectors, services
-from mentors.forms import AssignForm, CaseWishesForm, TieForm, WeightsForm
+from mentors.forms import (
+    AssignForm,
+    AttendanceForm,
+    CaseWishesForm,
+    MentorProfileForm,
+    QualificationForm,
+    SelfDeclaredForm,
+    TieForm,
+    WeightsForm,
+)
 from mentors.models import Mentor, Qualification
 from mentors.texts import factor_label, factor_why
 
@@ -158,3 +169,129 @@ def tie(request, pk):
         % {"name": form.cleaned_data["mentor"]},
     )
     return redirect("mentors:matching", pk=case.pk)
+
+
+# --- The register ---------------------------------------------------------------------------
+
+
+def _pool_mentor(request, pk) -> Mentor:
+    mentor = Mentor.objects.select_related("user").filter(pk=pk).first()
+    if mentor is None:
+        raise Http404
+    return mentor
+
+
+def _mentor_page(request, mentor, *, qualification_form=None, attendance_form=None, status=200):
+    access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=mentor)
+    today = timezone.localdate()
+    states = selectors._qualification_states(mentor_ids=[mentor.pk], today=today).get(mentor.pk, {})
+    context = {
+        "mentor": mentor,
+        "states": [(label, states.get(kind, "missing")) for kind, label in Qualification.Kind.choices],
+        "qualifications": mentor.qualifications.all(),
+        "attendances": mentor.attendances.all()[:20],
+        "qualification_form": qualification_form or QualificationForm(prefix="qualification"),
+        "attendance_form": attendance_form or AttendanceForm(prefix="attendance"),
+    }
+    return render(request, "mentors/mentor_detail.html", context, status=status)
+
+
+@requires_permission("mentors.view_mentor_pool")
+@require_http_methods(["GET", "POST"])
+def mentor_create(request):
+    form = MentorProfileForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        mentor = services.mentor_profile_save(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("%(name)s is in the mentor register.") % {"name": mentor})
+        return redirect("mentors:detail", pk=mentor.pk)
+    return render(request, "mentors/mentor_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@requires_permission("mentors.view_mentor_pool")
+@require_http_methods(["GET", "POST"])
+def mentor_edit(request, pk):
+    mentor = _pool_mentor(request, pk)
+    form = MentorProfileForm(request.POST or None, instance=mentor)
+    if request.method == "POST" and form.is_valid():
+        services.mentor_profile_save(actor=request.user, mentor=mentor, **form.cleaned_data)
+        messages.success(request, _("The profile is saved."))
+        return redirect("mentors:detail", pk=mentor.pk)
+    return render(
+        request, "mentors/mentor_form.html", {"form": form, "mentor": mentor}, status=400 if form.errors else 200
+    )
+
+
+@requires_permission("mentors.view_mentor_pool")
+@require_GET
+def mentor_detail(request, pk):
+    return _mentor_page(request, _pool_mentor(request, pk))
+
+
+@requires_permission("mentors.add_qualification")
+@require_POST
+def qualification_add(request, pk):
+    mentor = _pool_mentor(request, pk)
+    form = QualificationForm(request.POST, prefix="qualification")
+    if form.is_valid():
+        try:
+            services.qualification_record(actor=request.user, mentor=mentor, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The qualification is recorded."))
+            return redirect("mentors:detail", pk=mentor.pk)
+    return _mentor_page(request, mentor, qualification_form=form, status=400)
+
+
+@requires_permission("mentors.view_mentor_pool")
+@require_POST
+def attendance_add(request, pk):
+    mentor = _pool_mentor(request, pk)
+    form = AttendanceForm(request.POST, prefix="attendance")
+    if form.is_valid():
+        try:
+            services.attendance_record(actor=request.user, mentor=mentor, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The attendance is recorded."))
+            return redirect("mentors:detail", pk=mentor.pk)
+    return _mentor_page(request, mentor, attendance_form=form, status=400)
+
+
+@requires_role(MENTOR_ROLE)
+@require_http_methods(["GET", "POST"])
+def me(request):
+    """The mentor's own profile: what they declare themselves, and their qualifications."""
+    mentor = Mentor.objects.filter(user=request.user).first()
+    if mentor is None:
+        return render(request, "mentors/me.html", {"mentor": None})
+    form = SelfDeclaredForm(request.POST or None, instance=mentor)
+    if request.method == "POST" and form.is_valid():
+        services.mentor_self_declare(actor=request.user, mentor=mentor, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("mentors:me")
+    states = selectors._qualification_states(mentor_ids=[mentor.pk], today=timezone.localdate()).get(mentor.pk, {})
+    context = {
+        "mentor": mentor,
+        "form": form,
+        "states": [(label, states.get(kind, "missing")) for kind, label in Qualification.Kind.choices],
+    }
+    return render(request, "mentors/me.html", context, status=400 if form.errors else 200)
+
+
+@requires_role(MENTOR_ROLE)
+@require_POST
+def declare_tie(request, pk):
+    """An assigned mentor says they know the participant; the coordinator is told."""
+    from cases.selectors import case_get_for_user
+
+    case = case_get_for_user(user=request.user, pk=pk)
+    mentor = Mentor.objects.filter(user=request.user).first()
+    if mentor is None:
+        raise Http404
+    services.personal_tie_record(actor=request.user, mentor=mentor, participant=case.participant)
+    messages.success(request, _("Recorded. The coordinator decides whether you go on with this case."))
+    return redirect("cases:detail", pk=case.pk)

@@ -84,6 +84,14 @@ MATRIX = {
     "cases:referral_decide": only({S: 405}),  # POST only
     "mentors:pool": only({S: 200}),
     "mentors:weights": only({S: 200}),
+    "mentors:create": only({S: 200}),
+    "mentors:me": only({M: 200}),
+    # The fixture has no mentor profile with the case's id.
+    "mentors:detail": only({S: 404}),
+    "mentors:edit": only({S: 404}),
+    "mentors:qualification_add": only({S: 405}),
+    "mentors:attendance_add": only({S: 405}),
+    "mentors:declare_tie": only({M: 405}),
     # Matching the fixture's case: SLT coordinators, and its coordinator.
     "mentors:matching": only({S: 200, C: 200, M: 404}),
     "mentors:wishes": only({S: 405, C: 405, M: 405}),

@@ -60,7 +60,7 @@ def test_the_admin_site_shows_no_model_with_personal_data():
 
 def test_the_navigation_shows_each_role_only_what_it_may_use(make_user):
     assert [i.url_name for i in roles.navigation_for(make_user(roles.PRIVACY_OFFICER))] == ["audit:events"]
-    assert [i.url_name for i in roles.navigation_for(make_user(roles.MENTOR))] == ["cases:list"]
+    assert [i.url_name for i in roles.navigation_for(make_user(roles.MENTOR))] == ["cases:list", "mentors:me"]
     assert roles.navigation_for(make_user(roles.STEERING_GROUP)) == []
     assert [i.url_name for i in roles.navigation_for(make_user(roles.REFERRER))] == [
         "cases:referral_create",

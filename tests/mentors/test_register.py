@@ -1,0 +1,98 @@
+"""The mentor register: SLT coordinators keep profiles and qualifications; mentors declare their own background."""
+
+import datetime
+
+import pytest
+
+from cases.models import CaseAssignment
+from cases.services import case_assignment_start
+from mentorprogram.roles import MENTOR, SLT_COORDINATOR
+from mentors.models import Attendance, Mentor, PersonalTie, Qualification
+from tests.cases.factories import CaseFactory
+from tests.mentors.factories import MentorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def slt(make_user):
+    return make_user(SLT_COORDINATOR)
+
+
+def test_an_slt_coordinator_registers_a_mentor(client, slt, make_user, verified_login):
+    user = make_user(MENTOR)
+    verified_login(client, slt)
+    assert user.get_full_name() in client.get("/mentors/new/").content.decode()
+    response = client.post(
+        "/mentors/new/",
+        {
+            "user": user.pk,
+            "is_active": "on",
+            "employment": "bank",
+            "birth_year": 1985,
+            "gender": "female",
+            "languages": "norsk, polsk",
+            "interests": "klatring",
+            "district": "Nord",
+            "tracks": ["exit"],
+            "max_participants": 2,
+            "hours_per_week": 4,
+        },
+    )
+    mentor = Mentor.objects.get(user=user)
+    assert response.status_code == 302 and mentor.languages == ["norsk", "polsk"] and mentor.tracks == ["exit"]
+
+
+def test_qualifications_are_recorded_with_their_state_and_bad_dates_refused(client, slt, verified_login):
+    mentor = MentorFactory(qualified=False)
+    verified_login(client, slt)
+    tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+    response = client.post(
+        f"/mentors/{mentor.pk}/qualifications/",
+        {"qualification-kind": "police_certificate", "qualification-completed_on": tomorrow},
+    )
+    assert response.status_code == 400 and "Datoen kan ikke være fram i tid" in response.content.decode()
+    today = datetime.date.today()
+    client.post(
+        f"/mentors/{mentor.pk}/qualifications/",
+        {
+            "qualification-kind": "police_certificate",
+            "qualification-completed_on": today.isoformat(),
+            "qualification-valid_until": (today + datetime.timedelta(days=20)).isoformat(),
+        },
+    )
+    assert Qualification.objects.filter(mentor=mentor).count() == 1
+    assert "Politiattest: <strong>utløper snart</strong>" in client.get(f"/mentors/{mentor.pk}/").content.decode()
+
+
+def test_supervision_is_recorded(client, slt, verified_login):
+    mentor = MentorFactory()
+    verified_login(client, slt)
+    client.post(
+        f"/mentors/{mentor.pk}/attendance/",
+        {"attendance-kind": "supervision", "attendance-date": datetime.date.today().isoformat()},
+    )
+    assert Attendance.objects.filter(mentor=mentor, kind="supervision").exists()
+
+
+def test_a_mentor_declares_their_own_background_and_nobody_elses(client, verified_login):
+    mentor, other = MentorFactory(), MentorFactory()
+    verified_login(client, mentor.user)
+    client.post(
+        "/mentors/me/",
+        {"languages": "norsk, somali", "interests": "", "ethnic_background": "somalisk", "religious_background": ""},
+    )
+    mentor.refresh_from_db()
+    assert (mentor.ethnic_background, mentor.languages) == ("somalisk", ["norsk", "somali"])
+    assert client.get(f"/mentors/{other.pk}/").status_code == 403
+
+
+def test_an_assigned_mentor_declares_a_personal_tie(client, slt, verified_login):
+    mentor = MentorFactory()
+    case = CaseFactory()
+    case_assignment_start(actor=slt, case=case, user=mentor.user, kind=CaseAssignment.Kind.MENTOR)
+    verified_login(client, mentor.user)
+    assert "Jeg kjenner deltakeren personlig" in client.get(f"/cases/{case.pk}/").content.decode()
+    client.post(f"/mentors/cases/{case.pk}/i-know/")
+    assert PersonalTie.objects.filter(mentor=mentor, participant=case.participant).exists()
+    assert client.post(f"/mentors/cases/{CaseFactory().pk}/i-know/").status_code == 404
