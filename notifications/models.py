@@ -27,6 +27,7 @@ class Notification(models.Model):
         REFERRAL_UNTRIAGED = "referral_untriaged", _("A referral waits for triage")
         REFERRAL_DECIDED = "referral_decided", _("Your referral was decided")
         CONSENT_EXPIRING = "consent_expiring", _("A consent is about to expire")
+        QUALIFICATION_EXPIRING = "qualification_expiring", _("A mentor qualification is about to expire")
         SECOND_FACTOR_RESET = "second_factor_reset", _("Your second factor was reset")
         PASSWORD_CHANGED = "password_changed", _("Your password was changed")
 

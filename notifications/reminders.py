@@ -106,7 +106,46 @@ def consents_expiring(*, today: datetime.date) -> Iterator[Reminder]:
         )
 
 
-RULES = [cases_waiting_for_mentor, referrals_waiting_for_triage, consents_expiring]
+def qualifications_expiring(*, today: datetime.date) -> Iterator[Reminder]:
+    """A mentor's newest police certificate or training record ending within MENTOR_QUALIFICATION_WARN_DAYS
+    → the mentor and the SLT coordinators (once per record and end date)."""
+    from mentors.models import Qualification
+
+    horizon = today + datetime.timedelta(days=settings.MENTOR_QUALIFICATION_WARN_DAYS)
+    newest = (
+        Qualification.objects.filter(kind__in=[Qualification.Kind.POLICE_CERTIFICATE, Qualification.Kind.TRAINING])
+        .order_by("mentor_id", "kind", "-completed_on", "-pk")
+        .distinct("mentor_id", "kind")
+        .select_related("mentor__user")
+    )
+    slts = list(_slt_coordinators())
+    for qualification in newest:
+        if (
+            qualification.valid_until is None
+            or not today <= qualification.valid_until <= horizon
+            or not qualification.mentor.is_active
+        ):
+            continue
+        recipients = [qualification.mentor.user, *slts]
+        for recipient in recipients:
+            if not recipient.is_active:
+                continue
+            yield Reminder(
+                recipient=recipient,
+                kind=Notification.Kind.QUALIFICATION_EXPIRING,
+                params={
+                    "mentor": qualification.mentor_id,
+                    "what": qualification.kind,
+                    "date": qualification.valid_until.isoformat(),
+                },
+                url=reverse("mentors:me")
+                if recipient == qualification.mentor.user
+                else reverse("mentors:detail", args=[qualification.mentor_id]),
+                dedup_key=f"qualification_expiring:{qualification.pk}:{qualification.valid_until.isoformat()}",
+            )
+
+
+RULES = [cases_waiting_for_mentor, referrals_waiting_for_triage, consents_expiring, qualifications_expiring]
 
 
 def reminders_run(*, today: datetime.date | None = None) -> int:

@@ -40,6 +40,15 @@ def notification_text(notification: Notification) -> str:
         }
     if notification.kind == Kind.CONSENT_EXPIRING:
         return _("A consent in case %(case)s expires on %(date)s.") % {"case": p.get("case"), "date": p.get("date")}
+    if notification.kind == Kind.QUALIFICATION_EXPIRING:
+        from mentors.models import Qualification
+
+        what = Qualification.Kind(p["what"]).label if p.get("what") in Qualification.Kind.values else p.get("what")
+        return _("%(what)s for mentor %(mentor)s expires on %(date)s.") % {
+            "what": what,
+            "mentor": p.get("mentor"),
+            "date": p.get("date"),
+        }
     if notification.kind == Kind.SECOND_FACTOR_RESET:
         return _(
             "An administrator reset your second factor. You set up your authenticator app again at your next login."

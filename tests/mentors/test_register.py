@@ -96,3 +96,27 @@ def test_an_assigned_mentor_declares_a_personal_tie(client, slt, verified_login)
     client.post(f"/mentors/cases/{case.pk}/i-know/")
     assert PersonalTie.objects.filter(mentor=mentor, participant=case.participant).exists()
     assert client.post(f"/mentors/cases/{CaseFactory().pk}/i-know/").status_code == 404
+
+
+def test_an_expiring_police_certificate_reminds_the_mentor_and_slt_once(slt):
+    from notifications.models import OutboxItem
+    from notifications.reminders import reminders_run
+
+    today = datetime.date.today()
+    mentor = MentorFactory(qualified=False)
+    Qualification.objects.create(
+        mentor=mentor,
+        kind="police_certificate",
+        completed_on=today - datetime.timedelta(days=700),
+        valid_until=today + datetime.timedelta(days=20),
+        recorded_by=slt,
+    )
+    reminders_run(today=today)
+    reminders_run(today=today + datetime.timedelta(days=1))
+    from notifications.models import Notification
+    from notifications.services import outbox_item_run
+
+    for item in OutboxItem.objects.filter(payload__kind="qualification_expiring"):
+        outbox_item_run(item_id=item.pk)
+    notifications = Notification.objects.filter(kind="qualification_expiring")
+    assert sorted(n.recipient_id for n in notifications) == sorted([mentor.user.pk, slt.pk])  # once each, over two days

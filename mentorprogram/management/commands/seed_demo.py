@@ -15,7 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
-from cases.models import Case, CaseAssignment, Participant, Referral
+from cases.models import Case, CaseAssignment, CaseWishes, Participant, Referral
 from cases.services import case_assignment_start, referral_submit
 from mentorprogram import roles
 from mentorprogram.accounts.services import TOTP_DEVICE_NAME, backup_codes_create
@@ -227,4 +227,7 @@ class Command(BaseCommand):
             case_assignment_start(actor=slt, case=case, user=users["koordinator"], kind=CaseAssignment.Kind.COORDINATOR)
             if mentor:
                 case_assignment_start(actor=slt, case=case, user=users[mentor], kind=CaseAssignment.Kind.MENTOR)
+            else:
+                # The case waiting for a mentor: wishes for the matching page.
+                CaseWishes.objects.create(case=case, preferred_language="somali", interests=["fotball"], gender_wish="male", updated_by=slt)
         return len(plan)
