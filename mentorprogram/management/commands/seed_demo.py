@@ -229,5 +229,7 @@ class Command(BaseCommand):
                 case_assignment_start(actor=slt, case=case, user=users[mentor], kind=CaseAssignment.Kind.MENTOR)
             else:
                 # The case waiting for a mentor: wishes for the matching page.
-                CaseWishes.objects.create(case=case, preferred_language="somali", interests=["fotball"], gender_wish="male", updated_by=slt)
+                CaseWishes.objects.create(
+                    case=case, preferred_language="somali", interests=["fotball"], gender_wish="male", updated_by=slt
+                )
         return len(plan)
