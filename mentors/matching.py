@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 VALID, EXPIRING, EXPIRED, MISSING = "valid", "expiring", "expired", "missing"
 
@@ -27,8 +28,9 @@ POLICE_CERTIFICATE, CONFIDENTIALITY, TRAINING, SAFETY_TALK = (
 )
 
 
-@dataclass(frozen=True)
-class MentorFacts:
+class MentorFacts(NamedTuple):
+    """One mentor's facts (a NamedTuple: immutable, and cheap to build for a pool of thousands)."""
+
     id: int
     active: bool
     birth_year: int
