@@ -59,6 +59,8 @@ class Mentor(models.Model):
     max_participants = models.PositiveSmallIntegerField(_("participants at most"), default=2)
     hours_per_week = models.PositiveSmallIntegerField(_("hours a week"), default=4)
     created_at = models.DateTimeField(default=timezone.now)
+    # Bumped on every save: part of the matching pool's cache key (mentors.selectors).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("mentor")

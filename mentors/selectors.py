@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from cases.models import Case, CaseAssignment, CaseWishes
@@ -77,11 +77,53 @@ _FACT_FIELDS = (
 )
 
 
-def mentor_facts(*, participant_id: int, today) -> list[MentorFacts]:
-    """Every mentor as facts for the engine, in four small queries (no model instances: this runs for the whole pool)."""
+# The pool's facts without ties, per process, keyed by a fingerprint of everything they are
+# built from. Ranking reads the fingerprint (three aggregate queries) instead of the pool;
+# mentor_assign always builds fresh facts under its row lock.
+_POOL_CACHE: dict = {}
+
+
+def _pool_fingerprint(*, today) -> tuple:
+    mentor_state = Mentor.objects.aggregate(
+        n=Count("pk"),
+        changed=Max("updated_at"),
+        active_n=Count("pk", filter=Q(user__is_active=True, is_active=True)),
+        active_sum=Sum("pk", filter=Q(user__is_active=True, is_active=True)),
+    )
+    qualification_state_ = Qualification.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    assignment_state = CaseAssignment.objects.filter(kind=CaseAssignment.Kind.MENTOR).aggregate(
+        n=Count("pk"), last=Max("pk"), ended=Count("pk", filter=Q(ended_at__isnull=False))
+    )
+    return (
+        today,
+        settings.MENTOR_QUALIFICATION_WARN_DAYS,
+        tuple(sorted(mentor_state.items())),
+        tuple(sorted(qualification_state_.items())),
+        tuple(sorted(assignment_state.items())),
+    )
+
+
+def mentor_facts(*, participant_id: int, today, fresh: bool = False) -> list[MentorFacts]:
+    """Every mentor as facts for the engine; ties to this participant marked.
+
+    ``fresh=True`` bypasses the cache (for decisions that must see the latest state).
+    """
+    tied = set(PersonalTie.objects.filter(participant_id=participant_id).values_list("mentor_id", flat=True))
+    if fresh:
+        facts = _pool_facts(today=today)
+    else:
+        key = _pool_fingerprint(today=today)
+        if _POOL_CACHE.get("key") != key:
+            _POOL_CACHE.clear()
+            _POOL_CACHE.update(key=key, facts=_pool_facts(today=today))
+        facts = _POOL_CACHE["facts"]
+    return [f._replace(tied=True) if f.id in tied else f for f in facts] if tied else list(facts)
+
+
+def _pool_facts(*, today) -> list[MentorFacts]:
+    """Every mentor as facts, without ties, in three small queries (no model instances: this runs for the whole pool)."""
     load = _active_mentee_counts()
     states = _qualification_states(kinds=_HARD_RULE_KINDS, today=today)
-    tied = set(PersonalTie.objects.filter(participant_id=participant_id).values_list("mentor_id", flat=True))
     facts = []
     for (
         pk,
@@ -114,7 +156,6 @@ def mentor_facts(*, participant_id: int, today) -> list[MentorFacts]:
                 active_participants=load.get(user_id, 0),
                 max_participants=max_participants,
                 qualifications=states.get(pk, {}),
-                tied=pk in tied,
             )
         )
     return facts
@@ -137,10 +178,10 @@ def case_facts(*, case: Case) -> CaseFacts:
     )
 
 
-def matching_for_case(*, case: Case, today=None):
+def matching_for_case(*, case: Case, today=None, fresh: bool = False):
     """The engine's ranking of the whole pool for the case (a fixed number of queries)."""
     today = today or timezone.localdate()
-    facts = mentor_facts(participant_id=case.participant_id, today=today)
+    facts = mentor_facts(participant_id=case.participant_id, today=today, fresh=fresh)
     return rank(case_facts(case=case), facts, matching_weights_current(), today=today)
 
 

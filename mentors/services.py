@@ -46,7 +46,7 @@ def mentor_assign(*, actor, case: Case, mentor: Mentor, reason: str = "", reques
     if not may_match(actor, case):
         raise PermissionDenied
     Mentor.objects.select_for_update().get(pk=mentor.pk)  # serialise assignments of this mentor
-    ranking = matching_for_case(case=case)
+    ranking = matching_for_case(case=case, fresh=True)  # the latest state, not the cached pool
     excluded = {e.mentor_id: e for e in ranking.excluded}
     if mentor.pk in excluded:
         raise ValidationError(

@@ -30,14 +30,52 @@ def case(slt):
     return case
 
 
-def test_the_ranking_reads_the_pool_in_a_fixed_number_of_queries(case, django_assert_max_num_queries):
+def test_the_ranking_reads_the_pool_in_a_fixed_number_of_queries(
+    case, django_assert_max_num_queries, django_assert_num_queries
+):
     MentorFactory.create_batch(3)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(9):  # fingerprint, ties, the pool, the case's wishes, the weights
         small = matching_for_case(case=case)
     MentorFactory.create_batch(20)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(9):
         large = matching_for_case(case=case)
-    assert len(small.suggestions) == 3 and len(large.suggestions) == 23
+    with django_assert_num_queries(6):  # unchanged pool: read from the cache
+        again = matching_for_case(case=case)
+    assert len(small.suggestions) == 3 and len(large.suggestions) == 23 and again.suggestions == large.suggestions
+
+
+def test_the_cached_pool_follows_every_change(case, slt):
+    from cases.models import CaseAssignment
+    from cases.services import case_assignment_end, case_assignment_start
+
+    def state(mentor):
+        ranking = matching_for_case(case=case)
+        excluded = {e.mentor_id: e.reasons for e in ranking.excluded}
+        return excluded.get(mentor.pk, "suggested")
+
+    mentor = MentorFactory(max_participants=1)
+    assert state(mentor) == "suggested"
+    assignment = case_assignment_start(actor=slt, case=CaseFactory(), user=mentor.user, kind=CaseAssignment.Kind.MENTOR)
+    assert state(mentor) == ("no_capacity",)
+    case_assignment_end(actor=slt, assignment=assignment)
+    assert state(mentor) == "suggested"
+    mentor.user.is_active = False
+    mentor.user.save()
+    assert state(mentor) == ("inactive",)
+    mentor.user.is_active = True
+    mentor.user.save()
+    mentor.is_active = False
+    mentor.save()
+    assert state(mentor) == ("inactive",)
+    mentor.is_active = True
+    mentor.save()
+    other = MentorFactory(qualified=False)
+    assert "no_confidentiality_declaration" in state(other)
+    qualification_record(actor=slt, mentor=other, kind="confidentiality", completed_on=datetime.date.today())
+    qualification_record(actor=slt, mentor=other, kind="police_certificate", completed_on=datetime.date.today())
+    assert state(other) == "suggested"
+    personal_tie_record(actor=slt, mentor=mentor, participant=case.participant)
+    assert state(mentor) == ("personal_tie",)
 
 
 def test_the_wishes_and_ties_reach_the_engine(case, slt):
