@@ -1,12 +1,13 @@
 """Words for the matching page: each factor's name and why it scored as it did."""
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from mentors.models import MatchingWeights
 
 
 def factor_label(name: str) -> str:
-    return str(MatchingWeights._meta.get_field(name).verbose_name)
+    return capfirst(str(MatchingWeights._meta.get_field(name).verbose_name))
 
 
 def factor_why(name: str, why: str) -> str:
