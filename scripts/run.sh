@@ -8,7 +8,11 @@ cd "$ROOT"
 STARTED_PG=""; STARTED_REDIS=""; CHILDREN=()
 cleanup() {
   trap - EXIT INT TERM
-  say "Stopping"
+  # Output may go to a pipe that Ctrl-C has already closed (make run | tee):
+  # stopping the services must not die of SIGPIPE halfway.
+  trap '' PIPE
+  set +e
+  say "Stopping" 2>/dev/null
   for pid in "${CHILDREN[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${CHILDREN[@]}"; do wait "$pid" 2>/dev/null || true; done
   [ -n "$STARTED_REDIS" ] && redis_stop "$STARTED_REDIS"
