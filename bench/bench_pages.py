@@ -2,10 +2,8 @@
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from bench.helpers import verified_client
 from mentorprogram.models import User
 from mentorprogram.roles import COORDINATOR
 
@@ -18,12 +16,7 @@ def landing_page(bench):
     )
     user = User.objects.get(username="bench0")
     user.groups.add(Group.objects.get(name=COORDINATOR))
-    device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    client = verified_client(user)
 
     def get():
         response = client.get("/")

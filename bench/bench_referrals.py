@@ -12,12 +12,10 @@ import uuid
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.test import Client
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
+from bench.helpers import verified_client
 from cases.models import Case, CaseAssignment, CaseUserObjectPermission, Participant, Referral
 from cases.selectors import participant_duplicates
 from mentorprogram.models import User
@@ -26,16 +24,6 @@ from mentorprogram.roles import COORDINATOR, SLT_COORDINATOR
 N_PARTICIPANTS = 40_000
 N_REFERRALS = 50_000
 N_CASES_FOR_COORDINATOR = 200
-
-
-def _verified_client(user):
-    device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
 
 
 def _fill(bench):
@@ -107,7 +95,7 @@ def triage_and_cases(bench):
     n = 50 if bench.quick else 200
     results = []
 
-    slt_client = _verified_client(slt)
+    slt_client = verified_client(slt)
     for label, url in [
         ("triage queue (open, longest waiting)", "/cases/referrals/"),
         ("triage queue (all, most urgent)", "/cases/referrals/?status=all&sort=urgency"),
@@ -118,7 +106,7 @@ def triage_and_cases(bench):
 
         results.append(bench.measure(label, bench.time(get, n=n), data_size=size))
 
-    coordinator_client = _verified_client(coordinator)
+    coordinator_client = verified_client(coordinator)
 
     def case_list():
         assert coordinator_client.get("/cases/").status_code == 200

@@ -19,7 +19,14 @@ from cases.models import (
     Participant,
     Referral,
 )
-from mentorprogram.roles import COORDINATOR, MENTOR, SLT_COORDINATOR, may_reach_personal_data, role_slugs_for
+from mentorprogram.roles import (
+    COORDINATOR,
+    MENTOR,
+    SLT_COORDINATOR,
+    active_users_with_role,
+    may_reach_personal_data,
+    role_slugs_for,
+)
 from notifications.models import Notification
 from notifications.services import notification_send
 
@@ -153,12 +160,6 @@ def case_assignment_end(*, actor, assignment: CaseAssignment, reason: str = "", 
 # --- Referrals and triage ---------------------------------------------------------------
 
 
-def _slt_coordinators():
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(groups__name=SLT_COORDINATOR, is_active=True).order_by("pk")
-
-
 @transaction.atomic
 def referral_submit(*, actor, submission_key, **fields) -> Referral:
     """Register a referral (from the referrer, or typed in by an SLT coordinator or coordinator).
@@ -175,7 +176,7 @@ def referral_submit(*, actor, submission_key, **fields) -> Referral:
     referral.full_clean()
     referral.save()
     kind = Notification.Kind.REFERRAL_ACUTE if referral.is_acute else Notification.Kind.REFERRAL_RECEIVED
-    for slt in _slt_coordinators():
+    for slt in active_users_with_role(SLT_COORDINATOR):
         notification_send(
             recipient=slt,
             kind=kind,

@@ -151,6 +151,13 @@ def may_reach_personal_data(user) -> bool:
     return bool(slugs) and not (slugs & NO_PERSONAL_DATA)
 
 
+def active_users_with_role(slug: str):
+    """The active users who hold ``slug`` (for notifying a whole role), in a stable order."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(groups__name=slug, is_active=True).order_by("pk")
+
+
 def navigation_for(user) -> list[NavItem]:
     items, seen = [], set()
     for role in roles_for(user):

@@ -52,13 +52,6 @@ def _active_mentee_counts() -> dict[int, int]:
     return dict(rows)
 
 
-def mentors_with_load():
-    active = Q(user__case_assignments__kind=CaseAssignment.Kind.MENTOR, user__case_assignments__ended_at__isnull=True)
-    return Mentor.objects.select_related("user").annotate(
-        active_participants=Count("user__case_assignments", filter=active)
-    )
-
-
 _FACT_FIELDS = (
     "pk",
     "user_id",
@@ -159,6 +152,12 @@ def _pool_facts(*, today) -> list[MentorFacts]:
             )
         )
     return facts
+
+
+def mentor_qualification_states(*, mentor: Mentor, today=None) -> list[tuple[str, str]]:
+    """(label, state) for each kind of qualification of one mentor, in the register's order."""
+    states = _qualification_states(mentor_ids=[mentor.pk], today=today or timezone.localdate()).get(mentor.pk, {})
+    return [(label, states.get(kind, MISSING)) for kind, label in Qualification.Kind.choices]
 
 
 def case_facts(*, case: Case) -> CaseFacts:

@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -183,11 +182,9 @@ def _pool_mentor(request, pk) -> Mentor:
 
 def _mentor_page(request, mentor, *, qualification_form=None, attendance_form=None, status=200):
     access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=mentor)
-    today = timezone.localdate()
-    states = selectors._qualification_states(mentor_ids=[mentor.pk], today=today).get(mentor.pk, {})
     context = {
         "mentor": mentor,
-        "states": [(label, states.get(kind, "missing")) for kind, label in Qualification.Kind.choices],
+        "states": selectors.mentor_qualification_states(mentor=mentor),
         "qualifications": mentor.qualifications.all(),
         "attendances": mentor.attendances.all()[:20],
         "qualification_form": qualification_form or QualificationForm(prefix="qualification"),
@@ -273,11 +270,10 @@ def me(request):
         services.mentor_self_declare(actor=request.user, mentor=mentor, **form.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect("mentors:me")
-    states = selectors._qualification_states(mentor_ids=[mentor.pk], today=timezone.localdate()).get(mentor.pk, {})
     context = {
         "mentor": mentor,
         "form": form,
-        "states": [(label, states.get(kind, "missing")) for kind, label in Qualification.Kind.choices],
+        "states": selectors.mentor_qualification_states(mentor=mentor),
     }
     return render(request, "mentors/me.html", context, status=400 if form.errors else 200)
 

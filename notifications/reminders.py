@@ -9,14 +9,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseAssignment
-from mentorprogram.roles import SLT_COORDINATOR
+from mentorprogram.roles import SLT_COORDINATOR, active_users_with_role
 from notifications.models import Notification, ScheduleRun
 from notifications.services import notification_send
 
@@ -32,10 +31,6 @@ class Reminder:
     dedup_key: str
 
 
-def _slt_coordinators():
-    return get_user_model().objects.filter(groups__name=SLT_COORDINATOR, is_active=True).order_by("pk")
-
-
 def cases_waiting_for_mentor(*, today: datetime.date) -> Iterator[Reminder]:
     """A case in «matching» without a mentor for longer than REMINDER_CASE_WAITING_FOR_MENTOR_DAYS → SLT coordinators."""
     days = settings.REMINDER_CASE_WAITING_FOR_MENTOR_DAYS
@@ -48,7 +43,7 @@ def cases_waiting_for_mentor(*, today: datetime.date) -> Iterator[Reminder]:
         .exclude(Exists(has_mentor))
         .order_by("pk")
     )
-    recipients = list(_slt_coordinators())
+    recipients = list(active_users_with_role(SLT_COORDINATOR))
     for case in cases:
         waited = (timezone.now() - case.opened_at).days
         for recipient in recipients:
@@ -67,7 +62,7 @@ def referrals_waiting_for_triage(*, today: datetime.date) -> Iterator[Reminder]:
 
     cutoff = today - datetime.timedelta(days=settings.REFERRAL_TRIAGE_DAYS)
     referrals = Referral.objects.filter(status__in=Referral.OPEN_STATUSES, received_on__lt=cutoff).order_by("pk")
-    recipients = list(_slt_coordinators())
+    recipients = list(active_users_with_role(SLT_COORDINATOR))
     for referral in referrals:
         for recipient in recipients:
             yield Reminder(
@@ -118,7 +113,7 @@ def qualifications_expiring(*, today: datetime.date) -> Iterator[Reminder]:
         .distinct("mentor_id", "kind")
         .select_related("mentor__user")
     )
-    slts = list(_slt_coordinators())
+    slts = list(active_users_with_role(SLT_COORDINATOR))
     for qualification in newest:
         if (
             qualification.valid_until is None

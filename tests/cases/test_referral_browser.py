@@ -6,19 +6,9 @@ import pytest
 
 from mentorprogram.roles import REFERRER, SLT_COORDINATOR
 from tests.cases.factories import ParticipantFactory
-from tests.mentorprogram.factories import current_code
-from tests.mentorprogram.test_browser import serious_violations
+from tests.mentorprogram.test_browser import log_in, serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, user, password):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Brukernavn").fill(user.username)
-    page.get_by_label("Passord").fill(password)
-    page.get_by_label("Engangskode").fill(current_code(user))
-    page.get_by_role("button", name="Logg inn").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_a_referral_goes_from_intake_to_an_open_case(live_server, browser, make_user, password):

@@ -5,8 +5,7 @@ import pytest
 from cases.models import CaseWishes
 from mentorprogram.roles import SLT_COORDINATOR
 from tests.cases.factories import CaseFactory
-from tests.cases.test_referral_browser import log_in
-from tests.mentorprogram.test_browser import serious_violations
+from tests.mentorprogram.test_browser import log_in, serious_violations
 from tests.mentors.factories import MentorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
