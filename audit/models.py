@@ -78,6 +78,11 @@ class AuditEvent(ActorCopyMixin, models.Model):
         ROLES_CHANGED = "roles_changed", _("Roles changed")
         ASSIGNMENT_STARTED = "assignment_started", _("Assignment started")
         ASSIGNMENT_ENDED = "assignment_ended", _("Assignment ended")
+        SESSION_CORRECTED = "session_corrected", _("Session corrected")
+        SESSION_VOIDED = "session_voided", _("Session voided")
+        CONCERN_RAISED = "concern_raised", _("Concern signal raised")
+        CONCERN_ESCALATED = "concern_escalated", _("Concern signal escalated")
+        CONCERN_ACKNOWLEDGED = "concern_acknowledged", _("Concern signal acknowledged")
 
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)

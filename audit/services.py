@@ -46,7 +46,15 @@ def audit_event_record(
     )
 
 
-_DOMAIN_ACTIONS = {AuditEvent.Action.ASSIGNMENT_STARTED, AuditEvent.Action.ASSIGNMENT_ENDED}
+_DOMAIN_ACTIONS = {
+    AuditEvent.Action.ASSIGNMENT_STARTED,
+    AuditEvent.Action.ASSIGNMENT_ENDED,
+    AuditEvent.Action.SESSION_CORRECTED,
+    AuditEvent.Action.SESSION_VOIDED,
+    AuditEvent.Action.CONCERN_RAISED,
+    AuditEvent.Action.CONCERN_ESCALATED,
+    AuditEvent.Action.CONCERN_ACKNOWLEDGED,
+}
 
 
 def access_event_record(

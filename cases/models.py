@@ -130,6 +130,9 @@ class Case(models.Model):
         permissions = [
             ("list_assigned_cases", "Can list the cases assigned to them"),
             ("assign_case", "Can assign mentors and coordinators to a case"),
+            # Object rights only, from assignments (cases.services.ASSIGNMENT_GRANTS).
+            ("log_session", "Can log mentor sessions on the case"),
+            ("view_sessions", "Can read the case's mentor sessions"),
         ]
 
     def __str__(self):

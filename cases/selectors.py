@@ -213,8 +213,12 @@ class TimelineEvent:
     who: str = ""
 
 
-def case_timeline(*, case: Case) -> list[TimelineEvent]:
-    """Everything that happened in a case, oldest first (referrals, status changes, assignments)."""
+def case_timeline(*, case: Case, include_sessions: bool = False) -> list[TimelineEvent]:
+    """Everything that happened in a case, oldest first (referrals, status changes, assignments).
+
+    ``include_sessions`` adds mentor sessions and concern signals: only for a
+    reader who holds ``cases.view_sessions`` on the case.
+    """
 
     def name(user):
         return (user.get_full_name() or user.username) if user else ""
@@ -297,5 +301,42 @@ def case_timeline(*, case: Case) -> list[TimelineEvent]:
                     name(consent.withdrawn_by),
                 )
             )
+    if include_sessions:
+        events.extend(_session_events(case, name))
     events.sort(key=lambda e: e.when)
+    return events
+
+
+def _session_events(case: Case, name) -> list[TimelineEvent]:
+    from django.utils import formats
+
+    from mentorsessions.selectors import timeline_sessions
+
+    sessions, signals = timeline_sessions(case=case)
+    events = []
+    for session in sessions:
+        what = gettext("Mentor session %(date)s (%(form)s, %(minutes)s min)") % {
+            "date": formats.date_format(session.held_on, "SHORT_DATE_FORMAT"),
+            "form": session.get_mode_display(),
+            "minutes": session.duration_minutes,
+        }
+        if session.is_voided:
+            what = gettext("%(what)s, voided") % {"what": what}
+        events.append(TimelineEvent(session.recorded_at, what, name(session.mentor)))
+    for signal in signals:
+        events.append(
+            TimelineEvent(
+                signal.raised_at,
+                gettext("Concern signal raised: %(level)s") % {"level": signal.get_level_display()},
+                name(signal.raised_by),
+            )
+        )
+        if signal.escalated_at:
+            events.append(TimelineEvent(signal.escalated_at, gettext("Concern signal escalated (unanswered)")))
+        if signal.acknowledged_at:
+            events.append(
+                TimelineEvent(
+                    signal.acknowledged_at, gettext("Concern signal acknowledged"), name(signal.acknowledged_by)
+                )
+            )
     return events

@@ -33,8 +33,8 @@ from notifications.services import notification_send
 # The object rights each kind of assignment gives on its case. Ending the
 # assignment takes back whatever no other active assignment still gives.
 ASSIGNMENT_GRANTS: dict[str, tuple[str, ...]] = {
-    CaseAssignment.Kind.MENTOR: ("view_case",),
-    CaseAssignment.Kind.COORDINATOR: ("view_case", "change_case", "assign_case"),
+    CaseAssignment.Kind.MENTOR: ("view_case", "log_session", "view_sessions"),
+    CaseAssignment.Kind.COORDINATOR: ("view_case", "change_case", "assign_case", "view_sessions"),
 }
 # Which roles may hold which kind of assignment.
 ASSIGNABLE_ROLES: dict[str, set[str]] = {

@@ -52,6 +52,7 @@ def _page_number(request) -> int:
 def _case_detail_context(request, case, **bound_forms):
     """The case page; ``bound_forms`` carry a failed form back with what the user typed."""
     can_change = request.user.has_perm("cases.change_case", case)
+    may_read_sessions = request.user.has_perm("cases.view_sessions", case)
     from mentors.services import may_match
 
     context = {
@@ -60,7 +61,9 @@ def _case_detail_context(request, case, **bound_forms):
         "may_match": case.status in (Case.Status.MATCHING, Case.Status.ACTIVE) and may_match(request.user, case),
         "is_assigned_mentor": case.assignments.filter(user=request.user, kind="mentor", ended_at__isnull=True).exists(),
         "assignments": selectors.case_active_assignments(case=case),
-        "timeline": selectors.case_timeline(case=case),
+        "timeline": selectors.case_timeline(case=case, include_sessions=may_read_sessions),
+        "may_read_sessions": may_read_sessions,
+        "may_log_session": request.user.has_perm("cases.log_session", case) and case.status != Case.Status.CLOSED,
         "assessment": case.assessments.select_related("assessed_by").first(),
         "network": list(case.network.all()),
         "consents": list(case.consents.all()),

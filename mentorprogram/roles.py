@@ -67,10 +67,12 @@ ROLES: tuple[Role, ...] = (
             "mentors.view_mentor_pool",
             "mentors.add_matchingweights",
             "mentors.add_qualification",
+            "mentorsessions.follow_sessions",
         ),
         navigation=(
             NavItem(_("Referrals"), "cases:triage", "cases.triage_referral"),
             NavItem(_("Cases"), "cases:list", "cases.list_assigned_cases"),
+            NavItem(_("Sessions and concerns"), "mentorsessions:overview", "mentorsessions.follow_sessions"),
             NavItem(_("Mentors"), "mentors:pool", "mentors.view_mentor_pool"),
         ),
     ),
@@ -78,9 +80,10 @@ ROLES: tuple[Role, ...] = (
         slug=COORDINATOR,
         name=_("Coordinator"),
         description=_("Coordinates cases and individual plans they are responsible for."),
-        permissions=("cases.list_assigned_cases", "cases.submit_referral"),
+        permissions=("cases.list_assigned_cases", "cases.submit_referral", "mentorsessions.follow_sessions"),
         navigation=(
             NavItem(_("My cases"), "cases:list", "cases.list_assigned_cases"),
+            NavItem(_("Sessions and concerns"), "mentorsessions:overview", "mentorsessions.follow_sessions"),
             NavItem(_("New referral"), "cases:referral_create", "cases.submit_referral"),
         ),
     ),
@@ -88,11 +91,12 @@ ROLES: tuple[Role, ...] = (
         slug=MENTOR,
         name=_("Mentor"),
         description=_("Meets participants on cases they are assigned to and logs sessions."),
-        permissions=("cases.list_assigned_cases",),
+        permissions=("cases.list_assigned_cases", "mentorsessions.log_sessions"),
         navigation=(
-            NavItem(_("My participants"), "cases:list", "cases.list_assigned_cases"),
+            NavItem(_("My participants"), "mentorsessions:home", "mentorsessions.log_sessions"),
             NavItem(_("My mentor profile"), "mentors:me"),
         ),
+        start_page="mentorsessions:home",
     ),
     Role(
         slug=STEERING_GROUP,
@@ -156,6 +160,12 @@ def active_users_with_role(slug: str):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(groups__name=slug, is_active=True).order_by("pk")
+
+
+def start_page_for(user) -> str:
+    """The URL name a user lands on: their role's own page when they hold one role that has one."""
+    held = roles_for(user)
+    return held[0].start_page if len(held) == 1 else "home"
 
 
 def navigation_for(user) -> list[NavItem]:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("account/", include("mentorprogram.accounts.urls")),
     path("cases/", include("cases.urls")),
     path("mentors/", include("mentors.urls")),
+    path("sessions/", include("mentorsessions.urls")),
     path("audit/", include("audit.urls")),
     path("notifications/", include("notifications.urls")),
     path("api/v1/", include("mentorprogram.api_urls")),

@@ -1,17 +1,23 @@
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from mentorprogram.access import public, requires_role
 from mentorprogram.health import health_report
-from mentorprogram.roles import roles_for
+from mentorprogram.roles import roles_for, start_page_for
 
 
 @requires_role()
 @require_GET
 def home(request):
-    """Each role's start page: what the user may use, nothing else."""
+    """Each role's start page: what the user may use, nothing else.
+
+    A user with one role that has a page of its own (the mentor's home) goes straight there.
+    """
+    start_page = start_page_for(request.user)
+    if start_page != "home":
+        return redirect(start_page)
     return render(request, "home.html", {"roles": roles_for(request.user)})
 
 

@@ -197,10 +197,29 @@ class PoolRow:
     last_supervision: object
     no_supervision_for_long: bool
     expiring_soon: bool
+    hours_in_use: float = 0.0
+
+
+# Hours in use: the sessions of the last four weeks, per week.
+HOURS_IN_USE_WEEKS = 4
+
+
+def session_hours_per_week(*, today) -> dict[int, float]:
+    """Mentor user id → hours a week spent in sessions over the last HOURS_IN_USE_WEEKS weeks (voided ones aside)."""
+    from mentorsessions.models import MentorSession
+
+    since = today - datetime.timedelta(weeks=HOURS_IN_USE_WEEKS)
+    minutes = (
+        MentorSession.objects.filter(held_on__gt=since, held_on__lte=today, voided_at__isnull=True)
+        .values("mentor_id")
+        .annotate(minutes=Sum("duration_minutes"))
+        .values_list("mentor_id", "minutes")
+    )
+    return {user_id: round(total / 60 / HOURS_IN_USE_WEEKS, 1) for user_id, total in minutes}
 
 
 def mentor_pool(*, user, only: str = "", today=None) -> list[PoolRow]:
-    """The mentor pool for SLT coordinators: capacity, qualification states, supervision (five queries).
+    """The mentor pool for SLT coordinators: capacity, hours in use, qualification states, supervision (six queries).
 
     ``only`` narrows it: «expiring» (a qualification expiring or expired),
     «capacity» (room for another participant), «supervision» (none for
@@ -218,6 +237,7 @@ def mentor_pool(*, user, only: str = "", today=None) -> list[PoolRow]:
         .values_list("mentor_id", "last")
     )
     cutoff = today - datetime.timedelta(weeks=settings.MENTOR_SUPERVISION_WEEKS)
+    hours = session_hours_per_week(today=today)
     rows = []
     for mentor in Mentor.objects.select_related("user").order_by("user__last_name", "user__first_name", "pk"):
         mentor_states = {kind: states.get(mentor.pk, {}).get(kind, MISSING) for kind in Qualification.Kind.values}
@@ -228,6 +248,7 @@ def mentor_pool(*, user, only: str = "", today=None) -> list[PoolRow]:
             last_supervision=last.get(mentor.pk),
             no_supervision_for_long=last.get(mentor.pk) is None or last[mentor.pk] < cutoff,
             expiring_soon=any(state in (EXPIRING, EXPIRED) for state in mentor_states.values()),
+            hours_in_use=hours.get(mentor.user_id, 0.0),
         )
         if only == "expiring" and not row.expiring_soon:
             continue

@@ -28,6 +28,10 @@ class Notification(models.Model):
         REFERRAL_DECIDED = "referral_decided", _("Your referral was decided")
         CONSENT_EXPIRING = "consent_expiring", _("A consent is about to expire")
         QUALIFICATION_EXPIRING = "qualification_expiring", _("A mentor qualification is about to expire")
+        CONCERN_SIGNAL = "concern_signal", _("A mentor raised a concern")
+        CONCERN_ESCALATED = "concern_escalated", _("A concern signal is unanswered")
+        CONCERN_ACKNOWLEDGED = "concern_acknowledged", _("Your concern signal was acknowledged")
+        CASE_WITHOUT_SESSION = "case_without_session", _("No session logged for weeks")
         SECOND_FACTOR_RESET = "second_factor_reset", _("Your second factor was reset")
         PASSWORD_CHANGED = "password_changed", _("Your password was changed")
 

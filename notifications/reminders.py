@@ -140,7 +140,40 @@ def qualifications_expiring(*, today: datetime.date) -> Iterator[Reminder]:
             )
 
 
-RULES = [cases_waiting_for_mentor, referrals_waiting_for_triage, consents_expiring, qualifications_expiring]
+def cases_without_session(*, today: datetime.date) -> Iterator[Reminder]:
+    """An active case with no session for SESSION_QUIET_WEEKS weeks → its coordinator and its mentor (once a week)."""
+    from mentorsessions.selectors import cases_without_recent_session
+
+    quiet = list(cases_without_recent_session(cases=Case.objects.all(), today=today))
+    if not quiet:
+        return
+    holders: dict[int, list] = {}
+    for assignment in (
+        CaseAssignment.objects.filter(case__in=[c.pk for c in quiet], ended_at__isnull=True, user__is_active=True)
+        .select_related("user")
+        .order_by("case_id", "kind", "started_at")
+    ):
+        holders.setdefault(assignment.case_id, []).append(assignment)
+    year, week, _weekday = today.isocalendar()
+    for case in quiet:
+        started = case.last_session_on or timezone.localtime(case.mentor_since).date()
+        for assignment in holders.get(case.pk, []):
+            yield Reminder(
+                recipient=assignment.user,
+                kind=Notification.Kind.CASE_WITHOUT_SESSION,
+                params={"case": case.pk, "weeks": (today - started).days // 7},
+                url=reverse("mentorsessions:case_sessions", args=[case.pk]),
+                dedup_key=f"case_without_session:{case.pk}:{year}-W{week:02d}",
+            )
+
+
+RULES = [
+    cases_waiting_for_mentor,
+    referrals_waiting_for_triage,
+    consents_expiring,
+    qualifications_expiring,
+    cases_without_session,
+]
 
 
 def reminders_run(*, today: datetime.date | None = None) -> int:

@@ -49,6 +49,13 @@ def notification_text(notification: Notification) -> str:
             "mentor": p.get("mentor"),
             "date": p.get("date"),
         }
+    if notification.kind in (Kind.CONCERN_SIGNAL, Kind.CONCERN_ESCALATED, Kind.CONCERN_ACKNOWLEDGED):
+        return _concern_text(notification.kind, p)
+    if notification.kind == Kind.CASE_WITHOUT_SESSION:
+        return _("No session has been logged in case %(case)s for %(weeks)s weeks.") % {
+            "case": p.get("case"),
+            "weeks": p.get("weeks"),
+        }
     if notification.kind == Kind.SECOND_FACTOR_RESET:
         return _(
             "An administrator reset your second factor. You set up your authenticator app again at your next login."
@@ -60,3 +67,15 @@ def notification_text(notification: Notification) -> str:
 
 def _role(code):
     return {"mentor": _("mentor"), "coordinator": _("coordinator")}.get(code, code or "")
+
+
+def _concern_text(kind, p) -> str:
+    from mentorsessions.models import ConcernSignal
+
+    level = ConcernSignal.Level(p["level"]).label if p.get("level") in ConcernSignal.Level.values else p.get("level")
+    values = {"case": p.get("case"), "level": level, "hours": p.get("hours")}
+    if kind == Kind.CONCERN_SIGNAL:
+        return _("Concern signal in case %(case)s: %(level)s. Read it and acknowledge it.") % values
+    if kind == Kind.CONCERN_ESCALATED:
+        return _("A concern signal in case %(case)s (%(level)s) has been unanswered for %(hours)s hours.") % values
+    return _("The coordinator has acknowledged your concern signal in case %(case)s.") % values

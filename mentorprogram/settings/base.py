@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "individualplans",
     "steeringgroup",
     "notifications",
+    "mentorsessions",
 ]
 
 MIDDLEWARE = [
@@ -276,6 +277,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.reminders_run_task",
         "schedule": crontab(hour=env_int("REMINDERS_HOUR", 7), minute=0),  # Europe/Oslo (CELERY_TIMEZONE)
     },
+    # Unanswered concern signals escalate within minutes of their limit, day and night.
+    "concern-escalation": {
+        "task": "mentorsessions.tasks.concern_signals_escalate_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # The outbox (notifications.relay): how often each worker hands pending rows
@@ -293,7 +299,14 @@ REMINDER_CASE_WAITING_FOR_MENTOR_DAYS = env_int("REMINDER_CASE_WAITING_FOR_MENTO
 REFERRAL_TRIAGE_DAYS = env_int("REFERRAL_TRIAGE_DAYS", 5)
 REMINDER_CONSENT_EXPIRING_DAYS = env_int("REMINDER_CONSENT_EXPIRING_DAYS", 14)
 # Kinds emailed to a user who has not chosen for themselves.
-NOTIFICATION_EMAIL_DEFAULT_KINDS = ["assigned_to_case", "referral_acute", "second_factor_reset", "password_changed"]
+NOTIFICATION_EMAIL_DEFAULT_KINDS = [
+    "assigned_to_case",
+    "referral_acute",
+    "concern_signal",
+    "concern_escalated",
+    "second_factor_reset",
+    "password_changed",
+]
 # Absolute links in emails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000") if DEBUG else env_str("SITE_URL")
 
@@ -337,3 +350,17 @@ MENTOR_QUALIFICATION_WARN_DAYS = env_int("MENTOR_QUALIFICATION_WARN_DAYS", 60)
 MATCHING_TOP_SUGGESTIONS = env_int("MATCHING_TOP_SUGGESTIONS", 5)
 # A mentor without supervision for this many weeks is marked in the pool.
 MENTOR_SUPERVISION_WEEKS = env_int("MENTOR_SUPERVISION_WEEKS", 8)
+
+# Mentor sessions (the 24-hour edit window is MentorSession.EDIT_WINDOW, held by a trigger too).
+# An active case with no session for this many weeks is marked and reminded (weekly).
+SESSION_QUIET_WEEKS = env_int("SESSION_QUIET_WEEKS", 3)
+# A concern signal nobody has acknowledged after this many hours goes to the SLT coordinators.
+CONCERN_ESCALATION_HOURS = {
+    "worry": env_int("CONCERN_ESCALATION_HOURS_WORRY", 72),
+    "serious": env_int("CONCERN_ESCALATION_HOURS_SERIOUS", 8),
+    "acute": env_int("CONCERN_ESCALATION_HOURS_ACUTE", 1),
+}
+# Shown with an acute signal: who to call now besides the police on 112.
+RADICALISATION_CONTACT = env_str(
+    "RADICALISATION_CONTACT", "Politiets radikaliseringskontakt i politidistriktet: ring 02800"
+)

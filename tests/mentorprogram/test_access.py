@@ -7,14 +7,17 @@ Objects a user may not see answer 404, so ids reveal nothing.
 """
 
 import re
+import uuid
 from types import SimpleNamespace
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from cases.models import CaseAssignment
 from cases.services import case_assignment_start
 from mentorprogram import roles
+from mentorsessions.services import mentor_session_log
 from tests.cases.factories import CaseFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +57,7 @@ UNVERIFIED = {"logout", "accounts:two_factor_setup"}
 
 # route name → {role: status for a GET by a verified user holding only that role}
 MATRIX = {
-    "home": everyone(200),
+    "home": {**everyone(200), M: 302},  # a mentor goes on to their own start page
     "login": everyone(302),  # a verified user is sent on to the start page
     "logout": everyone(405),  # POST only
     "health": everyone({200, 503}),
@@ -97,6 +100,17 @@ MATRIX = {
     "mentors:wishes": only({S: 405, C: 405, M: 405}),
     "mentors:assign": only({S: 405, C: 405, M: 405}),
     "mentors:tie": only({S: 405, C: 405, M: 405}),
+    # Sessions: the fixture's mentor wrote the session (with a concern signal) on the fixture's case.
+    "mentorsessions:home": only({M: 200}),
+    "mentorsessions:overview": only({S: 200, C: 200}),
+    "mentorsessions:case_sessions": only({S: 404, C: 200, M: 200}),
+    "mentorsessions:create": only({M: 200}),
+    "mentorsessions:draft": only({M: 405}),  # POST only
+    "mentorsessions:detail": only({S: 404, C: 200, M: 200}),
+    "mentorsessions:edit": only({M: 200}),  # its author, within 24 hours
+    "mentorsessions:addendum_add": only({M: 405}),
+    "mentorsessions:void": only({M: 405}),
+    "mentorsessions:acknowledge": only({S: 405, C: 405}),
     "audit:events": only({P: 200}),
     "audit:access": only({P: 200}),
     "notifications:list": everyone(200),
@@ -135,7 +149,14 @@ def all_routes():
 
 def sample_url(route: str, objects) -> str:
     """A concrete URL for a route pattern: ids of the fixture's objects, placeholders elsewhere."""
-    pk = objects.referral.pk if route.startswith("cases/referrals/") else objects.case.pk
+    if route.startswith("cases/referrals/"):
+        pk = objects.referral.pk
+    elif route.startswith("sessions/concerns/"):
+        pk = objects.session.concern.pk
+    elif route.startswith("sessions/<int:"):
+        pk = objects.session.pk
+    else:
+        pk = objects.case.pk
     url = re.sub(r"<int:\w+>", str(pk), route)
     url = re.sub(r"<(?:str|slug|path|uuid):(\w+)>", "x", url)
     url = re.sub(r"\(\?P<\w+>([^)]*)\)", lambda m: m.group(1).split("|")[0] if "|" in m.group(1) else "x", url)
@@ -158,12 +179,23 @@ def role_users(make_user):
 
 @pytest.fixture
 def assigned_case(role_users):
-    """A case assigned to the coordinator and the mentor, and a referral in the queue."""
-    case = CaseFactory()
+    """A case assigned to the coordinator and the mentor, a session with a concern, and a referral in the queue."""
+    case = CaseFactory(status="active")
     actor = role_users[S]
     case_assignment_start(actor=actor, case=case, user=role_users[C], kind=CaseAssignment.Kind.COORDINATOR)
     case_assignment_start(actor=actor, case=case, user=role_users[M], kind=CaseAssignment.Kind.MENTOR)
-    return SimpleNamespace(case=case, referral=ReferralFactory(submitted_by=role_users[R]))
+    session = mentor_session_log(
+        actor=role_users[M],
+        case=case,
+        submission_key=uuid.uuid4(),
+        held_on=timezone.localdate(),
+        duration_minutes=30,
+        mode="phone",
+        progress="some",
+        concern_level="worry",
+        concern_description="Uro.",
+    )
+    return SimpleNamespace(case=case, session=session, referral=ReferralFactory(submitted_by=role_users[R]))
 
 
 def test_every_route_has_a_row():

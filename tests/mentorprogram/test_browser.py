@@ -42,13 +42,13 @@ def test_the_login_page_with_errors_passes_axe(live_server, page):
     assert serious_violations(page) == []
 
 
-def log_in(page, live_server, user, password):
+def log_in(page, live_server, user, password, *, lands_on="/"):
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("Brukernavn").fill(user.username)
     page.get_by_label("Passord").fill(password)
     page.get_by_label("Engangskode").fill(current_code(user))
     page.keyboard.press("Enter")  # works by keyboard alone
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{live_server.url}{lands_on}")
 
 
 def test_the_landing_page_passes_axe(live_server, page, user, password):
@@ -69,7 +69,7 @@ def test_each_demo_user_logs_in_with_two_factors_and_lands_on_their_page(live_se
 
     from mentorprogram.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERS
     from mentorprogram.models import User
-    from mentorprogram.roles import ROLES_BY_SLUG
+    from mentorprogram.roles import MENTOR, ROLES_BY_SLUG
 
     settings.DEBUG = True
     call_command("seed_demo", verbosity=0)
@@ -81,8 +81,13 @@ def test_each_demo_user_logs_in_with_two_factors_and_lands_on_their_page(live_se
         page.get_by_label("Passord").fill(DEMO_PASSWORD)
         page.get_by_label("Engangskode").fill(current_code(user))
         page.keyboard.press("Enter")
-        page.wait_for_url(f"{live_server.url}/")
-        assert str(ROLES_BY_SLUG[role].name) in page.locator("main").inner_text()
+        if role == MENTOR:  # a mentor's own start page: their participants, with the demo sessions
+            page.wait_for_url(f"{live_server.url}/sessions/")
+            assert "Mine deltakere" in page.locator("main").inner_text()
+            assert serious_violations(page) == []
+        else:
+            page.wait_for_url(f"{live_server.url}/")
+            assert str(ROLES_BY_SLUG[role].name) in page.locator("main").inner_text()
         page.get_by_role("button", name="Logg ut").click()
         page.wait_for_url(f"{live_server.url}/login/")
 
@@ -109,8 +114,8 @@ def test_a_new_user_enrols_an_authenticator_in_the_browser(live_server, page, ma
     assert page.locator(".app-codes li").count() == 10
     assert serious_violations(page) == []
     page.get_by_role("link", name="Jeg har tatt vare på kodene").click()
-    page.wait_for_url(f"{live_server.url}/")
-    assert "Mentor" in page.locator("main").inner_text()
+    page.wait_for_url(f"{live_server.url}/sessions/")  # a mentor's start page
+    assert "Mine deltakere" in page.locator("main").inner_text()
 
 
 def test_the_notification_centre_shows_the_unread_count_and_passes_axe(live_server, page, make_user, password):
@@ -125,7 +130,7 @@ def test_the_notification_centre_shows_the_unread_count_and_passes_axe(live_serv
         url="/cases/4/",
         dedup_key="a",
     )
-    log_in(page, live_server, user, password)
+    log_in(page, live_server, user, password, lands_on="/sessions/")
     page.get_by_role("link", name="Varsler 1 uleste").click()
     page.wait_for_url(f"{live_server.url}/notifications/")
     assert "Du er tildelt mentorløp 4 som mentor." in page.locator("main").inner_text()

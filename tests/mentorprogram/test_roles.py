@@ -60,7 +60,10 @@ def test_the_admin_site_shows_no_model_with_personal_data():
 
 def test_the_navigation_shows_each_role_only_what_it_may_use(make_user):
     assert [i.url_name for i in roles.navigation_for(make_user(roles.PRIVACY_OFFICER))] == ["audit:events"]
-    assert [i.url_name for i in roles.navigation_for(make_user(roles.MENTOR))] == ["cases:list", "mentors:me"]
+    assert [i.url_name for i in roles.navigation_for(make_user(roles.MENTOR))] == [
+        "mentorsessions:home",
+        "mentors:me",
+    ]
     assert roles.navigation_for(make_user(roles.STEERING_GROUP)) == []
     assert [i.url_name for i in roles.navigation_for(make_user(roles.REFERRER))] == [
         "cases:referral_create",
@@ -69,6 +72,7 @@ def test_the_navigation_shows_each_role_only_what_it_may_use(make_user):
     assert [i.url_name for i in roles.navigation_for(make_user(roles.SLT_COORDINATOR))] == [
         "cases:triage",
         "cases:list",
+        "mentorsessions:overview",
         "mentors:pool",
     ]
 

@@ -34,7 +34,7 @@ def test_an_slt_coordinator_matches_and_only_the_chosen_mentor_gets_in(live_serv
 
     for mentor, expected in ((chosen, 200), (other, 404)):
         page = browser.new_page()
-        log_in(page, live_server, mentor.user, password)
+        log_in(page, live_server, mentor.user, password, lands_on="/sessions/")
         response = page.goto(f"{live_server.url}/cases/{case.pk}/")
         assert response.status == expected
         page.close()

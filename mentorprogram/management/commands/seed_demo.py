@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
@@ -21,6 +22,8 @@ from mentorprogram import roles
 from mentorprogram.accounts.services import TOTP_DEVICE_NAME, backup_codes_create
 from mentorprogram.models import User
 from mentors.models import Mentor, Qualification
+from mentorsessions.models import MentorSession
+from mentorsessions.services import mentor_session_log
 
 DEMO_PASSWORD = "demo-passord-2026"  # noqa: S105  (fictional demo users only; refused without DEBUG)
 DEMO_USERS = [
@@ -206,6 +209,28 @@ class Command(BaseCommand):
             )
         return len(plans)
 
+    def _sessions(self, case, mentor, *, concern: bool):
+        """A few logged sessions; on the second case the last one is four weeks old and raised a worry."""
+        today = timezone.localdate()
+        ago = [42, 28] if concern else [35, 21, 7]
+        for i, days in enumerate(ago):
+            last = i == len(ago) - 1
+            mentor_session_log(
+                actor=mentor,
+                case=case,
+                submission_key=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-session-{case.pk}-{days}"),
+                held_on=today - datetime.timedelta(days=days),
+                duration_minutes=[60, 90, 45][i % 3],
+                mode=[MentorSession.Mode.MEETING, MentorSession.Mode.ACTIVITY, MentorSession.Mode.PHONE][i % 3],
+                topics=[MentorSession.Topic.SCHOOL_WORK, MentorSession.Topic.LEISURE][: i % 2 + 1],
+                notes="Oppdiktet demonotat: vi gikk en tur og snakket om uka som har gått.",
+                progress=MentorSession.Progress.SOME,
+                next_step="Besøke fritidsklubben sammen." if last else "",
+                next_meeting_on=today + datetime.timedelta(days=3) if last and not concern else None,
+                concern_level="worry" if last and concern else "",
+                concern_description="Oppdiktet: har begynt å dele lenker fra et ekstremt forum." if concern else "",
+            )
+
     def _cases(self, fake, users):
         if Participant.objects.exists():
             return 0
@@ -223,10 +248,16 @@ class Command(BaseCommand):
                 last_name=fake.last_name(),
                 date_of_birth=today.replace(year=today.year - age, day=1),
             )
-            case = Case.objects.create(participant=participant, track=track, status=status)
+            case = Case.objects.create(
+                participant=participant,
+                track=track,
+                status=status,
+                opened_at=timezone.now() - datetime.timedelta(days=70),
+            )
             case_assignment_start(actor=slt, case=case, user=users["koordinator"], kind=CaseAssignment.Kind.COORDINATOR)
             if mentor:
                 case_assignment_start(actor=slt, case=case, user=users[mentor], kind=CaseAssignment.Kind.MENTOR)
+                self._sessions(case, users[mentor], concern=mentor == "mentor2")
             else:
                 # The case waiting for a mentor: wishes for the matching page.
                 CaseWishes.objects.create(

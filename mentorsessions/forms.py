@@ -1,0 +1,98 @@
+import uuid
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import DateInput
+from mentorprogram.forms import DesignsystemetFormMixin
+from mentorsessions.models import ConcernSignal, MentorSession
+
+NO_CONCERN = ""
+
+
+class SessionForm(DesignsystemetFormMixin, forms.Form):
+    """A session as the mentor types it, on a phone in a minute. The service checks the rules."""
+
+    held_on = forms.DateField(label=_("Date"), widget=DateInput)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration in minutes"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": 1440, "step": 5}),
+    )
+    # Not «form»: a field of that name hides the <form> element's own .form in the DOM (htmx reads it).
+    mode = forms.ChoiceField(
+        label=_("Form"),
+        choices=MentorSession.Mode.choices,
+        initial=MentorSession.Mode.MEETING,
+        widget=forms.RadioSelect,
+    )
+    topics = forms.MultipleChoiceField(
+        label=_("What did you talk about?"),
+        choices=MentorSession.Topic.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What happened, in a few sentences. Write about the participant, not about others."),
+    )
+    progress = forms.ChoiceField(label=_("Progress"), choices=MentorSession.Progress.choices, widget=forms.RadioSelect)
+    next_step = forms.CharField(label=_("Agreed next step"), required=False, max_length=500)
+    next_meeting_on = forms.DateField(label=_("Next meeting"), required=False, widget=DateInput)
+    concern_level = forms.ChoiceField(
+        label=_("Concern"),
+        choices=[(NO_CONCERN, _("No concern")), *ConcernSignal.Level.choices],
+        required=False,
+        initial=NO_CONCERN,
+        widget=forms.RadioSelect,
+        help_text=_("A concern goes to the case's coordinator at once."),
+    )
+    concern_description = forms.CharField(
+        label=_("What worries you?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, with_concern: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_concern:
+            del self.fields["concern_level"]
+            del self.fields["concern_description"]
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("submission_key", None)
+        return data
+
+
+class SessionCreateForm(SessionForm):
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    @classmethod
+    def initial_for(cls, draft_data: dict | None) -> dict:
+        """A fresh form: today, an hour, a meeting; or the mentor's unsaved draft."""
+        initial = {"held_on": timezone.localdate(), "duration_minutes": 60, "submission_key": uuid.uuid4()}
+        if draft_data:
+            initial.update({k: v for k, v in draft_data.items() if v not in ("", [], None)})
+        return initial
+
+
+class AddendumForm(DesignsystemetFormMixin, forms.Form):
+    text = forms.CharField(label=_("Addendum"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class VoidForm(DesignsystemetFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the session voided?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: logged on the wrong participant. The session stays, marked as voided."),
+    )
+
+
+class AcknowledgeForm(DesignsystemetFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("What have you done or will you do?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

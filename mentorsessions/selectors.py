@@ -1,0 +1,262 @@
+"""Reads of mentor sessions, always scoped to the reader.
+
+A mentor reads the sessions of the cases they hold; a case's coordinator reads
+them too (object right ``cases.view_sessions`` from the assignment). Nobody
+else: the SLT coordinators and the privacy officer have no model-wide right.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Exists, Min, OuterRef, Q, Subquery
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import get_objects_for_user
+
+from cases.models import Case, CaseAssignment
+from cases.selectors import _url_template
+from mentorprogram.roles import may_reach_personal_data
+from mentorsessions.models import ConcernSignal, MentorSession, MentorSessionDraft
+
+SESSION_PAGE_SIZE = 50
+# Most serious first.
+LEVEL_ORDER = {ConcernSignal.Level.ACUTE: 0, ConcernSignal.Level.SERIOUS: 1, ConcernSignal.Level.WORRY: 2}
+
+
+def _cases_with_right(user, perm: str):
+    if not may_reach_personal_data(user):
+        return Case.objects.none()
+    return get_objects_for_user(user, perm, klass=Case, accept_global_perms=False, with_superuser=False)
+
+
+def case_get_for_sessions(*, user, pk) -> Case:
+    """A case whose sessions ``user`` may read, or Http404."""
+    case = _cases_with_right(user, "cases.view_sessions").select_related("participant").filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def case_get_for_logging(*, user, pk) -> Case:
+    """A case ``user`` holds as mentor (may log sessions on), or Http404."""
+    case = _cases_with_right(user, "cases.log_session").select_related("participant").filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def session_get_for_user(*, user, pk) -> MentorSession:
+    """One session of a case the user may read sessions of, or Http404."""
+    session = (
+        MentorSession.objects.filter(pk=pk, case__in=_cases_with_right(user, "cases.view_sessions"))
+        .select_related("case__participant", "mentor", "voided_by")
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+def concern_get_for_user(*, user, pk) -> ConcernSignal:
+    """A concern signal on a case whose sessions ``user`` may read, or Http404."""
+    signal = (
+        ConcernSignal.objects.filter(pk=pk, case__in=_cases_with_right(user, "cases.view_sessions"))
+        .select_related("case")
+        .first()
+    )
+    if signal is None:
+        raise Http404
+    return signal
+
+
+def session_page_for_case(*, case: Case, page: int = 1, per_page: int = SESSION_PAGE_SIZE):
+    """A case's sessions, newest first, with their concern signals; call after case_get_for_sessions."""
+    offset = (max(page, 1) - 1) * per_page
+    rows = list(
+        MentorSession.objects.filter(case=case)
+        .select_related("mentor", "concern")
+        .order_by("-held_on", "-recorded_at", "-pk")[offset : offset + per_page + 1]
+    )
+    detail_url = _url_template("mentorsessions:detail")
+    for session in rows:
+        session.detail_url = detail_url.format(session.pk)
+    return rows[:per_page], len(rows) > per_page
+
+
+def session_addenda(*, session: MentorSession):
+    return list(session.addenda.select_related("written_by").order_by("written_at", "pk"))
+
+
+def session_draft_for(*, user, case: Case) -> MentorSessionDraft | None:
+    return MentorSessionDraft.objects.filter(case=case, mentor=user).first()
+
+
+def quiet_since(*, today: datetime.date) -> datetime.date:
+    """Sessions older than this date leave a case «quiet» (SESSION_QUIET_WEEKS)."""
+    return today - datetime.timedelta(weeks=settings.SESSION_QUIET_WEEKS)
+
+
+def annotate_session_activity(cases):
+    """Each case with its last session date (voided ones do not count) and since when it has had a mentor."""
+    # A subquery per case walks the (case, held_on) index; an aggregate over a join would read every session.
+    return cases.annotate(
+        last_session_on=Subquery(
+            MentorSession.objects.filter(case=OuterRef("pk"), voided_at__isnull=True)
+            .order_by("-held_on")
+            .values("held_on")[:1]
+        ),
+        mentor_since=Subquery(
+            CaseAssignment.objects.filter(case=OuterRef("pk"), kind=CaseAssignment.Kind.MENTOR, ended_at__isnull=True)
+            .values("case")
+            .annotate(first=Min("started_at"))
+            .values("first")[:1]
+        ),
+    )
+
+
+def cases_without_recent_session(*, cases, today: datetime.date):
+    """Of ``cases``, the active ones with a mentor and no session for SESSION_QUIET_WEEKS weeks.
+
+    The weeks count from the last session, or from when the mentor was assigned.
+    """
+    since = quiet_since(today=today)
+    since_start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+    has_mentor = CaseAssignment.objects.filter(
+        case=OuterRef("pk"), kind=CaseAssignment.Kind.MENTOR, ended_at__isnull=True
+    )
+    return (
+        annotate_session_activity(cases.filter(status=Case.Status.ACTIVE).filter(Exists(has_mentor)))
+        .filter(Q(last_session_on__lt=since) | Q(last_session_on__isnull=True, mentor_since__lt=since_start))
+        .order_by("last_session_on", "pk")
+    )
+
+
+@dataclass
+class HomeRow:
+    case: Case
+    last_session: MentorSession | None
+    open_concern: ConcernSignal | None
+    draft_saved_at: datetime.datetime | None
+    due: list[str] = field(default_factory=list)
+    urgent: bool = False
+
+
+def mentor_home(*, user, today: datetime.date | None = None) -> list[HomeRow]:
+    """The mentor's participants: last session, agreed next step, open signal, what is due (four queries)."""
+    today = today or timezone.localdate()
+    cases = list(
+        annotate_session_activity(_cases_with_right(user, "cases.log_session").exclude(status=Case.Status.CLOSED))
+        .select_related("participant")
+        .order_by("participant__first_name", "participant__last_name", "pk")
+    )
+    ids = [case.pk for case in cases]
+    last_sessions = {
+        s.case_id: s
+        for s in MentorSession.objects.filter(case_id__in=ids, voided_at__isnull=True)
+        .order_by("case_id", "-held_on", "-recorded_at", "-pk")
+        .distinct("case_id")
+    }
+    open_concerns = {}
+    for signal in ConcernSignal.objects.filter(case_id__in=ids, acknowledged_at__isnull=True).order_by("raised_at"):
+        current = open_concerns.get(signal.case_id)
+        if current is None or LEVEL_ORDER[signal.level] < LEVEL_ORDER[current.level]:
+            open_concerns[signal.case_id] = signal
+    drafts = dict(MentorSessionDraft.objects.filter(mentor=user, case_id__in=ids).values_list("case_id", "saved_at"))
+    since = quiet_since(today=today)
+    rows = []
+    for case in cases:
+        row = HomeRow(
+            case=case,
+            last_session=last_sessions.get(case.pk),
+            open_concern=open_concerns.get(case.pk),
+            draft_saved_at=drafts.get(case.pk),
+        )
+        next_meeting = row.last_session.next_meeting_on if row.last_session else None
+        if next_meeting is not None and next_meeting == today:
+            row.due.append(_("Meeting today"))
+            row.urgent = True
+        elif next_meeting is not None and next_meeting < today:
+            row.due.append(_("The agreed meeting has passed: log it or agree a new time"))
+            row.urgent = True
+        started = case.last_session_on or (timezone.localtime(case.mentor_since).date() if case.mentor_since else None)
+        if case.status == Case.Status.ACTIVE and started is not None and started < since:
+            row.due.append(_("No session for %(weeks)s weeks") % {"weeks": (today - started).days // 7})
+            row.urgent = True
+        if row.draft_saved_at:
+            row.due.append(_("A session draft is not saved yet"))
+        rows.append(row)
+    rows.sort(key=_home_order)
+    return rows
+
+
+def _home_order(row: HomeRow):
+    """What is due first, then by the agreed next meeting."""
+    next_meeting = row.last_session.next_meeting_on if row.last_session else None
+    return (not row.urgent, next_meeting or datetime.date.max)
+
+
+@dataclass
+class CoordinatorOverview:
+    open_signals: list
+    quiet_cases: list
+    recent_sessions: list
+    has_next: bool
+
+
+def coordinated_case_ids(*, user) -> list[int]:
+    """The cases ``user`` coordinates now (an active coordinator assignment and the rights it gives).
+
+    Ids, not a subquery: the lists below then plan on real numbers instead of
+    guessing through guardian's user-or-group permission subqueries.
+    """
+    coordinating = CaseAssignment.objects.filter(
+        case=OuterRef("pk"), user=user, kind=CaseAssignment.Kind.COORDINATOR, ended_at__isnull=True
+    )
+    return list(
+        _cases_with_right(user, "cases.view_sessions").filter(Exists(coordinating)).values_list("pk", flat=True)
+    )
+
+
+def coordinator_overview(*, user, today: datetime.date | None = None, page: int = 1) -> CoordinatorOverview:
+    """Open concern signals, quiet cases and recent sessions across the cases ``user`` coordinates."""
+    today = today or timezone.localdate()
+    case_ids = coordinated_case_ids(user=user)
+    cases = Case.objects.filter(pk__in=case_ids)
+    signals = list(
+        ConcernSignal.objects.filter(case_id__in=case_ids, acknowledged_at__isnull=True).select_related(
+            "case__participant", "raised_by"
+        )
+    )
+    signals.sort(key=lambda s: (LEVEL_ORDER[s.level], s.raised_at))
+    quiet = list(cases_without_recent_session(cases=cases, today=today).select_related("participant")[:200])
+    case_url = _url_template("cases:detail")
+    for case in quiet:
+        case.detail_url = case_url.format(case.pk)
+        started = case.last_session_on or timezone.localtime(case.mentor_since).date()
+        case.quiet_weeks = (today - started).days // 7
+    offset = (max(page, 1) - 1) * SESSION_PAGE_SIZE
+    recent = list(
+        MentorSession.objects.filter(case_id__in=case_ids)
+        .select_related("case__participant", "mentor", "concern")
+        .order_by("-held_on", "-recorded_at", "-pk")[offset : offset + SESSION_PAGE_SIZE + 1]
+    )
+    detail_url = _url_template("mentorsessions:detail")
+    for session in recent:
+        session.detail_url = detail_url.format(session.pk)
+    for signal in signals:
+        signal.detail_url = detail_url.format(signal.session_id)
+    return CoordinatorOverview(
+        open_signals=signals,
+        quiet_cases=quiet,
+        recent_sessions=recent[:SESSION_PAGE_SIZE],
+        has_next=len(recent) > SESSION_PAGE_SIZE,
+    )
+
+
+def timeline_sessions(*, case: Case):
+    """Sessions and concern signals for the case timeline (call only for a reader with ``view_sessions``)."""
+    sessions = list(MentorSession.objects.filter(case=case).select_related("mentor").order_by("recorded_at"))
+    signals = list(ConcernSignal.objects.filter(case=case).select_related("raised_by", "acknowledged_by"))
+    return sessions, signals
