@@ -150,3 +150,34 @@ class AccessEvent(ActorCopyMixin, models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.timestamp:%Y-%m-%d %H:%M}"
+
+
+class ChainLink(models.Model):
+    """One link of the hash chain over the trail: which row, the hash of its content, and of the link before.
+
+    The sealer (``audit.chain``) appends a link for every trail row shortly
+    after it is written, one at a time under a lock, so the chain is one line.
+    ``link_hash = sha256(prev_hash | table | row_id | content_hash)``; altering a
+    row changes its content hash, removing a row or a link breaks the chain, and
+    ``manage.py verify_audit`` names the first place where either happened.
+    """
+
+    position = models.BigAutoField(primary_key=True)
+    table = models.CharField(max_length=63)
+    row_id = models.BigIntegerField()
+    content_hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64)
+    link_hash = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("chain link")
+        verbose_name_plural = _("chain links")
+        constraints = [
+            models.UniqueConstraint(fields=["table", "row_id"], name="one_link_per_trail_row"),
+            # A hash is the predecessor of at most one link: the chain cannot fork.
+            models.UniqueConstraint(fields=["prev_hash"], name="chain_never_forks"),
+        ]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.position}"

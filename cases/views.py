@@ -69,6 +69,7 @@ def _case_detail_context(request, case, **bound_forms):
         "consents": list(case.consents.all()),
     }
     if can_change:
+        # audit: a dict of page context, not a queryset
         context.update(
             status_form=bound_forms.get("status_form")
             or (CaseStatusForm(case=case) if Case.TRANSITIONS[case.status] else None),

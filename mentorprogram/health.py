@@ -44,6 +44,7 @@ def record_worker_heartbeat(*, hostname: str, at: float) -> None:
 def check_database() -> str:
     try:
         with connection.cursor() as cursor:
+            # audit: a read, nothing written
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # any driver or connection failure means «down»

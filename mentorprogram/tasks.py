@@ -11,6 +11,7 @@ def worker_roundtrip_task(token: str) -> dict:
     Used by ``manage.py check_worker`` and the integration tests.
     """
     with connection.cursor() as cursor:
+        # audit: a read, nothing written
         cursor.execute("SELECT now()")
         (database_time,) = cursor.fetchone()
     return {"token": token, "worker": socket.gethostname(), "database_time": database_time.isoformat()}

@@ -108,6 +108,7 @@ def mentor_facts(*, participant_id: int, today, fresh: bool = False) -> list[Men
         key = _pool_fingerprint(today=today)
         if _POOL_CACHE.get("key") != key:
             _POOL_CACHE.clear()
+            # audit: a dict in memory, not a queryset
             _POOL_CACHE.update(key=key, facts=_pool_facts(today=today))
         facts = _POOL_CACHE["facts"]
     return [f._replace(tied=True) if f.id in tied else f for f in facts] if tied else list(facts)

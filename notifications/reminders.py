@@ -200,5 +200,6 @@ def reminders_run(*, today: datetime.date | None = None) -> int:
                     dedup_key=reminder.dedup_key,
                 )
                 sent += 1
+        # audit: schedule bookkeeping, no personal data
         ScheduleRun.objects.filter(pk=run.pk).update(notifications=sent)
     return sent

@@ -134,6 +134,7 @@ def notification_mark_read(*, user, ids: list[int] | None = None) -> int:
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
+    # audit: read marks on the user's own notifications: ids only, nothing of a participant
     return unread.update(read_at=timezone.now())
 
 

@@ -46,6 +46,7 @@ def backup_codes_create(*, user, request=None) -> list[str]:
     )
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+    # audit: backup codes are secrets and never go in the trail; the caller records BACKUP_CODES_CREATED
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     audit_event_record(
         action=AuditEvent.Action.BACKUP_CODES_CREATED,

@@ -277,6 +277,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.reminders_run_task",
         "schedule": crontab(hour=env_int("REMINDERS_HOUR", 7), minute=0),  # Europe/Oslo (CELERY_TIMEZONE)
     },
+    # The audit trail's hash chain: new rows sealed every few seconds, the head exported hourly.
+    "audit-chain-seal": {"task": "audit.tasks.chain_seal_task", "schedule": 15.0},
+    "audit-chain-head-export": {"task": "audit.tasks.chain_head_export_task", "schedule": crontab(minute=5)},
     # Unanswered concern signals escalate within minutes of their limit, day and night.
     "concern-escalation": {
         "task": "mentorsessions.tasks.concern_signals_escalate_task",
@@ -332,6 +335,9 @@ ANONYMOUS_USER_NAME = None
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_LOGENTRY_MODEL = "audit.ModelChange"
 AUDITLOG_MASK_CALLABLE = "audit.registry.mask_value"
+# Where the audit chain's head is appended every hour (a path on storage the database's
+# administrators cannot rewrite); «verify_audit --heads» then detects a restored old database.
+AUDIT_HEAD_EXPORT_PATH = env_str("AUDIT_HEAD_EXPORT_PATH", "")
 # Client addresses for the trail: X-Forwarded-For only from our own proxy.
 TRUST_X_FORWARDED_FOR = (not DEBUG) and env_bool("BEHIND_TLS_PROXY", True)
 

@@ -1,0 +1,211 @@
+"""The hash chain over the audit trail: sealing new rows, verifying the whole chain, exporting its head.
+
+Rows are sealed after they are written, not while: a trigger that chained
+each insert would hold one lock for the rest of every transaction that writes
+to the trail (almost all of them) and serialise the whole application. The
+sealer runs every few seconds (beat) under an advisory lock, so links are
+appended one at a time and the chain stays one line; a unique constraint on
+``prev_hash`` makes a fork impossible even so.
+
+A row's content hash is computed by PostgreSQL from the stored row itself
+(``to_jsonb(row)::text``, whose key order is fixed), so the sealer and the
+verifier hash exactly the same bytes.
+"""
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.apps import apps
+from django.db import connection, transaction
+from django.utils import timezone
+
+from audit.models import ChainLink
+
+GENESIS = "0" * 64
+# pg_advisory_xact_lock key: one sealer at a time.
+SEAL_LOCK = 7_140_196
+# Trail models, in the order a sealing run takes them.
+TRAIL_MODELS = ["audit.ModelChange", "audit.AuditEvent", "audit.AccessEvent"]
+# A row younger than this may belong to a transaction that has not committed yet.
+SEAL_DELAY_SECONDS = 2
+# Rows not in the chain this long after they were written are a finding for verify_audit.
+UNSEALED_ALERT_SECONDS = 600
+# How far below the highest sealed id the sealer looks for rows committed late.
+STRAGGLER_WINDOW = 10_000
+
+
+def trail_tables() -> dict[str, str]:
+    """Table name → model label of every chained trail table."""
+    return {apps.get_model(label)._meta.db_table: label for label in TRAIL_MODELS}
+
+
+# The content hash of row «t», computed by PostgreSQL from the stored row.
+CONTENT_HASH_SQL = "encode(sha256(convert_to(to_jsonb(t)::text, 'UTF8')), 'hex')"
+
+
+def link_hash(prev_hash: str, table: str, row_id: int, content_hash: str) -> str:
+    return hashlib.sha256(f"{prev_hash}|{table}|{row_id}|{content_hash}".encode()).hexdigest()
+
+
+def chain_seal(*, limit: int = 5000) -> int:
+    """Append a link for every trail row not yet chained (up to ``limit`` per table). Returns how many."""
+    sealed = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        # audit: the chain reads the trail and takes its lock; it writes only its own links
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEAL_LOCK])
+        head = ChainLink.objects.order_by("-position").values_list("link_hash", flat=True).first() or GENESIS
+        now = timezone.now()
+        for table in trail_tables():
+            # audit: the chain reads the trail and takes its lock; it writes only its own links
+            cursor.execute('SELECT coalesce(max(row_id), 0) FROM audit_chainlink WHERE "table" = %s', [table])
+            watermark = cursor.fetchone()[0]
+            # audit: the chain reads the trail and takes its lock; it writes only its own links
+            cursor.execute(
+                f"""
+                SELECT t.id, {CONTENT_HASH_SQL} FROM {table} t
+                 WHERE t.id > %s AND t.timestamp < %s
+                   AND NOT EXISTS (SELECT 1 FROM audit_chainlink l WHERE l."table" = %s AND l.row_id = t.id)
+                 ORDER BY t.id LIMIT %s
+                """,  # noqa: S608  (table names are ours)
+                [
+                    max(watermark - STRAGGLER_WINDOW, 0),
+                    now - datetime.timedelta(seconds=SEAL_DELAY_SECONDS),
+                    table,
+                    limit,
+                ],
+            )
+            links = []
+            for row_id, content_hash in cursor.fetchall():
+                new_hash = link_hash(head, table, row_id, content_hash)
+                links.append(
+                    ChainLink(table=table, row_id=row_id, content_hash=content_hash, prev_hash=head, link_hash=new_hash)
+                )
+                head = new_hash
+            # audit: the chain's own rows; the trail rows are untouched
+            ChainLink.objects.bulk_create(links)  # the chain's own rows; the trail rows are untouched
+            sealed += len(links)
+    return sealed
+
+
+@dataclass
+class Finding:
+    position: int | None
+    table: str
+    row_id: int | None
+    what: str
+
+    def __str__(self):
+        where = f"link {self.position}" if self.position is not None else "unsealed"
+        row = f" {self.table} row {self.row_id}" if self.row_id is not None else f" {self.table}"
+        return f"{where}:{row}: {self.what}"
+
+
+@dataclass
+class Verification:
+    links: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    head: str = GENESIS
+    head_position: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def chain_verify(*, batch: int = 5000, heads_file: Path | None = None) -> Verification:
+    """Walk the whole chain: every link follows its predecessor, every row still hashes to its link.
+
+    Also reports trail rows left out of the chain for longer than
+    UNSEALED_ALERT_SECONDS, and (with ``heads_file``) exported heads the chain
+    no longer holds, which is what a database restored from an old backup shows.
+    """
+    result = Verification()
+    expected_prev = GENESIS
+    last_position = 0
+    tables = trail_tables()
+    while True:
+        links = list(ChainLink.objects.filter(position__gt=last_position).order_by("position")[:batch])
+        if not links:
+            break
+        current: dict[tuple[str, int], str] = {}
+        with connection.cursor() as cursor:
+            for table in tables:
+                ids = [link.row_id for link in links if link.table == table]
+                if ids:
+                    # audit: the chain reads the trail and takes its lock; it writes only its own links
+                    cursor.execute(
+                        f"SELECT t.id, {CONTENT_HASH_SQL} FROM {table} t WHERE t.id = ANY(%s)",  # noqa: S608
+                        [ids],
+                    )
+                    current.update({(table, row_id): h for row_id, h in cursor.fetchall()})
+        for link in links:
+            result.links += 1
+            if link.table not in tables:
+                result.findings.append(Finding(link.position, link.table, link.row_id, "a link to an unknown table"))
+            elif link.prev_hash != expected_prev:
+                result.findings.append(
+                    Finding(
+                        link.position,
+                        link.table,
+                        link.row_id,
+                        "the link does not follow its predecessor (a link was removed or altered before it)",
+                    )
+                )
+            elif link.link_hash != link_hash(link.prev_hash, link.table, link.row_id, link.content_hash):
+                result.findings.append(Finding(link.position, link.table, link.row_id, "the link itself was altered"))
+            row_hash = current.get((link.table, link.row_id))
+            if row_hash is None:
+                result.findings.append(Finding(link.position, link.table, link.row_id, "the row was deleted"))
+            elif row_hash != link.content_hash:
+                result.findings.append(Finding(link.position, link.table, link.row_id, "the row was altered"))
+            expected_prev = link.link_hash
+            last_position = link.position
+        result.head, result.head_position = expected_prev, last_position
+    cutoff = timezone.now() - datetime.timedelta(seconds=UNSEALED_ALERT_SECONDS)
+    with connection.cursor() as cursor:
+        for table in tables:
+            # audit: the chain reads the trail and takes its lock; it writes only its own links
+            cursor.execute(
+                f"""SELECT t.id FROM {table} t WHERE t.timestamp < %s AND NOT EXISTS
+                    (SELECT 1 FROM audit_chainlink l WHERE l."table" = %s AND l.row_id = t.id) ORDER BY t.id LIMIT 10""",  # noqa: S608
+                [cutoff, table],
+            )
+            for (row_id,) in cursor.fetchall():
+                result.findings.append(Finding(None, table, row_id, "the row was never sealed into the chain"))
+    if heads_file is not None:
+        result.findings.extend(_check_heads(heads_file))
+    return result
+
+
+def _check_heads(path: Path) -> list[Finding]:
+    findings = []
+    for line in path.read_text().splitlines():
+        if not line.strip():
+            continue
+        head = json.loads(line)
+        link = ChainLink.objects.filter(position=head["position"]).values_list("link_hash", flat=True).first()
+        if link != head["link_hash"]:
+            findings.append(
+                Finding(
+                    head["position"],
+                    "audit_chainlink",
+                    None,
+                    f"the head exported at {head['at']} is not in the chain (a restored or rewritten database)",
+                )
+            )
+    return findings
+
+
+def chain_head_export(*, path: Path) -> dict | None:
+    """Append the chain's current head to ``path`` (kept outside the database), as one JSON line."""
+    head = ChainLink.objects.order_by("-position").values("position", "link_hash").first()
+    if head is None:
+        return None
+    record = {**head, "at": timezone.now().isoformat()}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as out:
+        out.write(json.dumps(record) + "\n")
+    return record
