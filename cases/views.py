@@ -22,15 +22,7 @@ from cases.forms import (
 )
 from cases.models import Case, Consent, Participant, Referral
 from mentorprogram.access import requires_permission
-
-
-def _apply_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
+from mentorprogram.forms import apply_validation_error, page_number
 
 # --- Cases --------------------------------------------------------------------------------
 
@@ -38,15 +30,10 @@ def _apply_errors(form, exc: ValidationError):
 @requires_permission("cases.list_assigned_cases")
 @require_GET
 def case_list(request):
-    page = _page_number(request)
+    page = page_number(request)
     cases, has_next = selectors.case_page_for_user(user=request.user, page=page)
     access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=Case, objects=cases)
     return render(request, "cases/case_list.html", {"cases": cases, "page": page, "has_next": has_next})
-
-
-def _page_number(request) -> int:
-    value = request.GET.get("page", "1")
-    return max(int(value), 1) if value.isdigit() else 1
 
 
 def _case_detail_context(request, case, **bound_forms):
@@ -97,7 +84,7 @@ def case_status(request, pk):
         try:
             services.case_status_change(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The status is changed."))
             return redirect("cases:detail", pk=case.pk)
@@ -113,7 +100,7 @@ def _case_form_post(request, pk, *, form_class, prefix, service, success):
         try:
             service(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, success)
             return redirect("cases:detail", pk=case.pk)
@@ -237,7 +224,7 @@ def triage_queue(request):
         "source": request.GET.get("source", ""),
         "sort": request.GET.get("sort", "waiting"),
     }
-    page = _page_number(request)
+    page = page_number(request)
     per_page = selectors.QUEUE_PAGE_SIZE
     referrals = selectors.referral_queue(user=request.user, offset=(page - 1) * per_page, limit=per_page + 1, **filters)
     has_next, referrals = len(referrals) > per_page, referrals[:per_page]
@@ -335,7 +322,7 @@ def referral_decide(request, pk):
                 actor=request.user, referral=referral, request=request, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The decision is recorded."))
             if referral.status == Referral.Status.ACCEPTED:

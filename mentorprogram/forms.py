@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
 
@@ -16,3 +17,18 @@ class DesignsystemetFormMixin:
         for field in self.fields.values():
             # Text fields, selects, checkboxes and radios all use .ds-input.
             field.widget.attrs.setdefault("class", "ds-input")
+
+
+def apply_validation_error(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: at its field when it names one, else above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def page_number(request) -> int:
+    """The ``?page=`` of a list page: 1 when missing or not a positive number."""
+    value = request.GET.get("page", "1")
+    return max(int(value), 1) if value.isdigit() else 1

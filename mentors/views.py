@@ -10,6 +10,7 @@ from audit.models import AccessEvent
 from audit.services import access_event_record
 from cases.models import Case, CaseWishes
 from mentorprogram.access import requires_permission, requires_role
+from mentorprogram.forms import apply_validation_error
 from mentorprogram.roles import MENTOR as MENTOR_ROLE
 from mentors import selectors, services
 from mentors.forms import (
@@ -233,8 +234,7 @@ def qualification_add(request, pk):
         try:
             services.qualification_record(actor=request.user, mentor=mentor, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The qualification is recorded."))
             return redirect("mentors:detail", pk=mentor.pk)
@@ -250,8 +250,7 @@ def attendance_add(request, pk):
         try:
             services.attendance_record(actor=request.user, mentor=mentor, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The attendance is recorded."))
             return redirect("mentors:detail", pk=mentor.pk)

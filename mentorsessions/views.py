@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.models import AccessEvent
 from audit.services import access_event_record
 from cases.models import Case
-from cases.views import _apply_errors, _page_number
 from mentorprogram.access import requires_permission
+from mentorprogram.forms import apply_validation_error, page_number
 from mentorsessions import selectors, services
 from mentorsessions.forms import AcknowledgeForm, AddendumForm, SessionCreateForm, SessionForm, VoidForm
 from mentorsessions.models import ConcernSignal, MentorSession
@@ -69,7 +69,7 @@ def session_create(request, pk):
                 **form.service_fields(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The session is saved."))
             if getattr(session, "concern", None) is not None and session.concern.level == ConcernSignal.Level.ACUTE:
@@ -96,7 +96,7 @@ def session_draft(request, pk):
 @require_GET
 def case_sessions(request, pk):
     case = selectors.case_get_for_sessions(user=request.user, pk=pk)
-    page = _page_number(request)
+    page = page_number(request)
     sessions, has_next = selectors.session_page_for_case(case=case, page=page)
     access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=MentorSession, objects=sessions)
     context = {
@@ -156,7 +156,7 @@ def session_edit(request, pk):
                     actor=request.user, session=session, request=request, **form.service_fields()
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(request, _("The session is corrected."))
                 return redirect("mentorsessions:detail", pk=session.pk)
@@ -177,7 +177,7 @@ def _detail_post(request, pk, *, form_class, name, call, success):
         try:
             call(session, form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, success)
             return redirect("mentorsessions:detail", pk=session.pk)
@@ -236,7 +236,7 @@ def concern_acknowledge(request, pk):
 @require_GET
 def coordinator_overview(request):
     """Open concern signals, quiet cases and recent sessions across the cases the user coordinates."""
-    page = _page_number(request)
+    page = page_number(request)
     overview = selectors.coordinator_overview(user=request.user, page=page)
     access_event_record(
         request=request, kind=AccessEvent.Kind.LIST, model=MentorSession, objects=overview.recent_sessions
