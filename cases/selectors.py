@@ -27,13 +27,18 @@ def _url_template(name: str) -> str:
     return reverse(name, args=[0]).replace("/0/", "/{}/")
 
 
+def set_detail_urls(rows, route: str, *, pk=lambda row: row.pk) -> None:
+    """Give each row its ``detail_url`` for ``route`` (reversed once, formatted per row)."""
+    template = _url_template(route)
+    for row in rows:
+        row.detail_url = template.format(pk(row))
+
+
 def case_page_for_user(*, user, page: int = 1, per_page: int = CASE_PAGE_SIZE):
     """One page of the user's cases and whether there is a next one (a fixed number of queries)."""
     offset = (max(page, 1) - 1) * per_page
     rows = list(case_list_for_user(user=user)[offset : offset + per_page + 1])
-    detail_url = _url_template("cases:detail")
-    for case in rows:
-        case.detail_url = detail_url.format(case.pk)
+    set_detail_urls(rows, "cases:detail")
     return rows[:per_page], len(rows) > per_page
 
 

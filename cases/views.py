@@ -41,6 +41,7 @@ def _case_detail_context(request, case, **bound_forms):
     can_change = request.user.has_perm("cases.change_case", case)
     may_read_sessions = request.user.has_perm("cases.view_sessions", case)
     from mentors.services import may_match
+    from mentorsessions.services import may_start_session
 
     context = {
         "case": case,
@@ -50,7 +51,7 @@ def _case_detail_context(request, case, **bound_forms):
         "assignments": selectors.case_active_assignments(case=case),
         "timeline": selectors.case_timeline(case=case, include_sessions=may_read_sessions),
         "may_read_sessions": may_read_sessions,
-        "may_log_session": request.user.has_perm("cases.log_session", case) and case.status != Case.Status.CLOSED,
+        "may_log_session": may_start_session(request.user, case),
         "assessment": case.assessments.select_related("assessed_by").first(),
         "network": list(case.network.all()),
         "consents": list(case.consents.all()),

@@ -109,10 +109,6 @@ class MentorSession(models.Model):
     def is_voided(self) -> bool:
         return self.voided_at is not None
 
-    @property
-    def hours(self) -> float:
-        return self.duration_minutes / 60
-
     def topic_labels(self) -> list[str]:
         labels = dict(self.Topic.choices)
         return [str(labels.get(code, code)) for code in self.topics]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
 from cases.models import Case, CaseAssignment
-from cases.selectors import _url_template
+from cases.selectors import set_detail_urls
 from mentorprogram.roles import may_reach_personal_data
 from mentorsessions.models import ConcernSignal, MentorSession, MentorSessionDraft
 
@@ -79,9 +79,7 @@ def session_page_for_case(*, case: Case, page: int = 1, per_page: int = SESSION_
         .select_related("mentor", "concern")
         .order_by("-held_on", "-recorded_at", "-pk")[offset : offset + per_page + 1]
     )
-    detail_url = _url_template("mentorsessions:detail")
-    for session in rows:
-        session.detail_url = detail_url.format(session.pk)
+    set_detail_urls(rows, "mentorsessions:detail")
     return rows[:per_page], len(rows) > per_page
 
 
@@ -114,6 +112,18 @@ def annotate_session_activity(cases):
             .values("first")[:1]
         ),
     )
+
+
+def last_activity_on(case) -> datetime.date | None:
+    """A case from ``annotate_session_activity``: its last session's date, or (none yet) when its mentor came."""
+    if case.last_session_on is not None:
+        return case.last_session_on
+    return timezone.localtime(case.mentor_since).date() if case.mentor_since else None
+
+
+def weeks_without_session(case, *, today: datetime.date) -> int:
+    """Whole weeks since ``last_activity_on`` (a case from ``annotate_session_activity`` with a mentor)."""
+    return (today - last_activity_on(case)).days // 7
 
 
 def cases_without_recent_session(*, cases, today: datetime.date):
@@ -180,9 +190,9 @@ def mentor_home(*, user, today: datetime.date | None = None) -> list[HomeRow]:
         elif next_meeting is not None and next_meeting < today:
             row.due.append(_("The agreed meeting has passed: log it or agree a new time"))
             row.urgent = True
-        started = case.last_session_on or (timezone.localtime(case.mentor_since).date() if case.mentor_since else None)
+        started = last_activity_on(case)
         if case.status == Case.Status.ACTIVE and started is not None and started < since:
-            row.due.append(_("No session for %(weeks)s weeks") % {"weeks": (today - started).days // 7})
+            row.due.append(_("No session for %(weeks)s weeks") % {"weeks": weeks_without_session(case, today=today)})
             row.urgent = True
         if row.draft_saved_at:
             row.due.append(_("A session draft is not saved yet"))
@@ -231,22 +241,17 @@ def coordinator_overview(*, user, today: datetime.date | None = None, page: int 
     )
     signals.sort(key=lambda s: (LEVEL_ORDER[s.level], s.raised_at))
     quiet = list(cases_without_recent_session(cases=cases, today=today).select_related("participant")[:200])
-    case_url = _url_template("cases:detail")
+    set_detail_urls(quiet, "cases:detail")
     for case in quiet:
-        case.detail_url = case_url.format(case.pk)
-        started = case.last_session_on or timezone.localtime(case.mentor_since).date()
-        case.quiet_weeks = (today - started).days // 7
+        case.quiet_weeks = weeks_without_session(case, today=today)
     offset = (max(page, 1) - 1) * SESSION_PAGE_SIZE
     recent = list(
         MentorSession.objects.filter(case_id__in=case_ids)
         .select_related("case__participant", "mentor", "concern")
         .order_by("-held_on", "-recorded_at", "-pk")[offset : offset + SESSION_PAGE_SIZE + 1]
     )
-    detail_url = _url_template("mentorsessions:detail")
-    for session in recent:
-        session.detail_url = detail_url.format(session.pk)
-    for signal in signals:
-        signal.detail_url = detail_url.format(signal.session_id)
+    set_detail_urls(recent, "mentorsessions:detail")
+    set_detail_urls(signals, "mentorsessions:detail", pk=lambda signal: signal.session_id)
     return CoordinatorOverview(
         open_signals=signals,
         quiet_cases=quiet,

@@ -37,11 +37,18 @@ SESSION_FIELDS = (
 )
 DRAFT_FIELDS = SESSION_FIELDS + ("concern_level", "concern_description")
 DRAFT_MAX_CHARS = 20_000
+# Set by the service, not typed: left out of full_clean.
+NOT_TYPED = ["case", "mentor", "submission_key", "voided_by"]
 
 
 def may_log_session(user, case: Case) -> bool:
     """Whether ``user`` holds ``case`` as its mentor now (an object right from the assignment)."""
     return may_reach_personal_data(user) and user.has_perm("cases.log_session", case)
+
+
+def may_start_session(user, case: Case) -> bool:
+    """Whether ``user`` may log a new session on ``case`` now: they hold it and it is not closed."""
+    return case.status != Case.Status.CLOSED and may_log_session(user, case)
 
 
 def may_acknowledge_concern(user, case: Case) -> bool:
@@ -76,6 +83,9 @@ def _not_holding_error() -> ValidationError:
 
 def _validate_session(*, case: Case, fields: dict, concern_level: str = "", concern_description: str = "") -> None:
     """The rules a session's content must follow, with a Norwegian message at each field."""
+    unknown = set(fields) - set(SESSION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown session fields {sorted(unknown)}")
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
     held_on = fields.get("held_on")
@@ -134,12 +144,9 @@ def mentor_session_log(
         raise _not_holding_error()
     if case.status == Case.Status.CLOSED:
         raise ValidationError(_("The case is closed; sessions can no longer be logged on it."), code="closed")
-    unknown = set(fields) - set(SESSION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown session fields {sorted(unknown)}")
     _validate_session(case=case, fields=fields, concern_level=concern_level, concern_description=concern_description)
     session = MentorSession(case=case, mentor=actor, submission_key=submission_key, **fields)
-    session.full_clean(exclude=["case", "mentor", "submission_key", "voided_by"])
+    session.full_clean(exclude=NOT_TYPED)
     try:
         with transaction.atomic():
             session.save()
@@ -235,9 +242,6 @@ def mentor_session_update(
         )
     if not may_log_session(actor, session.case):
         raise _not_holding_error()
-    unknown = set(fields) - set(SESSION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown session fields {sorted(unknown)}")
     has_signal = ConcernSignal.objects.filter(session=session).exists()
     if has_signal:
         concern_level, concern_description = "", ""
@@ -248,7 +252,7 @@ def mentor_session_update(
     for name in changed:
         setattr(session, name, fields[name])
     if changed:
-        session.full_clean(exclude=["case", "mentor", "submission_key", "voided_by"])
+        session.full_clean(exclude=NOT_TYPED)
         session.updated_at = timezone.now()
         session.save(update_fields=[*changed, "updated_at"])
         audit_event_record(

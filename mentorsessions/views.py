@@ -104,7 +104,7 @@ def case_sessions(request, pk):
         "sessions": sessions,
         "page": page,
         "has_next": has_next,
-        "may_log_session": services.may_log_session(request.user, case) and case.status != Case.Status.CLOSED,
+        "may_log_session": services.may_start_session(request.user, case),
     }
     return render(request, "mentorsessions/case_sessions.html", context)
 

@@ -142,7 +142,7 @@ def qualifications_expiring(*, today: datetime.date) -> Iterator[Reminder]:
 
 def cases_without_session(*, today: datetime.date) -> Iterator[Reminder]:
     """An active case with no session for SESSION_QUIET_WEEKS weeks → its coordinator and its mentor (once a week)."""
-    from mentorsessions.selectors import cases_without_recent_session
+    from mentorsessions.selectors import cases_without_recent_session, weeks_without_session
 
     quiet = list(cases_without_recent_session(cases=Case.objects.all(), today=today))
     if not quiet:
@@ -156,12 +156,12 @@ def cases_without_session(*, today: datetime.date) -> Iterator[Reminder]:
         holders.setdefault(assignment.case_id, []).append(assignment)
     year, week, _weekday = today.isocalendar()
     for case in quiet:
-        started = case.last_session_on or timezone.localtime(case.mentor_since).date()
+        weeks = weeks_without_session(case, today=today)
         for assignment in holders.get(case.pk, []):
             yield Reminder(
                 recipient=assignment.user,
                 kind=Notification.Kind.CASE_WITHOUT_SESSION,
-                params={"case": case.pk, "weeks": (today - started).days // 7},
+                params={"case": case.pk, "weeks": weeks},
                 url=reverse("mentorsessions:case_sessions", args=[case.pk]),
                 dedup_key=f"case_without_session:{case.pk}:{year}-W{week:02d}",
             )
