@@ -50,42 +50,48 @@ def link_hash(prev_hash: str, table: str, row_id: int, content_hash: str) -> str
     return hashlib.sha256(f"{prev_hash}|{table}|{row_id}|{content_hash}".encode()).hexdigest()
 
 
+def _unsealed_rows(cursor, table: str, *, after_id: int, written_before, limit: int) -> list[tuple[int, str]]:
+    """(id, content hash) of ``table``'s rows with no link yet, oldest id first."""
+    # audit: the chain reads the trail; it writes only its own links
+    cursor.execute(
+        f"""
+        SELECT t.id, {CONTENT_HASH_SQL} FROM {table} t
+         WHERE t.id > %s AND t.timestamp < %s
+           AND NOT EXISTS (SELECT 1 FROM audit_chainlink l WHERE l."table" = %s AND l.row_id = t.id)
+         ORDER BY t.id LIMIT %s
+        """,  # noqa: S608  (table names are ours)
+        [after_id, written_before, table, limit],
+    )
+    return cursor.fetchall()
+
+
 def chain_seal(*, limit: int = 5000) -> int:
     """Append a link for every trail row not yet chained (up to ``limit`` per table). Returns how many."""
     sealed = 0
     with transaction.atomic(), connection.cursor() as cursor:
-        # audit: the chain reads the trail and takes its lock; it writes only its own links
+        # audit: the sealer's lock and a read of its own links
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEAL_LOCK])
         head = ChainLink.objects.order_by("-position").values_list("link_hash", flat=True).first() or GENESIS
-        now = timezone.now()
+        written_before = timezone.now() - datetime.timedelta(seconds=SEAL_DELAY_SECONDS)
         for table in trail_tables():
-            # audit: the chain reads the trail and takes its lock; it writes only its own links
+            # audit: a read of the chain's own links
             cursor.execute('SELECT coalesce(max(row_id), 0) FROM audit_chainlink WHERE "table" = %s', [table])
             watermark = cursor.fetchone()[0]
-            # audit: the chain reads the trail and takes its lock; it writes only its own links
-            cursor.execute(
-                f"""
-                SELECT t.id, {CONTENT_HASH_SQL} FROM {table} t
-                 WHERE t.id > %s AND t.timestamp < %s
-                   AND NOT EXISTS (SELECT 1 FROM audit_chainlink l WHERE l."table" = %s AND l.row_id = t.id)
-                 ORDER BY t.id LIMIT %s
-                """,  # noqa: S608  (table names are ours)
-                [
-                    max(watermark - STRAGGLER_WINDOW, 0),
-                    now - datetime.timedelta(seconds=SEAL_DELAY_SECONDS),
-                    table,
-                    limit,
-                ],
+            rows = _unsealed_rows(
+                cursor,
+                table,
+                after_id=max(watermark - STRAGGLER_WINDOW, 0),
+                written_before=written_before,
+                limit=limit,
             )
             links = []
-            for row_id, content_hash in cursor.fetchall():
+            for row_id, content_hash in rows:
                 new_hash = link_hash(head, table, row_id, content_hash)
                 links.append(
                     ChainLink(table=table, row_id=row_id, content_hash=content_hash, prev_hash=head, link_hash=new_hash)
                 )
                 head = new_hash
-            # audit: the chain's own rows; the trail rows are untouched
-            ChainLink.objects.bulk_create(links)  # the chain's own rows; the trail rows are untouched
+            ChainLink.objects.bulk_create(links)  # audit: the chain's own rows; the trail rows are untouched
             sealed += len(links)
     return sealed
 
@@ -135,7 +141,7 @@ def chain_verify(*, batch: int = 5000, heads_file: Path | None = None) -> Verifi
             for table in tables:
                 ids = [link.row_id for link in links if link.table == table]
                 if ids:
-                    # audit: the chain reads the trail and takes its lock; it writes only its own links
+                    # audit: a read of the rows the links point at
                     cursor.execute(
                         f"SELECT t.id, {CONTENT_HASH_SQL} FROM {table} t WHERE t.id = ANY(%s)",  # noqa: S608
                         [ids],
@@ -167,13 +173,7 @@ def chain_verify(*, batch: int = 5000, heads_file: Path | None = None) -> Verifi
     cutoff = timezone.now() - datetime.timedelta(seconds=UNSEALED_ALERT_SECONDS)
     with connection.cursor() as cursor:
         for table in tables:
-            # audit: the chain reads the trail and takes its lock; it writes only its own links
-            cursor.execute(
-                f"""SELECT t.id FROM {table} t WHERE t.timestamp < %s AND NOT EXISTS
-                    (SELECT 1 FROM audit_chainlink l WHERE l."table" = %s AND l.row_id = t.id) ORDER BY t.id LIMIT 10""",  # noqa: S608
-                [cutoff, table],
-            )
-            for (row_id,) in cursor.fetchall():
+            for row_id, _hash in _unsealed_rows(cursor, table, after_id=0, written_before=cutoff, limit=10):
                 result.findings.append(Finding(None, table, row_id, "the row was never sealed into the chain"))
     if heads_file is not None:
         result.findings.extend(_check_heads(heads_file))
