@@ -137,6 +137,31 @@ def stop_worker(process: subprocess.Popen) -> None:
         process.wait()
 
 
+@pytest.fixture
+def own_worker(tmp_path):
+    """own_worker(**extra_env): a worker for this test alone, stopped when it ends.
+
+    A test that stops Redis, kills a child or reads its own email trace needs
+    one; a worker left running would relay the next test's outbox.
+    """
+    from django.conf import settings
+
+    started = []
+
+    def start(**extra_env):
+        process = start_worker(
+            log_path=tmp_path / f"worker-{len(started)}.log",
+            database_name=settings.DATABASES["default"]["NAME"],
+            extra_env=extra_env,
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        stop_worker(process)
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, redis_client, tmp_path_factory):
     """A real Celery worker process on the throwaway Redis and the test database, for the whole session."""

@@ -7,21 +7,16 @@ import re
 import time
 
 import pytest
-from django.conf import settings
 
 from mentorsessions.models import ConcernSignal, MentorSession, MentorSessionDraft
-from tests.conftest import start_worker, stop_worker
 from tests.mentorprogram.test_browser import log_in, serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def worker(tmp_path):
-    """A worker of this test's own, stopped afterwards (a lingering relay would take other tests' outbox)."""
-    process = start_worker(log_path=tmp_path / "worker.log", database_name=settings.DATABASES["default"]["NAME"])
-    yield process
-    stop_worker(process)
+def worker(own_worker):
+    return own_worker()
 
 
 PHONE = {"width": 390, "height": 844}

@@ -17,7 +17,6 @@ from cases.services import case_assignment_start
 from mentorprogram.roles import ADMIN, MENTOR, SLT_COORDINATOR
 from notifications.models import Notification, OutboxItem
 from tests.cases.factories import CaseFactory
-from tests.conftest import start_worker, stop_worker
 from tests.mentorprogram.factories import verified_login
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -31,15 +30,9 @@ def email_dir(tmp_path):
 
 
 @pytest.fixture
-def worker(email_dir, tmp_path):
+def worker(email_dir, own_worker):
     """A worker of this test's own, whose emails land as files in email_dir."""
-    process = start_worker(
-        log_path=tmp_path / "worker.log",
-        database_name=settings.DATABASES["default"]["NAME"],
-        extra_env={"EMAIL_BACKEND": "tests.support.email.TraceFileBackend", "TEST_EMAIL_DIR": str(email_dir)},
-    )
-    yield process
-    stop_worker(process)
+    return own_worker(EMAIL_BACKEND="tests.support.email.TraceFileBackend", TEST_EMAIL_DIR=str(email_dir))
 
 
 def wait_for(condition, *, timeout=90, what="the condition"):
