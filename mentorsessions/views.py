@@ -112,8 +112,9 @@ def case_sessions(request, pk):
 def _detail_context(request, session, **bound_forms):
     user = request.user
     concern = getattr(session, "concern", None)
-    may_add = services.may_log_session(user, session.case) and not session.is_voided
-    is_author = session.mentor_id == user.pk and services.may_log_session(user, session.case)
+    holds_case = services.may_log_session(user, session.case)
+    may_add = holds_case and not session.is_voided
+    is_author = holds_case and session.mentor_id == user.pk
     return {
         "session": session,
         "case": session.case,
