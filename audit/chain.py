@@ -27,8 +27,21 @@ from audit.models import ChainLink
 GENESIS = "0" * 64
 # pg_advisory_xact_lock key: one sealer at a time.
 SEAL_LOCK = 7_140_196
-# Trail models, in the order a sealing run takes them.
-TRAIL_MODELS = ["audit.ModelChange", "audit.AuditEvent", "audit.AccessEvent"]
+# Trail models, in the order a sealing run takes them, with the column that says when a row was written.
+TRAIL_MODELS = {
+    "audit.ModelChange": "timestamp",
+    "audit.AuditEvent": "timestamp",
+    "audit.AccessEvent": "timestamp",
+    "disclosures.Disclosure": "recorded_at",
+}
+# The content hash of a row covers the columns its table had when the link
+# was sealed: a link records the spec it was sealed under, and the columns
+# added in a later spec are left out of its hash, so that adding a column to
+# a trail table never makes the rows sealed before look altered.
+CHAIN_SPEC = 2
+COLUMNS_ADDED: dict[str, dict[int, tuple[str, ...]]] = {
+    "audit_accessevent": {2: ("case_pks", "participant_pks", "outside_assignment")},
+}
 # A row younger than this may belong to a transaction that has not committed yet.
 SEAL_DELAY_SECONDS = 2
 # Rows not in the chain this long after they were written are a finding for verify_audit.
@@ -42,8 +55,19 @@ def trail_tables() -> dict[str, str]:
     return {apps.get_model(label)._meta.db_table: label for label in TRAIL_MODELS}
 
 
-# The content hash of row «t», computed by PostgreSQL from the stored row.
-CONTENT_HASH_SQL = "encode(sha256(convert_to(to_jsonb(t)::text, 'UTF8')), 'hex')"
+def _time_column(table: str) -> str:
+    return TRAIL_MODELS[trail_tables()[table]]
+
+
+def content_hash_sql(table: str, spec: int = CHAIN_SPEC) -> str:
+    """SQL for the content hash of row «t» of ``table`` under ``spec``, computed by PostgreSQL from the stored row."""
+    later = [
+        column for version, columns in COLUMNS_ADDED.get(table, {}).items() if version > spec for column in columns
+    ]
+    document = "to_jsonb(t)"
+    if later:
+        document = "(to_jsonb(t) - ARRAY[{}]::text[])".format(", ".join(f"'{column}'" for column in later))
+    return f"encode(sha256(convert_to({document}::text, 'UTF8')), 'hex')"
 
 
 def link_hash(prev_hash: str, table: str, row_id: int, content_hash: str) -> str:
@@ -55,8 +79,8 @@ def _unsealed_rows(cursor, table: str, *, after_id: int, written_before, limit: 
     # audit: the chain reads the trail; it writes only its own links
     cursor.execute(
         f"""
-        SELECT t.id, {CONTENT_HASH_SQL} FROM {table} t
-         WHERE t.id > %s AND t.timestamp < %s
+        SELECT t.id, {content_hash_sql(table)} FROM {table} t
+         WHERE t.id > %s AND t.{_time_column(table)} < %s
            AND NOT EXISTS (SELECT 1 FROM audit_chainlink l WHERE l."table" = %s AND l.row_id = t.id)
          ORDER BY t.id LIMIT %s
         """,  # noqa: S608  (table names are ours)
@@ -88,7 +112,14 @@ def chain_seal(*, limit: int = 5000) -> int:
             for row_id, content_hash in rows:
                 new_hash = link_hash(head, table, row_id, content_hash)
                 links.append(
-                    ChainLink(table=table, row_id=row_id, content_hash=content_hash, prev_hash=head, link_hash=new_hash)
+                    ChainLink(
+                        table=table,
+                        row_id=row_id,
+                        content_hash=content_hash,
+                        prev_hash=head,
+                        link_hash=new_hash,
+                        spec=CHAIN_SPEC,
+                    )
                 )
                 head = new_hash
             ChainLink.objects.bulk_create(links)  # audit: the chain's own rows; the trail rows are untouched
@@ -138,15 +169,14 @@ def chain_verify(*, batch: int = 5000, heads_file: Path | None = None) -> Verifi
             break
         current: dict[tuple[str, int], str] = {}
         with connection.cursor() as cursor:
-            for table in tables:
-                ids = [link.row_id for link in links if link.table == table]
-                if ids:
-                    # audit: a read of the rows the links point at
-                    cursor.execute(
-                        f"SELECT t.id, {CONTENT_HASH_SQL} FROM {table} t WHERE t.id = ANY(%s)",  # noqa: S608
-                        [ids],
-                    )
-                    current.update({(table, row_id): h for row_id, h in cursor.fetchall()})
+            for table, spec in {(link.table, link.spec) for link in links if link.table in tables}:
+                ids = [link.row_id for link in links if link.table == table and link.spec == spec]
+                # audit: a read of the rows the links point at
+                cursor.execute(
+                    f"SELECT t.id, {content_hash_sql(table, spec)} FROM {table} t WHERE t.id = ANY(%s)",  # noqa: S608
+                    [ids],
+                )
+                current.update({(table, row_id): h for row_id, h in cursor.fetchall()})
         for link in links:
             result.links += 1
             if link.table not in tables:

@@ -10,7 +10,10 @@ and field names only, never a participant's personal values.
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +86,13 @@ class AuditEvent(ActorCopyMixin, models.Model):
         CONCERN_RAISED = "concern_raised", _("Concern signal raised")
         CONCERN_ESCALATED = "concern_escalated", _("Concern signal escalated")
         CONCERN_ACKNOWLEDGED = "concern_acknowledged", _("Concern signal acknowledged")
+        DISCLOSURE_RECORDED = "disclosure_recorded", _("Disclosure recorded")
+        EMERGENCY_ACCESS_GRANTED = "emergency_access_granted", _("Emergency access granted")
+        EMERGENCY_ACCESS_ENDED = "emergency_access_ended", _("Emergency access ended")
+        EMERGENCY_ACCESS_REVIEWED = "emergency_access_reviewed", _("Emergency access reviewed")
+        ACCESS_REQUEST_EXPORTED = "access_request_exported", _("Access request exported")
+        RETENTION_LISTED = "retention_listed", _("Cases due for erasure listed")
+        CASE_ERASED = "case_erased", _("Case erased under the retention rules")
 
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)
@@ -138,6 +148,13 @@ class AccessEvent(ActorCopyMixin, models.Model):
     object_pk = models.CharField(max_length=64, blank=True)
     # For lists and searches: the ids shown, so «who has read this participant» finds them too.
     object_pks = models.JSONField(default=list, blank=True)
+    # Resolved when the read is recorded (audit.registry's subject lookups):
+    # the cases and participants the rows read belong to. Ids only.
+    case_pks = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    participant_pks = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    # The reader held no active assignment on a case read (triage, emergency
+    # access): the privacy officer reviews these.
+    outside_assignment = models.BooleanField(_("outside an assignment"), default=False)
     path = models.CharField(max_length=300, blank=True)
     remote_addr = models.GenericIPAddressField(null=True, blank=True)
     timestamp = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
@@ -146,7 +163,13 @@ class AccessEvent(ActorCopyMixin, models.Model):
         ordering = ["-timestamp", "-id"]
         verbose_name = _("access event")
         verbose_name_plural = _("access events")
-        indexes = [models.Index(fields=["content_type", "object_pk"]), models.Index(fields=["actor", "timestamp"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_pk"]),
+            models.Index(fields=["actor", "timestamp"]),
+            GinIndex(fields=["participant_pks"], name="access_participants_gin"),
+            GinIndex(fields=["case_pks"], name="access_cases_gin"),
+            models.Index(fields=["timestamp"], condition=Q(outside_assignment=True), name="access_outside_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.timestamp:%Y-%m-%d %H:%M}"
@@ -169,6 +192,8 @@ class ChainLink(models.Model):
     prev_hash = models.CharField(max_length=64)
     link_hash = models.CharField(max_length=64)
     sealed_at = models.DateTimeField(default=timezone.now)
+    # Which columns the content hash covers (audit.chain.COLUMNS_ADDED); links sealed before it existed are 1.
+    spec = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         verbose_name = _("chain link")

@@ -8,6 +8,8 @@ MASK = "***"
 _registered: dict[str, tuple[str, ...]] = {}
 # Labels of the models that hold the participants' personal data (not staff accounts).
 _personal: set[str] = set()
+# Model label → (lookup to the case, lookup to the participant) for access events.
+_subjects: dict[str, tuple[str | None, str | None]] = {}
 
 
 def mask_value(value) -> str:
@@ -16,7 +18,12 @@ def mask_value(value) -> str:
 
 
 def audit_register(
-    model, *, clear_fields: tuple[str, ...] = (), exclude_fields: tuple[str, ...] = (), personal_data: bool = True
+    model,
+    *,
+    clear_fields: tuple[str, ...] = (),
+    exclude_fields: tuple[str, ...] = (),
+    personal_data: bool = True,
+    subject: tuple[str | None, str | None] | None = None,
 ):
     """Register ``model`` with django-auditlog so every change is a trail row.
 
@@ -27,6 +34,11 @@ def audit_register(
     are not tracked at all (bookkeeping such as a last-login time).
     ``personal_data=False`` marks a model that is audited but holds no
     participant's data (staff accounts): the admin may manage it.
+
+    ``subject`` names the lookups from a row to its case and its participant
+    (``None`` where there is none), so that a read of the row is found by
+    «who has read this participant». A model with a ``case`` field gets
+    ``("case", "case__participant")`` unless it says otherwise.
     """
     concrete = [f.name for f in model._meta.concrete_fields if not f.primary_key]
     unknown = set(clear_fields) - set(concrete)
@@ -39,6 +51,10 @@ def audit_register(
         serialize_data=False,
     )
     _registered[model._meta.label] = tuple(clear_fields)
+    if subject is None and "case" in concrete:
+        subject = ("case", "case__participant")
+    if subject is not None:
+        _subjects[model._meta.label] = subject
     if personal_data:
         _personal.add(model._meta.label)
     return model
@@ -52,3 +68,8 @@ def registered_models() -> dict[str, tuple[str, ...]]:
 def personal_data_models() -> set[str]:
     """Labels of the models with participants' personal data: never in the admin, never a role-wide view."""
     return set(_personal)
+
+
+def subject_lookups(model) -> tuple[str | None, str | None] | None:
+    """(case lookup, participant lookup) of a registered model, or None when its rows concern no participant."""
+    return _subjects.get(model._meta.label)

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from audit.models import AccessEvent, AuditEvent
+from audit.registry import subject_lookups
 
 
 def client_ip(request) -> str | None:
@@ -54,6 +55,13 @@ _DOMAIN_ACTIONS = {
     AuditEvent.Action.CONCERN_RAISED,
     AuditEvent.Action.CONCERN_ESCALATED,
     AuditEvent.Action.CONCERN_ACKNOWLEDGED,
+    AuditEvent.Action.DISCLOSURE_RECORDED,
+    AuditEvent.Action.EMERGENCY_ACCESS_GRANTED,
+    AuditEvent.Action.EMERGENCY_ACCESS_ENDED,
+    AuditEvent.Action.EMERGENCY_ACCESS_REVIEWED,
+    AuditEvent.Action.ACCESS_REQUEST_EXPORTED,
+    AuditEvent.Action.RETENTION_LISTED,
+    AuditEvent.Action.CASE_ERASED,
 }
 
 
@@ -74,9 +82,10 @@ def access_event_record(
 
     if obj is not None:
         model = type(obj)
-    pks = [str(o.pk) for o in objects] if objects is not None else []
     if model is None:
         raise ValueError("access_event_record needs obj, or model with objects")
+    rows = [obj] if obj is not None else list(objects or [])
+    case_pks, participant_pks = _subjects_of(model, rows)
     user = request.user
     return AccessEvent.objects.create(
         actor=user,
@@ -84,7 +93,56 @@ def access_event_record(
         kind=kind,
         content_type=ContentType.objects.get_for_model(model),
         object_pk=str(obj.pk) if obj is not None else "",
-        object_pks=pks,
+        object_pks=[str(o.pk) for o in objects] if objects is not None else [],
+        case_pks=case_pks,
+        participant_pks=participant_pks,
+        outside_assignment=bool(case_pks) and not _holds_all(user, case_pks),
         path=request.path[:300],
         remote_addr=client_ip(request),
     )
+
+
+def _subjects_of(model, rows) -> tuple[list[int], list[int]]:
+    """The ids of the cases and participants that ``rows`` belong to (sorted, distinct).
+
+    Read off the rows when the lookups are their own columns; otherwise one query.
+    """
+    lookups = subject_lookups(model)
+    if lookups is None or not rows:
+        return [], []
+    case_lookup, participant_lookup = lookups
+
+    deferred = rows[0].get_deferred_fields()
+
+    def own(lookup):
+        if lookup is None:
+            return lambda row: None
+        if lookup == "pk":
+            return lambda row: row.pk
+        if "__" not in lookup and model._meta.get_field(lookup).attname not in deferred:
+            column = model._meta.get_field(lookup).attname
+            return lambda row: getattr(row, column)
+        return None
+
+    case_of, participant_of = own(case_lookup), own(participant_lookup)
+    if case_of is not None and participant_of is not None:
+        pairs = [(case_of(row), participant_of(row)) for row in rows]
+    else:
+        fields = [lookup or "pk" for lookup in (case_lookup, participant_lookup)]
+        found = model._default_manager.filter(pk__in=[row.pk for row in rows]).values_list(*fields)
+        pairs = [(c if case_lookup else None, p if participant_lookup else None) for c, p in found]
+    cases = sorted({c for c, _p in pairs if c is not None})
+    participants = sorted({p for _c, p in pairs if p is not None})
+    return cases, participants
+
+
+def _holds_all(user, case_pks: list[int]) -> bool:
+    """Whether ``user`` holds an active assignment on every one of the cases."""
+    from cases.models import CaseAssignment
+
+    held = set(
+        CaseAssignment.objects.filter(user=user, case_id__in=case_pks, ended_at__isnull=True)
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+    return held >= set(case_pks)

@@ -20,7 +20,7 @@ class CasesConfig(AppConfig):
             Referral,
         )
 
-        audit_register(Participant, clear_fields=("gender", "created_at"))
+        audit_register(Participant, clear_fields=("gender", "created_at"), subject=(None, "pk"))
         audit_register(
             Referral,
             clear_fields=(
@@ -42,6 +42,7 @@ class CasesConfig(AppConfig):
                 "case",
             ),
             exclude_fields=("submission_key",),
+            subject=("case", "participant"),
         )
         audit_register(Assessment, clear_fields=("case", "assessed_by", "assessed_at"))
         audit_register(NetworkMember, clear_fields=("case", "kind", "stance", "added_by", "added_at"))
@@ -64,7 +65,11 @@ class CasesConfig(AppConfig):
             clear_fields=("case", "gender_wish", "background_match_wanted", "ideology", "updated_by", "updated_at"),
         )
         audit_register(CaseStatusChange, clear_fields=("case", "from_status", "to_status", "changed_by", "changed_at"))
-        audit_register(Case, clear_fields=("participant", "track", "status", "opened_at", "closed_at", "outcome"))
+        audit_register(
+            Case,
+            clear_fields=("participant", "track", "status", "opened_at", "closed_at", "outcome"),
+            subject=("pk", "participant"),
+        )
         audit_register(
             CaseAssignment, clear_fields=("case", "user", "kind", "started_at", "ended_at", "started_by", "ended_by")
         )

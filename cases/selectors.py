@@ -61,6 +61,18 @@ def case_get_for_user(*, user, pk) -> Case:
     return case
 
 
+def case_coordinators(case: Case) -> list:
+    """The case's active coordinators who can still log in (to be notified)."""
+    return [
+        a.user
+        for a in CaseAssignment.objects.filter(
+            case=case, kind=CaseAssignment.Kind.COORDINATOR, ended_at__isnull=True, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("started_at")
+    ]
+
+
 def case_active_assignments(*, case):
     return (
         CaseAssignment.objects.filter(case=case, ended_at__isnull=True)
@@ -306,6 +318,15 @@ def case_timeline(*, case: Case, include_sessions: bool = False) -> list[Timelin
                     name(consent.withdrawn_by),
                 )
             )
+    for disclosure in case.disclosures.select_related("recorded_by").all():
+        events.append(
+            TimelineEvent(
+                disclosure.recorded_at,
+                gettext("Disclosure recorded: %(basis)s, to %(recipient)s")
+                % {"basis": disclosure.get_legal_basis_display(), "recipient": disclosure.get_recipient_kind_display()},
+                name(disclosure.recorded_by),
+            )
+        )
     if include_sessions:
         events.extend(_session_events(case, name))
     events.sort(key=lambda e: e.when)

@@ -40,6 +40,7 @@ def _case_detail_context(request, case, **bound_forms):
     """The case page; ``bound_forms`` carry a failed form back with what the user typed."""
     can_change = request.user.has_perm("cases.change_case", case)
     may_read_sessions = request.user.has_perm("cases.view_sessions", case)
+    from disclosures.services import may_record_disclosure
     from mentors.services import may_match
     from mentorsessions.services import may_start_session
 
@@ -52,6 +53,7 @@ def _case_detail_context(request, case, **bound_forms):
         "timeline": selectors.case_timeline(case=case, include_sessions=may_read_sessions),
         "may_read_sessions": may_read_sessions,
         "may_log_session": may_start_session(request.user, case),
+        "may_record_disclosure": may_record_disclosure(request.user, case),
         "assessment": case.assessments.select_related("assessed_by").first(),
         "network": list(case.network.all()),
         "consents": list(case.consents.all()),

@@ -68,6 +68,7 @@ ROLES: tuple[Role, ...] = (
             "mentors.add_matchingweights",
             "mentors.add_qualification",
             "mentorsessions.follow_sessions",
+            "disclosures.add_disclosure",
         ),
         navigation=(
             NavItem(_("Referrals"), "cases:triage", "cases.triage_referral"),
@@ -80,7 +81,12 @@ ROLES: tuple[Role, ...] = (
         slug=COORDINATOR,
         name=_("Coordinator"),
         description=_("Coordinates cases and individual plans they are responsible for."),
-        permissions=("cases.list_assigned_cases", "cases.submit_referral", "mentorsessions.follow_sessions"),
+        permissions=(
+            "cases.list_assigned_cases",
+            "cases.submit_referral",
+            "mentorsessions.follow_sessions",
+            "disclosures.add_disclosure",
+        ),
         navigation=(
             NavItem(_("My cases"), "cases:list", "cases.list_assigned_cases"),
             NavItem(_("Sessions and concerns"), "mentorsessions:overview", "mentorsessions.follow_sessions"),
@@ -91,7 +97,7 @@ ROLES: tuple[Role, ...] = (
         slug=MENTOR,
         name=_("Mentor"),
         description=_("Meets participants on cases they are assigned to and logs sessions."),
-        permissions=("cases.list_assigned_cases", "mentorsessions.log_sessions"),
+        permissions=("cases.list_assigned_cases", "mentorsessions.log_sessions", "disclosures.add_disclosure"),
         navigation=(
             NavItem(_("My participants"), "mentorsessions:home", "mentorsessions.log_sessions"),
             NavItem(_("My mentor profile"), "mentors:me"),
@@ -108,8 +114,17 @@ ROLES: tuple[Role, ...] = (
         slug=PRIVACY_OFFICER,
         name=_("Privacy officer"),
         description=_("Reads the audit trail and the access log."),
-        permissions=("audit.view_accessevent", "audit.view_auditevent", "audit.view_modelchange"),
-        navigation=(NavItem(_("Audit trail"), "audit:events", "audit.view_auditevent"),),
+        permissions=(
+            "audit.view_accessevent",
+            "audit.view_auditevent",
+            "audit.view_modelchange",
+            "disclosures.view_disclosure",
+        ),
+        navigation=(
+            NavItem(_("Audit trail"), "audit:events", "audit.view_auditevent"),
+            NavItem(_("Who has read what"), "audit:access", "audit.view_accessevent"),
+            NavItem(_("Disclosures"), "disclosures:register", "disclosures.view_disclosure"),
+        ),
     ),
     Role(
         slug=ADMIN,

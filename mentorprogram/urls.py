@@ -21,6 +21,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("mentors/", include("mentors.urls")),
     path("sessions/", include("mentorsessions.urls")),
+    path("disclosures/", include("disclosures.urls")),
     path("audit/", include("audit.urls")),
     path("notifications/", include("notifications.urls")),
     path("api/v1/", include("mentorprogram.api_urls")),

@@ -17,7 +17,11 @@ class MentorsConfig(AppConfig):
         audit_register(
             Qualification, clear_fields=("mentor", "kind", "completed_on", "valid_until", "recorded_by", "recorded_at")
         )
-        audit_register(PersonalTie, clear_fields=("mentor", "participant", "recorded_by", "recorded_at"))
+        audit_register(
+            PersonalTie,
+            clear_fields=("mentor", "participant", "recorded_by", "recorded_at"),
+            subject=(None, "participant"),
+        )
         audit_register(Attendance, clear_fields=("mentor", "kind", "date", "recorded_by"))
         audit_register(
             MatchingWeights, clear_fields=tuple(MatchingWeights.FACTORS) + ("set_by", "set_at"), personal_data=False

@@ -26,7 +26,11 @@ class MentorSessionsConfig(AppConfig):
             ),
             exclude_fields=("submission_key",),
         )
-        audit_register(SessionAddendum, clear_fields=("session", "written_by", "written_at"))
+        audit_register(
+            SessionAddendum,
+            clear_fields=("session", "written_by", "written_at"),
+            subject=("session__case", "session__case__participant"),
+        )
         audit_register(
             ConcernSignal,
             clear_fields=(

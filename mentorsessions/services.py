@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_event_record
-from cases.models import Case, CaseAssignment
+from cases.models import Case
+from cases.selectors import case_coordinators
 from mentorprogram.roles import SLT_COORDINATOR, active_users_with_role, may_reach_personal_data
 from mentorsessions.models import ConcernSignal, MentorSession, MentorSessionDraft, SessionAddendum
 from notifications.models import Notification
@@ -165,20 +166,9 @@ def mentor_session_log(
     return session
 
 
-def _case_coordinators(case: Case) -> list:
-    return [
-        a.user
-        for a in CaseAssignment.objects.filter(
-            case=case, kind=CaseAssignment.Kind.COORDINATOR, ended_at__isnull=True, user__is_active=True
-        )
-        .select_related("user")
-        .order_by("started_at")
-    ]
-
-
 def _concern_recipients(case: Case, *, level: str, escalation: bool = False) -> list:
     """The case's coordinators; the SLT coordinators too for an acute or escalated signal, or a case without one."""
-    recipients = _case_coordinators(case)
+    recipients = case_coordinators(case)
     if escalation or level == ConcernSignal.Level.ACUTE or not recipients:
         recipients += list(active_users_with_role(SLT_COORDINATOR))
     unique = {}

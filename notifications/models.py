@@ -32,6 +32,9 @@ class Notification(models.Model):
         CONCERN_ESCALATED = "concern_escalated", _("A concern signal is unanswered")
         CONCERN_ACKNOWLEDGED = "concern_acknowledged", _("Your concern signal was acknowledged")
         CASE_WITHOUT_SESSION = "case_without_session", _("No session logged for weeks")
+        DISCLOSURE_RECORDED = "disclosure_recorded", _("A disclosure was recorded in your case")
+        EMERGENCY_ACCESS = "emergency_access", _("Emergency access to a case")
+        RETENTION_DUE = "retention_due", _("Closed cases are due for erasure")
         SECOND_FACTOR_RESET = "second_factor_reset", _("Your second factor was reset")
         PASSWORD_CHANGED = "password_changed", _("Your password was changed")
 

@@ -56,6 +56,19 @@ def notification_text(notification: Notification) -> str:
             "case": p.get("case"),
             "weeks": p.get("weeks"),
         }
+    if notification.kind == Kind.DISCLOSURE_RECORDED:
+        return _("A disclosure from case %(case)s was recorded in the register of disclosures.") % {
+            "case": p.get("case")
+        }
+    if notification.kind == Kind.EMERGENCY_ACCESS:
+        return _("Emergency access to case %(case)s was opened by %(user)s. Review it.") % {
+            "case": p.get("case"),
+            "user": p.get("user"),
+        }
+    if notification.kind == Kind.RETENTION_DUE:
+        return _("%(count)s closed cases are past the retention period. Review the list before they are erased.") % {
+            "count": p.get("count")
+        }
     if notification.kind == Kind.SECOND_FACTOR_RESET:
         return _(
             "An administrator reset your second factor. You set up your authenticator app again at your next login."

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "steeringgroup",
     "notifications",
     "mentorsessions",
+    "disclosures",
 ]
 
 MIDDLEWARE = [
@@ -307,6 +308,7 @@ NOTIFICATION_EMAIL_DEFAULT_KINDS = [
     "referral_acute",
     "concern_signal",
     "concern_escalated",
+    "emergency_access",
     "second_factor_reset",
     "password_changed",
 ]

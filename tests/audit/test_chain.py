@@ -150,3 +150,39 @@ def test_concurrent_sealers_and_writers_keep_one_line(user):
     assert result.links == AuditEvent.objects.count() + AccessEvent.objects.count() + ModelChange.objects.count()
     positions = list(ChainLink.objects.order_by("position").values_list("prev_hash", "link_hash"))
     assert all(prev == positions[i - 1][1] for i, (prev, _h) in enumerate(positions) if i)  # one line, no fork
+
+
+def test_a_column_added_to_a_trail_table_leaves_links_sealed_before_it_intact(user):
+    """Links sealed under spec 1 hash access events without the columns spec 2 added."""
+    participant = ParticipantFactory()
+    event = AccessEvent.objects.create(
+        actor=user,
+        kind="view",
+        content_type=ContentType.objects.get_for_model(participant),
+        object_pk=str(participant.pk),
+        participant_pks=[participant.pk],
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {chain.content_hash_sql('audit_accessevent', 1)} FROM audit_accessevent t WHERE t.id = %s",
+            [event.pk],
+        )
+        old_hash = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT encode(sha256(convert_to((to_jsonb(t) - 'case_pks' - 'participant_pks' - 'outside_assignment')"
+            "::text, 'UTF8')), 'hex') FROM audit_accessevent t WHERE t.id = %s",
+            [event.pk],
+        )
+        assert cursor.fetchone()[0] == old_hash
+    ChainLink.objects.create(
+        table="audit_accessevent",
+        row_id=event.pk,
+        content_hash=old_hash,
+        prev_hash=chain.GENESIS,
+        link_hash=chain.link_hash(chain.GENESIS, "audit_accessevent", event.pk, old_hash),
+        spec=1,
+    )
+    chain.chain_seal()
+    assert chain.chain_verify().ok
+    without_triggers("UPDATE audit_accessevent SET path = '/altered/' WHERE id = %s", [event.pk])
+    assert [f.what for f in chain.chain_verify().findings] == ["the row was altered"]

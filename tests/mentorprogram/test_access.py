@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cases.models import CaseAssignment
 from cases.services import case_assignment_start
+from disclosures.services import disclosure_record
 from mentorprogram import roles
 from mentorsessions.services import mentor_session_log
 from tests.cases.factories import CaseFactory, ReferralFactory
@@ -113,6 +114,11 @@ MATRIX = {
     "mentorsessions:acknowledge": only({S: 405, C: 405}),
     "audit:events": only({P: 200}),
     "audit:access": only({P: 200}),
+    # The fixture's coordinator recorded a disclosure in the fixture's case.
+    "disclosures:register": only({P: 200}),
+    "disclosures:detail": only({S: 404, C: 200, M: 200, P: 200}),
+    "disclosures:case": only({S: 404, C: 200, M: 200}),
+    "disclosures:create": only({S: 404, C: 200, M: 200}),
     "notifications:list": everyone(200),
     "notifications:preferences": everyone(200),
     "api:me": everyone(200),
@@ -155,6 +161,8 @@ def sample_url(route: str, objects) -> str:
         pk = objects.session.concern.pk
     elif route.startswith("sessions/<int:"):
         pk = objects.session.pk
+    elif route.startswith("disclosures/<int:"):
+        pk = objects.disclosure.pk
     else:
         pk = objects.case.pk
     url = re.sub(r"<int:\w+>", str(pk), route)
@@ -195,7 +203,23 @@ def assigned_case(role_users):
         concern_level="worry",
         concern_description="Uro.",
     )
-    return SimpleNamespace(case=case, session=session, referral=ReferralFactory(submitted_by=role_users[R]))
+    disclosure = disclosure_record(
+        actor=role_users[C],
+        case=case,
+        submission_key=uuid.uuid4(),
+        legal_basis="child_welfare",
+        recipient_kind="child_welfare",
+        recipient="Barneverntjenesten",
+        shared="Bekymring.",
+        justification="Plikt.",
+        disclosed_on=timezone.localdate(),
+        decided_by="Leder",
+        participant_informed="later",
+        not_informed_reason="Senere.",
+    )
+    return SimpleNamespace(
+        case=case, session=session, disclosure=disclosure, referral=ReferralFactory(submitted_by=role_users[R])
+    )
 
 
 def test_every_route_has_a_row():

@@ -35,12 +35,16 @@ def test_every_permission_a_role_names_exists_and_the_group_has_exactly_those():
         assert held == set(role.permissions), role.slug
 
 
+# The one model-wide read DESIGN.md gives: the privacy officer reads every case's disclosures.
+DELIBERATE_MODEL_WIDE_READS = {(roles.PRIVACY_OFFICER, "disclosures.view_disclosure")}
+
+
 def test_no_role_has_a_model_wide_view_of_personal_data():
     personal = {label.lower() for label in personal_data_models()}
     for role in roles.ROLES:
         for label in role.permissions:
             app_label, codename = label.split(".")
-            if codename.startswith("view_"):
+            if codename.startswith("view_") and (role.slug, label) not in DELIBERATE_MODEL_WIDE_READS:
                 assert f"{app_label}.{codename[5:]}" not in personal, (role.slug, label)
 
 
@@ -59,7 +63,11 @@ def test_the_admin_site_shows_no_model_with_personal_data():
 
 
 def test_the_navigation_shows_each_role_only_what_it_may_use(make_user):
-    assert [i.url_name for i in roles.navigation_for(make_user(roles.PRIVACY_OFFICER))] == ["audit:events"]
+    assert [i.url_name for i in roles.navigation_for(make_user(roles.PRIVACY_OFFICER))] == [
+        "audit:events",
+        "audit:access",
+        "disclosures:register",
+    ]
     assert [i.url_name for i in roles.navigation_for(make_user(roles.MENTOR))] == [
         "mentorsessions:home",
         "mentors:me",

@@ -1,0 +1,88 @@
+"""Reads of the register of disclosures."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef
+from django.http import Http404
+
+from cases.models import Case
+from disclosures.models import Disclosure
+from mentorprogram.roles import may_reach_personal_data
+
+REGISTER_PAGE_SIZE = 50
+
+
+def _with_correction(queryset):
+    """Each record with ``corrected`` (a newer record corrects it) and the id of that correction."""
+    return queryset.annotate(corrected=Exists(Disclosure.objects.filter(corrects=OuterRef("pk")))).select_related(
+        "recorded_by", "correction"
+    )
+
+
+def may_read_register(user) -> bool:
+    """The privacy officer reads every case's disclosures (DESIGN.md: «read all»)."""
+    return may_reach_personal_data(user) and user.has_perm("disclosures.view_disclosure")
+
+
+def case_disclosures(*, case: Case) -> list[Disclosure]:
+    return list(_with_correction(Disclosure.objects.filter(case=case)).order_by("-disclosed_on", "-recorded_at"))
+
+
+def disclosure_get_for_user(*, user, pk) -> Disclosure:
+    """One record: for the privacy officer, or a holder of its case; Http404 for anyone else."""
+    disclosure = _with_correction(Disclosure.objects.select_related("case", "corrects")).filter(pk=pk).first()
+    if disclosure is None or not (
+        may_read_register(user) or (may_reach_personal_data(user) and user.has_perm("cases.view_case", disclosure.case))
+    ):
+        raise Http404
+    return disclosure
+
+
+@dataclass
+class RegisterFilters:
+    legal_basis: str = ""
+    recipient_kind: str = ""
+    case: int | None = None
+    disclosed_from: datetime.date | None = None
+    disclosed_to: datetime.date | None = None
+    participant_told: str = ""
+    current_only: bool = False
+
+
+def disclosure_register(*, user, filters: RegisterFilters, page: int = 1, per_page: int = REGISTER_PAGE_SIZE):
+    """The register across all cases, newest first: (rows of the page, whether there is a next page)."""
+    if not may_read_register(user):
+        raise Http404
+    records = _with_correction(Disclosure.objects.all())
+    if filters.legal_basis:
+        records = records.filter(legal_basis=filters.legal_basis)
+    if filters.recipient_kind:
+        records = records.filter(recipient_kind=filters.recipient_kind)
+    if filters.case:
+        records = records.filter(case_id=filters.case)
+    if filters.disclosed_from:
+        records = records.filter(disclosed_on__gte=filters.disclosed_from)
+    if filters.disclosed_to:
+        records = records.filter(disclosed_on__lte=filters.disclosed_to)
+    if filters.participant_told:
+        records = records.filter(participant_informed=filters.participant_told)
+    if filters.current_only:
+        records = records.filter(corrected=False)
+    offset = (page - 1) * per_page
+    rows = list(records.order_by("-disclosed_on", "-recorded_at", "-pk")[offset : offset + per_page + 1])
+    return rows[:per_page], len(rows) > per_page
+
+
+def disclosure_counts_by_basis(*, start: datetime.date, end: datetime.date) -> dict[str, int]:
+    """For the steering report: disclosures made in [start, end] by legal basis, counts only.
+
+    A corrected record counts once, in its newest version.
+    """
+    current = Disclosure.objects.filter(disclosed_on__gte=start, disclosed_on__lte=end).exclude(
+        Exists(Disclosure.objects.filter(corrects=OuterRef("pk")))
+    )
+    counts = dict.fromkeys(Disclosure.LegalBasis.values, 0)
+    for row in current.values("legal_basis").annotate(n=Count("pk")).order_by():
+        counts[row["legal_basis"]] = row["n"]
+    return counts
