@@ -164,7 +164,7 @@ def test_a_column_added_to_a_trail_table_leaves_links_sealed_before_it_intact(us
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {chain.content_hash_sql('audit_accessevent', 1)} FROM audit_accessevent t WHERE t.id = %s",
+            f"SELECT {chain.content_hash_sql('audit_accessevent', 1)} FROM audit_accessevent t WHERE t.id = %s",  # noqa: S608
             [event.pk],
         )
         old_hash = cursor.fetchone()[0]
