@@ -174,6 +174,13 @@ class AccessEvent(ActorCopyMixin, models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.timestamp:%Y-%m-%d %H:%M}"
 
+    @property
+    def role_names(self) -> str:
+        from mentorprogram.roles import ROLES_BY_SLUG
+
+        slugs = [slug for slug in self.roles.split(",") if slug]
+        return ", ".join(str(ROLES_BY_SLUG[s].name) if s in ROLES_BY_SLUG else s for s in slugs)
+
 
 class ChainLink(models.Model):
     """One link of the hash chain over the trail: which row, the hash of its content, and of the link before.

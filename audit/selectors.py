@@ -1,8 +1,17 @@
 """Reads of the audit trail, for the privacy officer."""
 
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import Q
+from django.utils import timezone
+
 from audit.models import AccessEvent, AuditEvent
 
 PAGE_SIZE = 200
+SEARCH_PAGE_SIZE = 50
+PARTICIPANT_NAME_SIMILARITY = 0.35
 
 
 def audit_event_list(*, action: str = "", limit: int = PAGE_SIZE):
@@ -12,5 +21,57 @@ def audit_event_list(*, action: str = "", limit: int = PAGE_SIZE):
     return events[:limit]
 
 
-def access_event_list(*, limit: int = PAGE_SIZE):
-    return AccessEvent.objects.select_related("content_type")[:limit]
+def participants_matching(query: str, *, limit: int = 10) -> list:
+    """Participants the privacy officer may mean: by number, national identity number, or a similar name."""
+    from cases.models import Participant
+
+    query = query.strip()
+    if not query:
+        return []
+    if query.isdigit() and len(query) == 11:
+        return list(Participant.objects.filter(national_id=query)[:limit])
+    if query.isdigit():
+        return list(Participant.objects.filter(pk=int(query))[:limit])
+    return list(
+        Participant.objects.annotate(similarity=TrigramSimilarity("search_name", query.lower()))
+        .filter(Q(similarity__gte=PARTICIPANT_NAME_SIMILARITY) | Q(search_name__contains=query.lower()))
+        .order_by("-similarity", "pk")[:limit]
+    )
+
+
+@dataclass
+class AccessFilters:
+    participant: int | None = None
+    reader: int | None = None
+    kind: str = ""
+    read_from: datetime.date | None = None
+    read_to: datetime.date | None = None
+    outside_assignment: bool = False
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def access_event_search(*, filters: AccessFilters, page: int = 1, per_page: int = SEARCH_PAGE_SIZE):
+    """Reads of personal data, newest first: (the page's events, whether there is a next page).
+
+    «Who has read this participant» is ``participant``; «what has this user
+    read» is ``reader``; the dates are days in Europe/Oslo, both included.
+    """
+    events = AccessEvent.objects.select_related("content_type")
+    if filters.participant:
+        events = events.filter(participant_pks__contains=[filters.participant])
+    if filters.reader:
+        events = events.filter(actor_id=filters.reader)
+    if filters.kind:
+        events = events.filter(kind=filters.kind)
+    if filters.read_from:
+        events = events.filter(timestamp__gte=_day_start(filters.read_from))
+    if filters.read_to:
+        events = events.filter(timestamp__lt=_day_start(filters.read_to + datetime.timedelta(days=1)))
+    if filters.outside_assignment:
+        events = events.filter(outside_assignment=True)
+    offset = (page - 1) * per_page
+    rows = list(events.order_by("-timestamp", "-id")[offset : offset + per_page + 1])
+    return rows[:per_page], len(rows) > per_page

@@ -1,9 +1,15 @@
+from urllib.parse import urlencode
+
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from audit.models import AuditEvent
-from audit.selectors import access_event_list, audit_event_list
+from audit.forms import AccessSearchForm
+from audit.models import AccessEvent, AuditEvent
+from audit.selectors import AccessFilters, access_event_search, audit_event_list, participants_matching
+from audit.services import access_event_record
 from mentorprogram.access import requires_permission
+from mentorprogram.forms import page_number
 
 
 @requires_permission("audit.view_auditevent")
@@ -19,7 +25,61 @@ def event_list(request):
     )
 
 
+def _participant_for(request, form):
+    """(the participant searched for, candidates to choose from): one of them, or neither."""
+    from cases.models import Participant
+
+    chosen = form.cleaned_data.get("participant_id")
+    if chosen:
+        participant = Participant.objects.filter(pk=chosen).first()
+        if participant is None:
+            form.add_error("participant", _("No participant matches."))
+        return participant, []
+    query = form.cleaned_data.get("participant", "")
+    if not query:
+        return None, []
+    candidates = participants_matching(query)
+    if candidates:
+        access_event_record(request=request, kind=AccessEvent.Kind.SEARCH, model=Participant, objects=candidates)
+    if not candidates:
+        form.add_error("participant", _("No participant matches."))
+    if len(candidates) == 1:
+        return candidates[0], []
+    return None, candidates
+
+
 @requires_permission("audit.view_accessevent")
 @require_GET
 def access_list(request):
-    return render(request, "audit/access_list.html", {"events": access_event_list()})
+    """«Who has read this participant», «what has this user read», and reads outside an assignment."""
+    form = AccessSearchForm(request.GET or None, initial=AccessSearchForm.this_year())
+    participant, candidates, rows, has_next = None, [], [], False
+    page = page_number(request)
+    if not form.is_bound:
+        rows, has_next = access_event_search(filters=AccessFilters(), page=page)
+    elif form.is_valid():
+        participant, candidates = _participant_for(request, form)
+        if not candidates and not form.errors:
+            data = form.cleaned_data
+            filters = AccessFilters(
+                participant=participant.pk if participant else None,
+                reader=data["reader"].pk if data["reader"] else None,
+                kind=data["kind"],
+                read_from=data["read_from"],
+                read_to=data["read_to"],
+                outside_assignment=data["outside_assignment"],
+            )
+            rows, has_next = access_event_search(filters=filters, page=page)
+    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+    choose_query = urlencode([(k, v) for k, v in request.GET.items() if k not in ("page", "participant_id") and v])
+    context = {
+        "form": form,
+        "participant": participant,
+        "candidates": candidates,
+        "events": rows,
+        "page": page,
+        "has_next": has_next,
+        "query": query,
+        "choose_query": choose_query,
+    }
+    return render(request, "audit/access_list.html", context, status=400 if form.errors else 200)

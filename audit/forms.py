@@ -1,0 +1,49 @@
+import datetime
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import AccessEvent
+from cases.forms import DateInput
+from mentorprogram.forms import DesignsystemetFormMixin
+
+
+class ReaderChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        name = user.get_full_name()
+        return f"{name} ({user.username})" if name else user.username
+
+
+class AccessSearchForm(DesignsystemetFormMixin, forms.Form):
+    """The privacy officer's search of the access log: by participant, reader, kind and period."""
+
+    participant = forms.CharField(
+        label=_("Participant"),
+        required=False,
+        max_length=150,
+        help_text=_("Name, national identity number or participant number."),
+    )
+    participant_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    reader = ReaderChoiceField(
+        label=_("Reader"),
+        queryset=get_user_model().objects.order_by("last_name", "first_name", "username"),
+        required=False,
+        empty_label=_("Everyone"),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All")), *AccessEvent.Kind.choices], required=False)
+    read_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    read_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    outside_assignment = forms.BooleanField(label=_("Only reads outside an assignment"), required=False)
+
+    @staticmethod
+    def this_year() -> dict:
+        return {"read_from": datetime.date(timezone.localdate().year, 1, 1)}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("read_from"), cleaned.get("read_to")
+        if start and end and end < start:
+            self.add_error("read_to", _("The end cannot come before the start."))
+        return cleaned

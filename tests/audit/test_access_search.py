@@ -1,0 +1,87 @@
+"""The privacy officer's search of the access log: who has read this participant, what has this user read."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from audit.models import AccessEvent
+from mentorprogram.roles import PRIVACY_OFFICER
+from tests.cases.factories import CaseFactory, ParticipantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(make_user):
+    return make_user(PRIVACY_OFFICER, first_name="Pia", last_name="Personvern")
+
+
+def results(response) -> str:
+    """The results table only (the reader choices name everyone)."""
+    body = response.content.decode()
+    return body[body.index("<tbody>") : body.index("</tbody>")]
+
+
+def read(client, verified_login, user, url):
+    verified_login(client, user)
+    assert client.get(url).status_code == 200
+    client.logout()
+
+
+def test_every_read_knows_its_case_and_participant(client, team, verified_login):
+    read(client, verified_login, team.mentor, f"/cases/{team.case.pk}/")
+    event = AccessEvent.objects.filter(actor=team.mentor).latest("pk")
+    assert (event.case_pks, event.participant_pks) == ([team.case.pk], [team.case.participant_id])
+    assert event.outside_assignment is False
+    # A list of sessions resolves through the session to the case and its participant.
+    read(client, verified_login, team.coordinator, f"/sessions/cases/{team.case.pk}/")
+    listed = AccessEvent.objects.filter(actor=team.coordinator, path__startswith="/sessions/").latest("pk")
+    assert listed.content_type.model == "mentorsession"
+    assert listed.participant_pks in ([], [team.case.participant_id])  # no sessions yet: nothing read
+
+
+def test_who_has_read_this_participant_this_year(client, team, officer, verified_login):
+    other = CaseFactory(participant=ParticipantFactory(first_name="Annen", last_name="Person"))
+    read(client, verified_login, team.mentor, f"/cases/{team.case.pk}/")
+    read(client, verified_login, team.coordinator, f"/cases/{team.case.pk}/")
+    participant = team.case.participant
+    verified_login(client, officer)
+    this_year = datetime.date(timezone.localdate().year, 1, 1).isoformat()
+    response = client.get(
+        "/audit/access/", {"participant": participant.national_id or participant.pk, "read_from": this_year}
+    )
+    assert response.status_code == 200
+    assert "Mats Mentor" in results(response) and "Kari Koordinator" in results(response)
+    assert f"Lesinger av {participant.first_name} {participant.last_name}" in response.content.decode()
+    # Nobody read the other participant.
+    response = client.get("/audit/access/", {"participant_id": other.participant.pk})
+    assert "Mats Mentor" not in results(response)
+    assert "Ingen lesinger passer." in results(response)
+
+
+def test_what_has_this_user_read_and_reads_outside_an_assignment(client, team, officer, verified_login):
+    read(client, verified_login, team.mentor, f"/cases/{team.case.pk}/")
+    read(client, verified_login, team.slt, "/cases/referrals/")
+    verified_login(client, officer)
+    mine = results(client.get("/audit/access/", {"reader": team.mentor.pk}))
+    assert "Mats Mentor" in mine and "Siri Slt" not in mine
+    flagged = results(client.get("/audit/access/", {"outside_assignment": "on"}))
+    assert "Mats Mentor" not in flagged  # the mentor holds the case
+
+
+def test_a_name_with_several_matches_asks_which_participant(client, officer, verified_login):
+    first = ParticipantFactory(first_name="Ali", last_name="Hansen")
+    second = ParticipantFactory(first_name="Ali", last_name="Hanssen")
+    verified_login(client, officer)
+    body = client.get("/audit/access/", {"participant": "ali hansen"}).content.decode()
+    assert "Hvilken deltaker?" in body
+    assert f"participant_id={first.pk}" in body and f"participant_id={second.pk}" in body
+    assert client.get("/audit/access/", {"participant": "finnes ikke"}).status_code == 400
+
+
+def test_bad_dates_get_a_norwegian_message(client, officer, verified_login):
+    verified_login(client, officer)
+    response = client.get("/audit/access/", {"read_from": "2026-05-01", "read_to": "2026-04-01"})
+    assert response.status_code == 400
+    assert "Slutten kan ikke komme før starten." in response.content.decode()
