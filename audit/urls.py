@@ -6,4 +6,6 @@ app_name = "audit"
 urlpatterns = [
     path("", views.event_list, name="events"),
     path("access/", views.access_list, name="access"),
+    path("emergency/", views.emergency_list, name="emergency"),
+    path("emergency/<int:pk>/review/", views.emergency_review, name="emergency_review"),
 ]

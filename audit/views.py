@@ -1,15 +1,18 @@
 from urllib.parse import urlencode
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from audit.forms import AccessSearchForm
 from audit.models import AccessEvent, AuditEvent
 from audit.selectors import AccessFilters, access_event_search, audit_event_list, participants_matching
 from audit.services import access_event_record
 from mentorprogram.access import requires_permission
-from mentorprogram.forms import page_number
+from mentorprogram.forms import apply_validation_error, page_number
 
 
 @requires_permission("audit.view_auditevent")
@@ -83,3 +86,49 @@ def access_list(request):
         "choose_query": choose_query,
     }
     return render(request, "audit/access_list.html", context, status=400 if form.errors else 200)
+
+
+def _emergency_context(request, *, review_forms=None):
+    from cases.forms import EmergencyReviewForm
+    from cases.selectors import emergency_access_list
+
+    grants = emergency_access_list()
+    review_forms = review_forms or {}
+    for grant in grants:
+        grant.review_form = review_forms.get(grant.pk) or EmergencyReviewForm(prefix=f"g{grant.pk}")
+    return {"grants": grants}
+
+
+@requires_permission("cases.review_emergencyaccess")
+@require_GET
+def emergency_list(request):
+    """Every emergency access, those waiting for review first."""
+    from cases.models import EmergencyAccess
+
+    context = _emergency_context(request)
+    access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=EmergencyAccess, objects=context["grants"])
+    return render(request, "audit/emergency_list.html", context)
+
+
+@requires_permission("cases.review_emergencyaccess")
+@require_POST
+def emergency_review(request, pk):
+    from cases.forms import EmergencyReviewForm
+    from cases.models import EmergencyAccess
+    from cases.services import emergency_access_review
+
+    grant = EmergencyAccess.objects.filter(pk=pk).first()
+    if grant is None:
+        raise Http404
+    form = EmergencyReviewForm(request.POST, prefix=f"g{grant.pk}")
+    if form.is_valid():
+        try:
+            emergency_access_review(actor=request.user, grant=grant, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The review is recorded."))
+            return redirect("audit:emergency")
+    context = _emergency_context(request, review_forms={grant.pk: form})
+    access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=EmergencyAccess, objects=context["grants"])
+    return render(request, "audit/emergency_list.html", context, status=400)

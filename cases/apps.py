@@ -15,6 +15,7 @@ class CasesConfig(AppConfig):
             CaseStatusChange,
             CaseWishes,
             Consent,
+            EmergencyAccess,
             NetworkMember,
             Participant,
             Referral,
@@ -69,6 +70,20 @@ class CasesConfig(AppConfig):
             Case,
             clear_fields=("participant", "track", "status", "opened_at", "closed_at", "outcome"),
             subject=("pk", "participant"),
+        )
+        audit_register(
+            EmergencyAccess,
+            clear_fields=(
+                "case",
+                "user",
+                "legal_basis",
+                "granted_at",
+                "expires_at",
+                "ended_at",
+                "reviewed_at",
+                "reviewed_by",
+                "review",
+            ),
         )
         audit_register(
             CaseAssignment, clear_fields=("case", "user", "kind", "started_at", "ended_at", "started_by", "ended_by")

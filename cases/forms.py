@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Assessment, Case, Consent, Gender, NetworkMember, Referral
+from cases.models import Assessment, Case, Consent, EmergencyAccess, Gender, NetworkMember, Referral
 from cases.national_id import validate_national_id
 from mentorprogram.forms import DesignsystemetFormMixin
 
@@ -208,3 +208,26 @@ class ConsentForm(DesignsystemetFormMixin, forms.ModelForm):
         if valid_from and valid_to and valid_to < valid_from:
             self.add_error("valid_to", _("The end cannot come before the start."))
         return cleaned
+
+
+class EmergencyAccessForm(DesignsystemetFormMixin, forms.Form):
+    legal_basis = forms.ChoiceField(
+        label=_("Legal basis"), choices=EmergencyAccess.LegalBasis.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Why must you read this case now?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: acute concern signal, the mentor and the coordinator do not answer the phone."),
+        error_messages={"required": _("No reason, no access: say why you must read this case now.")},
+    )
+    otp_token = forms.CharField(
+        label=_("Code from the app"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        help_text=_("Enter your two-factor code again to confirm."),
+    )
+
+
+class EmergencyReviewForm(DesignsystemetFormMixin, forms.Form):
+    review = forms.ChoiceField(label=_("Review"), choices=EmergencyAccess.Review.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("What you found"), widget=forms.Textarea(attrs={"rows": 2}))

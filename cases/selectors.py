@@ -4,13 +4,15 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import F, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from guardian.shortcuts import get_objects_for_user
 
-from cases.models import Case, CaseAssignment, Participant, Referral
+from cases.backends import EMERGENCY_ACCESS_GRANTS
+from cases.models import Case, CaseAssignment, EmergencyAccess, Participant, Referral
 from mentorprogram.roles import may_reach_personal_data
 
 # Duplicate search: how alike two names must be (pg_trgm similarity, 0–1) and
@@ -44,18 +46,53 @@ def case_page_for_user(*, user, page: int = 1, per_page: int = CASE_PAGE_SIZE):
 
 def case_list_for_user(*, user):
     """Cases the user holds «view» on through an assignment; never through a model-wide permission."""
-    if not may_reach_personal_data(user):
-        return Case.objects.none()
-    return (
-        get_objects_for_user(user, "cases.view_case", klass=Case, accept_global_perms=False, with_superuser=False)
-        .select_related("participant")
-        .order_by("-opened_at", "-pk")
+    return cases_held(user, "cases.view_case").select_related("participant").order_by("-opened_at", "-pk")
+
+
+def emergency_access_active(*, user, case_pk) -> EmergencyAccess | None:
+    """The user's active emergency access to the case, if any (cached on the user for the request)."""
+    cache = getattr(user, "_emergency_access", None)
+    if cache is None:
+        cache = user._emergency_access = {}
+    if case_pk not in cache:
+        now = timezone.now()
+        cache[case_pk] = EmergencyAccess.objects.filter(
+            user=user, case_id=case_pk, ended_at__isnull=True, granted_at__lte=now, expires_at__gt=now
+        ).first()
+    return cache[case_pk]
+
+
+def emergency_access_list(*, limit: int = 200) -> list[EmergencyAccess]:
+    """For the privacy officer: emergency accesses, those not yet reviewed first, then the newest."""
+    return list(
+        EmergencyAccess.objects.select_related("user", "reviewed_by", "case").order_by(
+            F("reviewed_at").asc(nulls_first=True), "-granted_at"
+        )[:limit]
     )
 
 
+def cases_held(user, perm: str):
+    """Cases on which ``user`` holds ``perm`` through an assignment (django-guardian)."""
+    if not may_reach_personal_data(user):
+        return Case.objects.none()
+    return get_objects_for_user(user, perm, klass=Case, accept_global_perms=False, with_superuser=False)
+
+
+def cases_readable(user, perm: str):
+    """``cases_held``, and for the reading rights the cases the user has active emergency access to."""
+    held = cases_held(user, perm)
+    if perm.partition(".")[2] not in EMERGENCY_ACCESS_GRANTS or not may_reach_personal_data(user):
+        return held
+    now = timezone.now()
+    emergency = EmergencyAccess.objects.filter(
+        user=user, ended_at__isnull=True, granted_at__lte=now, expires_at__gt=now
+    ).values("case_id")
+    return Case.objects.filter(Q(pk__in=held.values("pk")) | Q(pk__in=emergency))
+
+
 def case_get_for_user(*, user, pk) -> Case:
-    """One case the user may see, or Http404 (so an id reveals nothing)."""
-    case = case_list_for_user(user=user).filter(pk=pk).first()
+    """One case the user may see (assigned, or emergency access), or Http404 (so an id reveals nothing)."""
+    case = cases_readable(user, "cases.view_case").select_related("participant").filter(pk=pk).first()
     if case is None:
         raise Http404
     return case

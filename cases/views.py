@@ -1,9 +1,11 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,6 +18,7 @@ from cases.forms import (
     ConsentForm,
     DecisionForm,
     DuplicateCheckForm,
+    EmergencyAccessForm,
     NetworkMemberForm,
     ParticipantResolveForm,
     ReferralForm,
@@ -54,6 +57,7 @@ def _case_detail_context(request, case, **bound_forms):
         "may_read_sessions": may_read_sessions,
         "may_log_session": may_start_session(request.user, case),
         "may_record_disclosure": may_record_disclosure(request.user, case),
+        "emergency_access": selectors.emergency_access_active(user=request.user, case_pk=case.pk),
         "assessment": case.assessments.select_related("assessed_by").first(),
         "network": list(case.network.all()),
         "consents": list(case.consents.all()),
@@ -165,6 +169,53 @@ def case_consent_withdraw(request, pk, consent_pk):
     else:
         messages.success(request, _("The consent is withdrawn, from now on."))
     return redirect("cases:detail", pk=case.pk)
+
+
+# --- Emergency access (break-the-glass) ---------------------------------------------------
+
+
+@requires_permission("cases.open_emergency_access")
+@require_http_methods(["GET", "POST"])
+def emergency_access(request, pk):
+    """Open time-limited read access to a case the user does not hold. Shows nothing of the case but its number."""
+    case = Case.objects.filter(pk=pk).exclude(status=Case.Status.CLOSED).first()
+    if case is None:
+        raise Http404
+    if selectors.emergency_access_active(user=request.user, case_pk=case.pk) is not None or request.user.has_perm(
+        "cases.view_case", case
+    ):
+        return redirect("cases:detail", pk=case.pk)
+    if not services.may_open_emergency_access(request.user, case):
+        raise Http404
+    form = EmergencyAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.emergency_access_open(actor=request.user, case=case, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.warning(
+                request,
+                _("Emergency access is open until %(time)s. The privacy officer has been told.")
+                % {"time": formats.time_format(timezone.localtime(grant.expires_at), "TIME_FORMAT")},
+            )
+            return redirect("cases:detail", pk=case.pk)
+    if form.is_bound:
+        form.data = form.data.copy()
+        form.data["otp_token"] = ""  # a used code is never shown again
+    context = {"case_pk": case.pk, "form": form, "hours": settings.EMERGENCY_ACCESS_HOURS}
+    return render(request, "cases/emergency_access.html", context, status=400 if form.is_bound else 200)
+
+
+@requires_permission("cases.open_emergency_access")
+@require_POST
+def emergency_access_end(request, pk):
+    grant = selectors.emergency_access_active(user=request.user, case_pk=pk)
+    if grant is None:
+        raise Http404
+    services.emergency_access_end(actor=request.user, grant=grant, request=request)
+    messages.success(request, _("Your emergency access is closed."))
+    return redirect("home")
 
 
 # --- Referrals ----------------------------------------------------------------------------

@@ -69,6 +69,7 @@ ROLES: tuple[Role, ...] = (
             "mentors.add_qualification",
             "mentorsessions.follow_sessions",
             "disclosures.add_disclosure",
+            "cases.open_emergency_access",
         ),
         navigation=(
             NavItem(_("Referrals"), "cases:triage", "cases.triage_referral"),
@@ -86,6 +87,7 @@ ROLES: tuple[Role, ...] = (
             "cases.submit_referral",
             "mentorsessions.follow_sessions",
             "disclosures.add_disclosure",
+            "cases.open_emergency_access",
         ),
         navigation=(
             NavItem(_("My cases"), "cases:list", "cases.list_assigned_cases"),
@@ -119,11 +121,13 @@ ROLES: tuple[Role, ...] = (
             "audit.view_auditevent",
             "audit.view_modelchange",
             "disclosures.view_disclosure",
+            "cases.review_emergencyaccess",
         ),
         navigation=(
             NavItem(_("Audit trail"), "audit:events", "audit.view_auditevent"),
             NavItem(_("Who has read what"), "audit:access", "audit.view_accessevent"),
             NavItem(_("Disclosures"), "disclosures:register", "disclosures.view_disclosure"),
+            NavItem(_("Emergency access"), "audit:emergency", "cases.review_emergencyaccess"),
         ),
     ),
     Role(

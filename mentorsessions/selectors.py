@@ -13,11 +13,9 @@ from django.db.models import Exists, Min, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import get_objects_for_user
 
 from cases.models import Case, CaseAssignment
-from cases.selectors import set_detail_urls
-from mentorprogram.roles import may_reach_personal_data
+from cases.selectors import cases_held, cases_readable, set_detail_urls
 from mentorsessions.models import ConcernSignal, MentorSession, MentorSessionDraft
 
 SESSION_PAGE_SIZE = 50
@@ -25,15 +23,9 @@ SESSION_PAGE_SIZE = 50
 LEVEL_ORDER = {ConcernSignal.Level.ACUTE: 0, ConcernSignal.Level.SERIOUS: 1, ConcernSignal.Level.WORRY: 2}
 
 
-def _cases_with_right(user, perm: str):
-    if not may_reach_personal_data(user):
-        return Case.objects.none()
-    return get_objects_for_user(user, perm, klass=Case, accept_global_perms=False, with_superuser=False)
-
-
 def case_get_for_sessions(*, user, pk) -> Case:
     """A case whose sessions ``user`` may read, or Http404."""
-    case = _cases_with_right(user, "cases.view_sessions").select_related("participant").filter(pk=pk).first()
+    case = cases_readable(user, "cases.view_sessions").select_related("participant").filter(pk=pk).first()
     if case is None:
         raise Http404
     return case
@@ -41,7 +33,7 @@ def case_get_for_sessions(*, user, pk) -> Case:
 
 def case_get_for_logging(*, user, pk) -> Case:
     """A case ``user`` holds as mentor (may log sessions on), or Http404."""
-    case = _cases_with_right(user, "cases.log_session").select_related("participant").filter(pk=pk).first()
+    case = cases_held(user, "cases.log_session").select_related("participant").filter(pk=pk).first()
     if case is None:
         raise Http404
     return case
@@ -50,7 +42,7 @@ def case_get_for_logging(*, user, pk) -> Case:
 def session_get_for_user(*, user, pk) -> MentorSession:
     """One session of a case the user may read sessions of, or Http404."""
     session = (
-        MentorSession.objects.filter(pk=pk, case__in=_cases_with_right(user, "cases.view_sessions"))
+        MentorSession.objects.filter(pk=pk, case__in=cases_readable(user, "cases.view_sessions"))
         .select_related("case__participant", "mentor", "voided_by")
         .first()
     )
@@ -62,7 +54,7 @@ def session_get_for_user(*, user, pk) -> MentorSession:
 def concern_get_for_user(*, user, pk) -> ConcernSignal:
     """A concern signal on a case whose sessions ``user`` may read, or Http404."""
     signal = (
-        ConcernSignal.objects.filter(pk=pk, case__in=_cases_with_right(user, "cases.view_sessions"))
+        ConcernSignal.objects.filter(pk=pk, case__in=cases_readable(user, "cases.view_sessions"))
         .select_related("case")
         .first()
     )
@@ -157,7 +149,7 @@ def mentor_home(*, user, today: datetime.date | None = None) -> list[HomeRow]:
     """The mentor's participants: last session, agreed next step, open signal, what is due (four queries)."""
     today = today or timezone.localdate()
     cases = list(
-        annotate_session_activity(_cases_with_right(user, "cases.log_session").exclude(status=Case.Status.CLOSED))
+        annotate_session_activity(cases_held(user, "cases.log_session").exclude(status=Case.Status.CLOSED))
         .select_related("participant")
         .order_by("participant__first_name", "participant__last_name", "pk")
     )
@@ -224,9 +216,7 @@ def coordinated_case_ids(*, user) -> list[int]:
     coordinating = CaseAssignment.objects.filter(
         case=OuterRef("pk"), user=user, kind=CaseAssignment.Kind.COORDINATOR, ended_at__isnull=True
     )
-    return list(
-        _cases_with_right(user, "cases.view_sessions").filter(Exists(coordinating)).values_list("pk", flat=True)
-    )
+    return list(cases_held(user, "cases.view_sessions").filter(Exists(coordinating)).values_list("pk", flat=True))
 
 
 def coordinator_overview(*, user, today: datetime.date | None = None, page: int = 1) -> CoordinatorOverview:

@@ -178,9 +178,12 @@ def _concern_recipients(case: Case, *, level: str, escalation: bool = False) -> 
 
 
 def _concern_url(recipient, signal: ConcernSignal) -> str:
-    # Only a holder of the case can open the session; others get the overview.
+    # Only a holder of the case can open the session; an SLT coordinator who
+    # does not hold it is offered emergency access; others get the overview.
     if recipient.has_perm("cases.view_sessions", signal.case):
         return reverse("mentorsessions:detail", args=[signal.session_id])
+    if recipient.has_perm("cases.open_emergency_access"):
+        return reverse("cases:emergency_access", args=[signal.case_id])
     return reverse("mentorsessions:overview")
 
 

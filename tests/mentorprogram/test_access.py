@@ -79,6 +79,9 @@ MATRIX = {
     "cases:network_add": only({S: 405, C: 405, M: 405}),
     "cases:consent_add": only({S: 405, C: 405, M: 405}),
     "cases:consent_withdraw": only({S: 405, C: 405, M: 405}),
+    # Emergency access: the SLT coordinator does not hold the fixture's case; its coordinator does.
+    "cases:emergency_access": only({S: 200, C: 302}),
+    "cases:emergency_access_end": only({S: 405, C: 405}),  # POST only
     "cases:referral_create": only({R: 200, S: 200, C: 200}),
     "cases:referral_mine": only({R: 200, S: 200, C: 200}),
     "cases:triage": only({S: 200}),
@@ -114,6 +117,8 @@ MATRIX = {
     "mentorsessions:acknowledge": only({S: 405, C: 405}),
     "audit:events": only({P: 200}),
     "audit:access": only({P: 200}),
+    "audit:emergency": only({P: 200}),
+    "audit:emergency_review": only({P: 405}),  # POST only
     # The fixture's coordinator recorded a disclosure in the fixture's case.
     "disclosures:register": only({P: 200}),
     "disclosures:detail": only({S: 404, C: 200, M: 200, P: 200}),
