@@ -13,6 +13,7 @@ COMPOSE_ENV = {
     "SECRET_KEY": "test",
     "ALLOWED_HOSTS": "mentor.kommune.example",
     "POSTGRES_PASSWORD": "test",
+    "APP_DB_PASSWORD": "test-app",
     "EMAIL_URL": "smtp://mail.kommune.example:587",
     "SITE_URL": "https://mentor.kommune.example",
 }
@@ -67,3 +68,13 @@ def test_web_runs_gunicorn_and_the_worker_runs_celery(compose):
     assert "gunicorn" in " ".join(compose["services"]["web"]["command"])
     assert "worker" in compose["services"]["worker"]["command"]
     assert "beat" in compose["services"]["beat"]["command"]
+
+
+def test_the_application_runs_as_the_runtime_role_and_only_migrate_as_the_owner(compose):
+    services = compose["services"]
+    for name in ("web", "worker", "beat"):
+        assert services[name]["environment"]["DATABASE_URL"].startswith("postgres://mentorprogram_app:"), name
+    migrate = services["migrate"]
+    assert migrate["environment"]["DATABASE_URL"].startswith("postgres://mentorprogram:")
+    command = " ".join(migrate["command"])
+    assert "migrate --noinput && python manage.py grant_runtime_role --role mentorprogram_app" in command

@@ -1,0 +1,68 @@
+"""Give the application's runtime database role exactly what it needs, and no more on the trail.
+
+Run as the database owner after every ``migrate`` (docker-compose's
+``migrate`` service does both). The owner keeps the schema; web, worker and
+beat connect as the runtime role, which may:
+
+- read and write the application's tables (SELECT, INSERT, UPDATE, DELETE;
+  never TRUNCATE, never DDL, and it cannot switch triggers off);
+- only INSERT and SELECT on the audit trail (``TRAIL_TABLES``): even with
+  the triggers gone, the role the application runs as cannot rewrite history.
+"""
+
+import os
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from psycopg import sql
+
+# The audit trail proper: never UPDATE, DELETE or TRUNCATE for the runtime role.
+TRAIL_TABLES = ("audit_modelchange", "audit_auditevent", "audit_accessevent", "audit_chainlink")
+
+
+def runtime_role_grant(role: str, *, password: str | None = None) -> None:
+    """Create ``role`` if it is missing and set its privileges on every table and sequence of the schema."""
+    ident = sql.Identifier(role)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # audit: grants, run by the owner; they write no row
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+        if cursor.fetchone() is None:
+            if password:
+                cursor.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(ident, sql.Literal(password)))
+            else:
+                cursor.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(ident))
+        elif password:
+            cursor.execute(sql.SQL("ALTER ROLE {} LOGIN PASSWORD {}").format(ident, sql.Literal(password)))
+        database = sql.Identifier(connection.settings_dict["NAME"])
+        cursor.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(database, ident))
+        cursor.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(ident))
+        cursor.execute(sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {}").format(ident))
+        cursor.execute(
+            sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}").format(ident)
+        )
+        for table in TRAIL_TABLES:
+            cursor.execute(
+                sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(sql.Identifier(table), ident)
+            )
+        cursor.execute(sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(ident))
+
+
+class Command(BaseCommand):
+    help = "Create or update the runtime database role: INSERT and SELECT only on the audit trail."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--role", required=True, help="The role web, worker and beat connect as.")
+        parser.add_argument(
+            "--password-env",
+            default="",
+            help="The environment variable that holds the role's password (the role can then log in).",
+        )
+
+    def handle(self, *args, role, password_env, **options):
+        password = None
+        if password_env:
+            password = os.environ.get(password_env)
+            if not password:
+                raise CommandError(f"{password_env} is empty: the runtime role needs a password to log in")
+        runtime_role_grant(role, password=password)
+        self.stdout.write(f"{role}: INSERT and SELECT on {', '.join(TRAIL_TABLES)}; read and write elsewhere.")

@@ -1,0 +1,101 @@
+"""As the runtime database role, the audit trail takes INSERTs and nothing else, triggers or no triggers."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+
+from audit.management.commands.grant_runtime_role import TRAIL_TABLES
+from audit.models import AccessEvent, AuditEvent, ChainLink, ModelChange
+from disclosures.models import Disclosure
+
+pytestmark = pytest.mark.django_db
+
+ROLE = "mentorprogram_runtime_test"
+
+
+@pytest.fixture
+def as_runtime_role():
+    call_command("grant_runtime_role", role=ROLE)
+
+    def run(sql, params=()):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f'SET LOCAL ROLE "{ROLE}"')
+            cursor.execute(sql, params)
+
+    return run
+
+
+def refused(run, sql, params=()):
+    with pytest.raises(DatabaseError) as caught:
+        run(sql, params)
+    return str(caught.value)
+
+
+def test_the_runtime_role_may_not_update_delete_or_truncate_the_trail(as_runtime_role, user):
+    from audit.services import audit_event_record
+
+    audit_event_record(action=AuditEvent.Action.LOGIN, actor=user, subject_user=user)
+    for table in TRAIL_TABLES:
+        key = "position" if table == "audit_chainlink" else "id"
+        for statement in (f"UPDATE {table} SET {key} = {key}", f"DELETE FROM {table}", f"TRUNCATE {table} CASCADE"):
+            message = refused(as_runtime_role, statement)
+            assert "permission denied" in message, (statement, message)
+
+
+def test_the_runtime_role_writes_the_trail_and_the_application(as_runtime_role, user, team):
+    participant_ct = ContentType.objects.get_for_model(team.case.participant)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f'SET LOCAL ROLE "{ROLE}"')
+        event = AccessEvent.objects.create(actor=user, kind="view", content_type=participant_ct, object_pk="1")
+        team.case.participant.district = "Grünerløkka"
+        team.case.participant.save()  # an audited change: a ModelChange row, inserted by the runtime role
+        assert ModelChange.objects.filter(object_pk=str(team.case.participant.pk)).exists()
+        # Through the ORM too: no update path past the privileges.
+        with pytest.raises(DatabaseError), transaction.atomic():
+            AccessEvent.objects.filter(pk=event.pk).update(path="/rewritten/")  # audit: the test of the refusal
+        with pytest.raises(DatabaseError), transaction.atomic():
+            ChainLink.objects.all().delete()
+    assert AccessEvent.objects.filter(pk=event.pk, path="").exists()
+
+
+def test_disclosures_are_kept_by_their_triggers_for_the_runtime_role(as_runtime_role, team):
+    import uuid
+
+    from django.utils import timezone
+
+    from disclosures.services import disclosure_record
+
+    disclosure = disclosure_record(
+        actor=team.mentor,
+        case=team.case,
+        submission_key=uuid.uuid4(),
+        legal_basis="consent",
+        recipient_kind="nav",
+        recipient="NAV Grünerløkka",
+        shared="Oppmøte.",
+        justification="Samtykke.",
+        disclosed_on=timezone.localdate(),
+        decided_by="Kari",
+        participant_informed="yes",
+        informed_on=timezone.localdate(),
+    )
+    for statement in (
+        "UPDATE disclosures_disclosure SET recipient = 'x' WHERE id = %s",
+        "DELETE FROM disclosures_disclosure WHERE id = %s",
+    ):
+        refused(as_runtime_role, statement, [disclosure.pk])
+    refused(as_runtime_role, "TRUNCATE disclosures_disclosure CASCADE")
+    assert Disclosure.objects.filter(pk=disclosure.pk).exists()
+
+
+def test_the_grant_can_run_again_after_every_migration():
+    call_command("grant_runtime_role", role=ROLE)
+    call_command("grant_runtime_role", role=ROLE)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT privilege_type FROM information_schema.role_table_grants "
+            "WHERE grantee = %s AND table_name = 'audit_accessevent' ORDER BY 1",
+            [ROLE],
+        )
+        assert [row[0] for row in cursor.fetchall()] == ["INSERT", "SELECT"]
