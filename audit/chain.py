@@ -146,6 +146,8 @@ class Verification:
     findings: list[Finding] = field(default_factory=list)
     head: str = GENESIS
     head_position: int = 0
+    # Chained rows removed by erasure under the retention rules, each named by a CASE_ERASED event.
+    erased: int = 0
 
     @property
     def ok(self) -> bool:
@@ -160,6 +162,7 @@ def chain_verify(*, batch: int = 5000, heads_file: Path | None = None) -> Verifi
     no longer holds, which is what a database restored from an old backup shows.
     """
     result = Verification()
+    erased = _erased_rows()
     expected_prev = GENESIS
     last_position = 0
     tables = trail_tables()
@@ -193,7 +196,9 @@ def chain_verify(*, batch: int = 5000, heads_file: Path | None = None) -> Verifi
             elif link.link_hash != link_hash(link.prev_hash, link.table, link.row_id, link.content_hash):
                 result.findings.append(Finding(link.position, link.table, link.row_id, "the link itself was altered"))
             row_hash = current.get((link.table, link.row_id))
-            if row_hash is None:
+            if row_hash is None and (link.table, link.row_id) in erased:
+                result.erased += 1
+            elif row_hash is None:
                 result.findings.append(Finding(link.position, link.table, link.row_id, "the row was deleted"))
             elif row_hash != link.content_hash:
                 result.findings.append(Finding(link.position, link.table, link.row_id, "the row was altered"))
@@ -208,6 +213,17 @@ def chain_verify(*, batch: int = 5000, heads_file: Path | None = None) -> Verifi
     if heads_file is not None:
         result.findings.extend(_check_heads(heads_file))
     return result
+
+
+def _erased_rows() -> set[tuple[str, int]]:
+    """(table, row id) of every chained row an erasure event (itself in the chain) says it removed."""
+    from audit.models import AuditEvent
+
+    erased = set()
+    for data in AuditEvent.objects.filter(action=AuditEvent.Action.CASE_ERASED).values_list("data", flat=True):
+        for table, ids in (data.get("erased_rows") or {}).items():
+            erased.update((table, row_id) for row_id in ids)
+    return erased
 
 
 def _check_heads(path: Path) -> list[Finding]:

@@ -8,4 +8,6 @@ urlpatterns = [
     path("access/", views.access_list, name="access"),
     path("emergency/", views.emergency_list, name="emergency"),
     path("emergency/<int:pk>/review/", views.emergency_review, name="emergency_review"),
+    path("retention/", views.retention, name="retention"),
+    path("retention/<int:pk>/erase/", views.retention_erase_now, name="retention_erase"),
 ]

@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -132,3 +133,38 @@ def emergency_review(request, pk):
     context = _emergency_context(request, review_forms={grant.pk: form})
     access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=EmergencyAccess, objects=context["grants"])
     return render(request, "audit/emergency_list.html", context, status=400)
+
+
+@requires_permission("cases.view_retentionrun")
+@require_GET
+def retention(request):
+    """The retention list (a dry run) the privacy officer reads before the cases are erased, and earlier runs."""
+    from cases.models import Case, RetentionRun
+
+    pending = RetentionRun.objects.filter(erased_at__isnull=True).first()
+    cases = []
+    if pending is not None:
+        cases = list(Case.objects.filter(pk__in=pending.case_pks).select_related("participant").order_by("closed_at"))
+        access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=Case, objects=cases)
+    context = {
+        "pending": pending,
+        "cases": cases,
+        "done": RetentionRun.objects.filter(erased_at__isnull=False).select_related("erased_by")[:20],
+        "may_erase": request.user.has_perm("cases.change_retentionrun"),
+        "months": settings.RETENTION_MONTHS,
+    }
+    return render(request, "audit/retention.html", context)
+
+
+@requires_permission("cases.change_retentionrun")
+@require_POST
+def retention_erase_now(request, pk):
+    from cases.models import RetentionRun
+    from cases.retention import retention_erase
+
+    run = RetentionRun.objects.filter(pk=pk, erased_at__isnull=True).first()
+    if run is None:
+        raise Http404
+    erased = retention_erase(run=run, actor=request.user, request=request)
+    messages.success(request, _("%(count)s cases are erased.") % {"count": len(erased)})
+    return redirect("audit:retention")

@@ -19,6 +19,7 @@ class CasesConfig(AppConfig):
             NetworkMember,
             Participant,
             Referral,
+            RetentionRun,
         )
 
         audit_register(Participant, clear_fields=("gender", "created_at"), subject=(None, "pk"))
@@ -71,6 +72,7 @@ class CasesConfig(AppConfig):
             clear_fields=("participant", "track", "status", "opened_at", "closed_at", "outcome"),
             subject=("pk", "participant"),
         )
+        audit_register(RetentionRun, clear_fields=tuple(_all_fields(RetentionRun)), personal_data=False)
         audit_register(
             EmergencyAccess,
             clear_fields=(
@@ -88,3 +90,7 @@ class CasesConfig(AppConfig):
         audit_register(
             CaseAssignment, clear_fields=("case", "user", "kind", "started_at", "ended_at", "started_by", "ended_by")
         )
+
+
+def _all_fields(model):
+    return [f.name for f in model._meta.concrete_fields if not f.primary_key]

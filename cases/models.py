@@ -572,6 +572,46 @@ class EmergencyAccess(models.Model):
         return self.ended_at is None and self.granted_at <= at < self.expires_at
 
 
+class RetentionRun(models.Model):
+    """One round of the retention rules: the closed cases listed for erasure, then erased.
+
+    The scheduled job lists the cases past the retention period (a dry run
+    the privacy officer reads), waits ``RETENTION_NOTICE_DAYS``, and then
+    erases those still due, unless the privacy officer erased them earlier.
+    Holds ids only.
+    """
+
+    listed_at = models.DateTimeField(_("listed"), default=timezone.now)
+    case_pks = ArrayField(models.BigIntegerField(), verbose_name=_("cases listed"))
+    erase_after = models.DateTimeField(_("erased after"))
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("erased by"),
+    )
+    erased_pks = ArrayField(models.BigIntegerField(), default=list, blank=True, verbose_name=_("cases erased"))
+
+    class Meta:
+        ordering = ["-listed_at", "-pk"]
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+        constraints = [
+            # At most one list waits at a time.
+            models.UniqueConstraint(
+                Value(True, output_field=models.BooleanField()),
+                condition=Q(erased_at__isnull=True),
+                name="one_pending_retention_run",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
 # django-guardian with direct foreign keys: fast, and the rights vanish with the row.
 class CaseUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)

@@ -122,12 +122,15 @@ ROLES: tuple[Role, ...] = (
             "audit.view_modelchange",
             "disclosures.view_disclosure",
             "cases.review_emergencyaccess",
+            "cases.view_retentionrun",
+            "cases.change_retentionrun",
         ),
         navigation=(
             NavItem(_("Audit trail"), "audit:events", "audit.view_auditevent"),
             NavItem(_("Who has read what"), "audit:access", "audit.view_accessevent"),
             NavItem(_("Disclosures"), "disclosures:register", "disclosures.view_disclosure"),
             NavItem(_("Emergency access"), "audit:emergency", "cases.review_emergencyaccess"),
+            NavItem(_("Retention"), "audit:retention", "cases.view_retentionrun"),
         ),
     ),
     Role(

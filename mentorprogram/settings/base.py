@@ -289,6 +289,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mentorsessions.tasks.concern_signals_escalate_task",
         "schedule": crontab(minute="*/5"),
     },
+    # Retention: erase lists whose notice has run out, then list the closed cases newly due.
+    "retention": {"task": "cases.tasks.retention_step_task", "schedule": crontab(hour=3, minute=30)},
 }
 
 # The outbox (notifications.relay): how often each worker hands pending rows
@@ -365,6 +367,10 @@ MENTOR_SUPERVISION_WEEKS = env_int("MENTOR_SUPERVISION_WEEKS", 8)
 # Mentor sessions (the 24-hour edit window is MentorSession.EDIT_WINDOW, held by a trigger too).
 # An active case with no session for this many weeks is marked and reminded (weekly).
 SESSION_QUIET_WEEKS = env_int("SESSION_QUIET_WEEKS", 3)
+# Retention (cases.retention): months after closing before a case is erased,
+# and days the privacy officer has to read the list before it is.
+RETENTION_MONTHS = env_int("RETENTION_MONTHS", 60)
+RETENTION_NOTICE_DAYS = env_int("RETENTION_NOTICE_DAYS", 14)
 # A concern signal nobody has acknowledged after this many hours goes to the SLT coordinators.
 CONCERN_ESCALATION_HOURS = {
     "worry": env_int("CONCERN_ESCALATION_HOURS_WORRY", 72),

@@ -119,6 +119,8 @@ MATRIX = {
     "audit:access": only({P: 200}),
     "audit:emergency": only({P: 200}),
     "audit:emergency_review": only({P: 405}),  # POST only
+    "audit:retention": only({P: 200}),
+    "audit:retention_erase": only({P: 405}),  # POST only
     # The fixture's coordinator recorded a disclosure in the fixture's case.
     "disclosures:register": only({P: 200}),
     "disclosures:detail": only({S: 404, C: 200, M: 200, P: 200}),

@@ -23,28 +23,30 @@ TRAIL_TABLES = ("audit_modelchange", "audit_auditevent", "audit_accessevent", "a
 def runtime_role_grant(role: str, *, password: str | None = None) -> None:
     """Create ``role`` if it is missing and set its privileges on every table and sequence of the schema."""
     ident = sql.Identifier(role)
+    statements = []
     with transaction.atomic(), connection.cursor() as cursor:
-        # audit: grants, run by the owner; they write no row
+        # audit: a read of the role catalogue
         cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
-        if cursor.fetchone() is None:
-            if password:
-                cursor.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(ident, sql.Literal(password)))
-            else:
-                cursor.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(ident))
-        elif password:
-            cursor.execute(sql.SQL("ALTER ROLE {} LOGIN PASSWORD {}").format(ident, sql.Literal(password)))
+        exists = cursor.fetchone() is not None
+        if password:
+            verb = "ALTER" if exists else "CREATE"
+            statements.append(sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(ident, sql.Literal(password)))
+        elif not exists:
+            statements.append(sql.SQL("CREATE ROLE {} NOLOGIN").format(ident))
         database = sql.Identifier(connection.settings_dict["NAME"])
-        cursor.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(database, ident))
-        cursor.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(ident))
-        cursor.execute(sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {}").format(ident))
-        cursor.execute(
-            sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}").format(ident)
-        )
-        for table in TRAIL_TABLES:
-            cursor.execute(
+        statements += [
+            sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(database, ident),
+            sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(ident),
+            sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {}").format(ident),
+            sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}").format(ident),
+            *(
                 sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(sql.Identifier(table), ident)
-            )
-        cursor.execute(sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(ident))
+                for table in TRAIL_TABLES
+            ),
+            sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(ident),
+        ]
+        for statement in statements:
+            cursor.execute(statement)  # audit: role and privilege statements, run by the owner; no row is written
 
 
 class Command(BaseCommand):

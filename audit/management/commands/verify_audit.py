@@ -25,6 +25,10 @@ class Command(BaseCommand):
                     f"The audit chain is unbroken: {result.links} links, head {result.head_position} {result.head}."
                 )
             )
+            if result.erased:
+                self.stdout.write(
+                    f"{result.erased} chained rows were erased under the retention rules, each on record."
+                )
             return
         self.stderr.write(f"First broken link: {result.findings[0]}")
         for finding in result.findings[1:20]:
