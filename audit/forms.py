@@ -47,3 +47,13 @@ class AccessSearchForm(DesignsystemetFormMixin, forms.Form):
         if start and end and end < start:
             self.add_error("read_to", _("The end cannot come before the start."))
         return cleaned
+
+
+class ParticipantFindForm(DesignsystemetFormMixin, forms.Form):
+    participant = forms.CharField(
+        label=_("Participant"),
+        required=False,
+        max_length=150,
+        help_text=_("Name, national identity number or participant number."),
+    )
+    participant_id = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -163,6 +163,7 @@ class AccessEvent(ActorCopyMixin, models.Model):
         ordering = ["-timestamp", "-id"]
         verbose_name = _("access event")
         verbose_name_plural = _("access events")
+        permissions = [("export_subject_access", "Can export a participant's data and its reads (GDPR art. 15)")]
         indexes = [
             models.Index(fields=["content_type", "object_pk"]),
             models.Index(fields=["actor", "timestamp"]),

@@ -8,6 +8,9 @@ urlpatterns = [
     path("access/", views.access_list, name="access"),
     path("emergency/", views.emergency_list, name="emergency"),
     path("emergency/<int:pk>/review/", views.emergency_review, name="emergency_review"),
+    path("subject-access/", views.subject_access, name="subject_access"),
+    path("subject-access/<int:pk>/export.pdf", views.subject_access_pdf, name="subject_access_pdf"),
+    path("subject-access/<int:pk>/export.json", views.subject_access_json, name="subject_access_json"),
     path("retention/", views.retention, name="retention"),
     path("retention/<int:pk>/erase/", views.retention_erase_now, name="retention_erase"),
 ]

@@ -3,8 +3,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -168,3 +169,66 @@ def retention_erase_now(request, pk):
     erased = retention_erase(run=run, actor=request.user, request=request)
     messages.success(request, _("%(count)s cases are erased.") % {"count": len(erased)})
     return redirect("audit:retention")
+
+
+def _subject_access_participant(pk):
+    from cases.models import Participant
+
+    participant = Participant.objects.filter(pk=pk).first()
+    if participant is None:
+        raise Http404
+    return participant
+
+
+@requires_permission("audit.export_subject_access")
+@require_GET
+def subject_access(request):
+    """Find the participant who asked for access, see what the export holds, download it."""
+    from audit.forms import ParticipantFindForm
+    from audit.subject_access import subject_access_report
+
+    form = ParticipantFindForm(request.GET or None)
+    participant, candidates, report = None, [], None
+    if form.is_bound and form.is_valid():
+        participant, candidates = _participant_for(request, form)
+    if participant is not None:
+        report = subject_access_report(participant=participant, generated_by=request.user)
+        access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=participant)
+    context = {"form": form, "participant": participant, "candidates": candidates, "report": report}
+    return render(request, "audit/subject_access.html", context, status=400 if form.errors else 200)
+
+
+def _subject_access_export(request, pk, *, fmt):
+    from audit.services import audit_event_record
+    from audit.subject_access import subject_access_pdf, subject_access_report
+
+    participant = _subject_access_participant(pk)
+    report = subject_access_report(participant=participant, generated_by=request.user)
+    access_event_record(request=request, kind=AccessEvent.Kind.EXPORT, obj=participant)
+    audit_event_record(
+        action=AuditEvent.Action.ACCESS_REQUEST_EXPORTED,
+        actor=request.user,
+        obj=participant,
+        data={"participant": participant.pk, "format": fmt},
+        request=request,
+    )
+    stamp = timezone.localdate().isoformat()
+    if fmt == "pdf":
+        response = HttpResponse(subject_access_pdf(report, participant=participant), content_type="application/pdf")
+    else:
+        response = HttpResponse(report.as_json(), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="innsyn-deltaker-{participant.pk}-{stamp}.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@requires_permission("audit.export_subject_access")
+@require_GET
+def subject_access_pdf(request, pk):
+    return _subject_access_export(request, pk, fmt="pdf")
+
+
+@requires_permission("audit.export_subject_access")
+@require_GET
+def subject_access_json(request, pk):
+    return _subject_access_export(request, pk, fmt="json")

@@ -143,6 +143,18 @@ redis_stop() {
 
 # --- Chromium and docker-compose, for the tests --------------------------------
 
+# WeasyPrint (PDF exports) needs Pango and a font; harfbuzz-subset makes it fast.
+ensure_weasyprint_libs() {
+  local missing=""
+  for lib in libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0; do
+    ldconfig -p 2>/dev/null | grep -q "$lib" || missing=1
+  done
+  [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing=1
+  [ -z "$missing" ] && return 0
+  apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    || die "WeasyPrint's libraries are missing: install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core."
+}
+
 ensure_chromium() {
   CHROMIUM_PATH="${CHROMIUM_PATH:-}"
   if [ -z "$CHROMIUM_PATH" ]; then

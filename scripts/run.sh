@@ -22,6 +22,8 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 export DEBUG="${DEBUG:-true}"
+# PDF exports (WeasyPrint) need Pango; a missing library is installed, or named.
+ensure_weasyprint_libs
 env_lines=("DEBUG=$DEBUG")
 
 if [ -z "${DATABASE_URL:-}" ]; then

@@ -10,6 +10,7 @@ ensure_postgres
 ensure_redis || die "Redis is missing: install the Debian package 'redis-server'."
 ensure_chromium
 ensure_docker_compose
+ensure_weasyprint_libs
 
 PG_OS_USER="$(pg_os_user)"
 TMP="$(mktemp -d /tmp/mp.XXXXXX)"

@@ -120,6 +120,9 @@ MATRIX = {
     "audit:emergency": only({P: 200}),
     "audit:emergency_review": only({P: 405}),  # POST only
     "audit:retention": only({P: 200}),
+    "audit:subject_access": only({P: 200}),
+    "audit:subject_access_pdf": only({P: 200}),  # the fixture case's participant
+    "audit:subject_access_json": only({P: 200}),
     "audit:retention_erase": only({P: 405}),  # POST only
     # The fixture's coordinator recorded a disclosure in the fixture's case.
     "disclosures:register": only({P: 200}),
@@ -168,6 +171,8 @@ def sample_url(route: str, objects) -> str:
         pk = objects.session.concern.pk
     elif route.startswith("sessions/<int:"):
         pk = objects.session.pk
+    elif route.startswith("audit/subject-access/<int:"):
+        pk = objects.case.participant_id
     elif route.startswith("disclosures/<int:"):
         pk = objects.disclosure.pk
     else:

@@ -68,6 +68,7 @@ def test_the_navigation_shows_each_role_only_what_it_may_use(make_user):
         "audit:access",
         "disclosures:register",
         "audit:emergency",
+        "audit:subject_access",
         "audit:retention",
     ]
     assert [i.url_name for i in roles.navigation_for(make_user(roles.MENTOR))] == [
