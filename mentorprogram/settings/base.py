@@ -351,7 +351,13 @@ TRUST_X_FORWARDED_FOR = (not DEBUG) and env_bool("BEHIND_TLS_PROXY", True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Tracebacks without exception messages: they can quote personal data (mentorprogram.logging).
+    "formatters": {
+        "plain": {
+            "()": "mentorprogram.logging.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
