@@ -75,16 +75,24 @@ def link_hash(prev_hash: str, table: str, row_id: int, content_hash: str) -> str
 
 
 def _unsealed_rows(cursor, table: str, *, after_id: int, written_before, limit: int) -> list[tuple[int, str]]:
-    """(id, content hash) of ``table``'s rows with no link yet, oldest id first."""
+    """(id, content hash) of ``table``'s rows with no link yet, oldest id first.
+
+    A set difference (EXCEPT), not NOT EXISTS: right after a bulk load the
+    planner's row estimates are stale, and an anti-join it believes tiny can
+    turn into a scan of the links for every trail row.
+    """
     # audit: the chain reads the trail; it writes only its own links
     cursor.execute(
         f"""
-        SELECT t.id, {content_hash_sql(table)} FROM {table} t
-         WHERE t.id > %s AND t.{_time_column(table)} < %s
-           AND NOT EXISTS (SELECT 1 FROM audit_chainlink l WHERE l."table" = %s AND l.row_id = t.id)
+        WITH missing AS (
+            SELECT t.id FROM {table} t WHERE t.id > %s AND t.{_time_column(table)} < %s
+            EXCEPT
+            SELECT l.row_id FROM audit_chainlink l WHERE l."table" = %s AND l.row_id > %s
+        )
+        SELECT t.id, {content_hash_sql(table)} FROM {table} t JOIN missing m ON m.id = t.id
          ORDER BY t.id LIMIT %s
         """,  # noqa: S608  (table names are ours)
-        [after_id, written_before, table, limit],
+        [after_id, written_before, table, after_id, limit],
     )
     return cursor.fetchall()
 

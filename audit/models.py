@@ -38,11 +38,20 @@ class ModelChangeManager(LogEntryManager):
 
 
 class ModelChange(ActorCopyMixin, AbstractLogEntry):  # noqa: DJ008  (__str__ from AbstractLogEntry)
-    """django-auditlog's log entry (``AUDITLOG_LOGENTRY_MODEL``): who changed which fields of what."""
+    """django-auditlog's log entry (``AUDITLOG_LOGENTRY_MODEL``): who changed which fields of what.
+
+    Every audited save writes one of these, so its indexes are the ones the
+    trail is read by (an object's history, a user's changes, a period), not
+    django-auditlog's one index per column: each index is paid on every save.
+    """
 
     content_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("content type")
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("content type"), db_index=False
     )
+    object_pk = models.CharField(max_length=255, verbose_name=_("object pk"))
+    object_id = models.BigIntegerField(blank=True, null=True, verbose_name=_("object id"))
+    action = models.PositiveSmallIntegerField(choices=AbstractLogEntry.Action.choices, verbose_name=_("action"))
+    cid = models.CharField(max_length=255, blank=True, null=True, verbose_name=_("Correlation ID"))  # noqa: DJ001  (as django-auditlog has it)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -50,6 +59,7 @@ class ModelChange(ActorCopyMixin, AbstractLogEntry):  # noqa: DJ008  (__str__ fr
         blank=True,
         related_name="+",
         verbose_name=_("actor"),
+        db_index=False,
     )
 
     objects = ModelChangeManager()
@@ -57,6 +67,10 @@ class ModelChange(ActorCopyMixin, AbstractLogEntry):  # noqa: DJ008  (__str__ fr
     class Meta(AbstractLogEntry.Meta):
         verbose_name = _("model change")
         verbose_name_plural = _("model changes")
+        indexes = [
+            models.Index(fields=["content_type", "object_pk"], name="modelchange_object_idx"),
+            models.Index(fields=["actor", "timestamp"], name="modelchange_actor_idx"),
+        ]
 
 
 class AuditEvent(ActorCopyMixin, models.Model):

@@ -1,5 +1,7 @@
 """The roles module is the single statement of who may do what."""
 
+import io
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
@@ -101,6 +103,20 @@ def test_seed_demo_creates_one_user_per_role_with_two_factors_and_is_idempotent(
     from cases.models import Referral
 
     assert Referral.objects.filter(status="received").count() == 3  # a queue to triage, once
+    from disclosures.models import Disclosure
+
+    assert Disclosure.objects.count() == 1  # a register for the privacy officer, once
+
+
+def test_verify_audit_passes_on_the_demo_data(settings, monkeypatch):
+    from audit import chain
+
+    settings.DEBUG = True
+    monkeypatch.setattr(chain, "SEAL_DELAY_SECONDS", -5)
+    call_command("seed_demo", verbosity=0)
+    out = io.StringIO()
+    call_command("verify_audit", "--seal", stdout=out)
+    assert "The audit chain is unbroken" in out.getvalue()
 
 
 def test_seed_demo_refuses_to_run_in_production(settings):

@@ -18,6 +18,8 @@ from faker import Faker
 
 from cases.models import Case, CaseAssignment, CaseWishes, Participant, Referral
 from cases.services import case_assignment_start, referral_submit
+from disclosures.models import Disclosure
+from disclosures.services import disclosure_record
 from mentorprogram import roles
 from mentorprogram.accounts.services import TOTP_DEVICE_NAME, backup_codes_create
 from mentorprogram.models import User
@@ -231,6 +233,24 @@ class Command(BaseCommand):
                 concern_description="Oppdiktet: har begynt å dele lenker fra et ekstremt forum." if concern else "",
             )
 
+    def _disclosure(self, case, coordinator):
+        """One recorded disclosure, for the register of disclosures and the access request."""
+        disclosure_record(
+            actor=coordinator,
+            case=case,
+            submission_key=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-disclosure-{case.pk}"),
+            legal_basis=Disclosure.LegalBasis.CHILD_WELFARE,
+            recipient_kind=Disclosure.RecipientKind.CHILD_WELFARE,
+            recipient="Oppdiktet barneverntjeneste, mottaksteamet",
+            shared="Oppdiktet: bekymring for omsorgssituasjonen hjemme, slik mentor beskrev den.",
+            justification="Oppdiktet: alvorlig omsorgssvikt kan ikke utelukkes; opplysningsplikten gjelder.",
+            disclosed_on=timezone.localdate() - datetime.timedelta(days=20),
+            decided_by="Kari Koordinator, koordinator",
+            consulted=[Disclosure.Consulted.LEADER],
+            participant_informed=Disclosure.Informed.YES,
+            informed_on=timezone.localdate() - datetime.timedelta(days=19),
+        )
+
     def _cases(self, fake, users):
         if Participant.objects.exists():
             return 0
@@ -258,6 +278,8 @@ class Command(BaseCommand):
             if mentor:
                 case_assignment_start(actor=slt, case=case, user=users[mentor], kind=CaseAssignment.Kind.MENTOR)
                 self._sessions(case, users[mentor], concern=mentor == "mentor2")
+                if mentor == "mentor2":
+                    self._disclosure(case, users["koordinator"])
             else:
                 # The case waiting for a mentor: wishes for the matching page.
                 CaseWishes.objects.create(
