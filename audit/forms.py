@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import AccessEvent
+from audit.models import AccessEvent, AuditEvent
 from cases.forms import DateInput
 from mentorprogram.forms import DesignsystemetFormMixin
 
@@ -57,3 +57,27 @@ class ParticipantFindForm(DesignsystemetFormMixin, forms.Form):
         help_text=_("Name, national identity number or participant number."),
     )
     participant_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class EventFilterForm(DesignsystemetFormMixin, forms.Form):
+    """The audit trail's events: by action, user (who acted or whom it was about), case and period."""
+
+    action = forms.ChoiceField(
+        label=_("Event"), choices=[("", _("All events")), *AuditEvent.Action.choices], required=False
+    )
+    user = ReaderChoiceField(
+        label=_("User"),
+        queryset=get_user_model().objects.order_by("last_name", "first_name", "username"),
+        required=False,
+        empty_label=_("Everyone"),
+    )
+    case = forms.IntegerField(label=_("Case number"), required=False, min_value=1)
+    occurred_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    occurred_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("occurred_from"), cleaned.get("occurred_to")
+        if start and end and end < start:
+            self.add_error("occurred_to", _("The end cannot come before the start."))
+        return cleaned

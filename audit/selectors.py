@@ -9,16 +9,40 @@ from django.utils import timezone
 
 from audit.models import AccessEvent, AuditEvent
 
-PAGE_SIZE = 200
 SEARCH_PAGE_SIZE = 50
 PARTICIPANT_NAME_SIMILARITY = 0.35
 
 
-def audit_event_list(*, action: str = "", limit: int = PAGE_SIZE):
+@dataclass
+class EventFilters:
+    action: str = ""
+    user: int | None = None
+    case: int | None = None
+    occurred_from: datetime.date | None = None
+    occurred_to: datetime.date | None = None
+
+
+def audit_event_search(*, filters: EventFilters, page: int = 1, per_page: int = SEARCH_PAGE_SIZE):
+    """Security and domain events, newest first: (the page's events, whether there is a next page)."""
     events = AuditEvent.objects.select_related("content_type", "subject_user")
-    if action:
-        events = events.filter(action=action)
-    return events[:limit]
+    if filters.action:
+        events = events.filter(action=filters.action)
+    if filters.user:
+        events = events.filter(Q(actor_id=filters.user) | Q(subject_user_id=filters.user))
+    if filters.case:
+        from django.contrib.contenttypes.models import ContentType
+
+        from cases.models import Case
+
+        on_case = Q(content_type=ContentType.objects.get_for_model(Case), object_pk=str(filters.case))
+        events = events.filter(on_case | Q(data__case=filters.case))
+    if filters.occurred_from:
+        events = events.filter(timestamp__gte=_day_start(filters.occurred_from))
+    if filters.occurred_to:
+        events = events.filter(timestamp__lt=_day_start(filters.occurred_to + datetime.timedelta(days=1)))
+    offset = (page - 1) * per_page
+    rows = list(events.order_by("-timestamp", "-id")[offset : offset + per_page + 1])
+    return rows[:per_page], len(rows) > per_page
 
 
 def participants_matching(query: str, *, limit: int = 10) -> list:

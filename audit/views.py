@@ -9,9 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from audit.forms import AccessSearchForm
+from audit.forms import AccessSearchForm, EventFilterForm
 from audit.models import AccessEvent, AuditEvent
-from audit.selectors import AccessFilters, access_event_search, audit_event_list, participants_matching
+from audit.selectors import (
+    AccessFilters,
+    EventFilters,
+    access_event_search,
+    audit_event_search,
+    participants_matching,
+)
 from audit.services import access_event_record
 from mentorprogram.access import requires_permission
 from mentorprogram.forms import apply_validation_error, page_number
@@ -20,14 +26,23 @@ from mentorprogram.forms import apply_validation_error, page_number
 @requires_permission("audit.view_auditevent")
 @require_GET
 def event_list(request):
-    action = request.GET.get("action", "")
-    if action not in AuditEvent.Action.values:
-        action = ""
-    return render(
-        request,
-        "audit/event_list.html",
-        {"events": audit_event_list(action=action), "actions": AuditEvent.Action.choices, "action": action},
-    )
+    """The security and domain events, by action, user, case and period."""
+    form = EventFilterForm(request.GET or None)
+    filters = EventFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = EventFilters(
+            action=data["action"],
+            user=data["user"].pk if data["user"] else None,
+            case=data["case"],
+            occurred_from=data["occurred_from"],
+            occurred_to=data["occurred_to"],
+        )
+    page = page_number(request)
+    events, has_next = audit_event_search(filters=filters, page=page)
+    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+    context = {"form": form, "events": events, "page": page, "has_next": has_next, "query": query}
+    return render(request, "audit/event_list.html", context, status=400 if form.errors else 200)
 
 
 def _participant_for(request, form):

@@ -85,3 +85,18 @@ def test_bad_dates_get_a_norwegian_message(client, officer, verified_login):
     response = client.get("/audit/access/", {"read_from": "2026-05-01", "read_to": "2026-04-01"})
     assert response.status_code == 400
     assert "Slutten kan ikke komme før starten." in response.content.decode()
+
+
+def test_the_events_by_action_user_case_and_period(client, team, officer, verified_login):
+    from audit.models import AuditEvent
+
+    verified_login(client, officer)
+    everything = client.get("/audit/").content.decode()
+    assert "Tildeling startet" in everything
+    body = client.get("/audit/", {"action": "assignment_started", "case": team.case.pk, "user": team.mentor.pk})
+    assert body.status_code == 200
+    rows = results(body)
+    assert rows.count("<tr>") == 1 and "Tildeling startet" in rows  # the mentor's own assignment
+    assert AuditEvent.objects.filter(action="assignment_started", object_pk=str(team.case.pk)).count() == 2
+    nothing = results(client.get("/audit/", {"occurred_to": "2020-01-01"}))
+    assert "Ingen hendelser." in nothing
