@@ -7,46 +7,19 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AccessEvent, AuditEvent
 from cases.forms import DateInput
-from mentorprogram.forms import DesignsystemetFormMixin
+from mentorprogram.forms import DesignsystemetFormMixin, PeriodFormMixin
 
 
-class ReaderChoiceField(forms.ModelChoiceField):
+class UserChoiceField(forms.ModelChoiceField):
+    """Any user, active or not, by name and username; empty means everyone."""
+
+    def __init__(self, **kwargs):
+        queryset = get_user_model().objects.order_by("last_name", "first_name", "username")
+        super().__init__(queryset=queryset, required=False, empty_label=_("Everyone"), **kwargs)
+
     def label_from_instance(self, user):
         name = user.get_full_name()
         return f"{name} ({user.username})" if name else user.username
-
-
-class AccessSearchForm(DesignsystemetFormMixin, forms.Form):
-    """The privacy officer's search of the access log: by participant, reader, kind and period."""
-
-    participant = forms.CharField(
-        label=_("Participant"),
-        required=False,
-        max_length=150,
-        help_text=_("Name, national identity number or participant number."),
-    )
-    participant_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    reader = ReaderChoiceField(
-        label=_("Reader"),
-        queryset=get_user_model().objects.order_by("last_name", "first_name", "username"),
-        required=False,
-        empty_label=_("Everyone"),
-    )
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All")), *AccessEvent.Kind.choices], required=False)
-    read_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    read_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
-    outside_assignment = forms.BooleanField(label=_("Only reads outside an assignment"), required=False)
-
-    @staticmethod
-    def this_year() -> dict:
-        return {"read_from": datetime.date(timezone.localdate().year, 1, 1)}
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("read_from"), cleaned.get("read_to")
-        if start and end and end < start:
-            self.add_error("read_to", _("The end cannot come before the start."))
-        return cleaned
 
 
 class ParticipantFindForm(DesignsystemetFormMixin, forms.Form):
@@ -59,25 +32,30 @@ class ParticipantFindForm(DesignsystemetFormMixin, forms.Form):
     participant_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class EventFilterForm(DesignsystemetFormMixin, forms.Form):
+class AccessSearchForm(PeriodFormMixin, ParticipantFindForm):
+    """The privacy officer's search of the access log: by participant, reader, kind and period."""
+
+    period_fields = ("read_from", "read_to")
+    reader = UserChoiceField(label=_("Reader"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All")), *AccessEvent.Kind.choices], required=False)
+    read_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    read_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    outside_assignment = forms.BooleanField(label=_("Only reads outside an assignment"), required=False)
+
+    @staticmethod
+    def this_year() -> dict:
+        return {"read_from": datetime.date(timezone.localdate().year, 1, 1)}
+
+
+class EventFilterForm(PeriodFormMixin, DesignsystemetFormMixin, forms.Form):
     """The audit trail's events: by action, user (who acted or whom it was about), case and period."""
+
+    period_fields = ("occurred_from", "occurred_to")
 
     action = forms.ChoiceField(
         label=_("Event"), choices=[("", _("All events")), *AuditEvent.Action.choices], required=False
     )
-    user = ReaderChoiceField(
-        label=_("User"),
-        queryset=get_user_model().objects.order_by("last_name", "first_name", "username"),
-        required=False,
-        empty_label=_("Everyone"),
-    )
+    user = UserChoiceField(label=_("User"))
     case = forms.IntegerField(label=_("Case number"), required=False, min_value=1)
     occurred_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
     occurred_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("occurred_from"), cleaned.get("occurred_to")
-        if start and end and end < start:
-            self.add_error("occurred_to", _("The end cannot come before the start."))
-        return cleaned

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
 from disclosures.models import Disclosure
-from mentorprogram.forms import DesignsystemetFormMixin
+from mentorprogram.forms import DesignsystemetFormMixin, PeriodFormMixin
 
 
 class DisclosureForm(DesignsystemetFormMixin, forms.Form):
@@ -77,7 +77,8 @@ class DisclosureForm(DesignsystemetFormMixin, forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if name != "submission_key"}
 
 
-class RegisterFilterForm(DesignsystemetFormMixin, forms.Form):
+class RegisterFilterForm(PeriodFormMixin, DesignsystemetFormMixin, forms.Form):
+    period_fields = ("disclosed_from", "disclosed_to")
     legal_basis = forms.ChoiceField(
         label=_("Legal basis"), choices=[("", _("All")), *Disclosure.LegalBasis.choices], required=False
     )
@@ -91,10 +92,3 @@ class RegisterFilterForm(DesignsystemetFormMixin, forms.Form):
     disclosed_from = forms.DateField(label=_("Shared from"), required=False, widget=DateInput)
     disclosed_to = forms.DateField(label=_("Shared to"), required=False, widget=DateInput)
     current_only = forms.BooleanField(label=_("Newest versions only"), required=False)
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("disclosed_from"), cleaned.get("disclosed_to")
-        if start and end and end < start:
-            self.add_error("disclosed_to", _("The end cannot come before the start."))
-        return cleaned

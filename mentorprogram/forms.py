@@ -32,3 +32,19 @@ def page_number(request) -> int:
     """The ``?page=`` of a list page: 1 when missing or not a positive number."""
     value = request.GET.get("page", "1")
     return max(int(value), 1) if value.isdigit() else 1
+
+
+class PeriodFormMixin:
+    """A form with a «from» and a «to» date (``period_fields``): the end may not come before the start."""
+
+    period_fields = ("start", "end")
+
+    def clean(self):
+        from django.utils.translation import gettext as _
+
+        cleaned = super().clean()
+        start_name, end_name = self.period_fields
+        start, end = cleaned.get(start_name), cleaned.get(end_name)
+        if start and end and end < start:
+            self.add_error(end_name, _("The end cannot come before the start."))
+        return cleaned

@@ -8,6 +8,7 @@ from django.db import DatabaseError, connection, transaction
 from audit.management.commands.grant_runtime_role import TRAIL_TABLES
 from audit.models import AccessEvent, AuditEvent, ChainLink, ModelChange
 from disclosures.models import Disclosure
+from tests.disclosures.factories import record_disclosure
 
 pytestmark = pytest.mark.django_db
 
@@ -61,26 +62,7 @@ def test_the_runtime_role_writes_the_trail_and_the_application(as_runtime_role, 
 
 
 def test_disclosures_are_kept_by_their_triggers_for_the_runtime_role(as_runtime_role, team):
-    import uuid
-
-    from django.utils import timezone
-
-    from disclosures.services import disclosure_record
-
-    disclosure = disclosure_record(
-        actor=team.mentor,
-        case=team.case,
-        submission_key=uuid.uuid4(),
-        legal_basis="consent",
-        recipient_kind="nav",
-        recipient="NAV Grünerløkka",
-        shared="Oppmøte.",
-        justification="Samtykke.",
-        disclosed_on=timezone.localdate(),
-        decided_by="Kari",
-        participant_informed="yes",
-        informed_on=timezone.localdate(),
-    )
+    disclosure = record_disclosure(team.mentor, team.case)
     for statement in (
         "UPDATE disclosures_disclosure SET recipient = 'x' WHERE id = %s",
         "DELETE FROM disclosures_disclosure WHERE id = %s",

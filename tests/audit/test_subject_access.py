@@ -9,9 +9,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from audit.models import AccessEvent, AuditEvent
-from disclosures.services import disclosure_record
 from mentorprogram.roles import PRIVACY_OFFICER
 from mentorsessions.services import mentor_session_log
+from tests.disclosures.factories import record_disclosure
 
 pytestmark = pytest.mark.django_db
 
@@ -34,20 +34,7 @@ def held(team, client, verified_login):
         progress="some",
         notes="Snakket om fotballaget og om å søke jobb.",
     )
-    disclosure_record(
-        actor=team.coordinator,
-        case=team.case,
-        submission_key=uuid.uuid4(),
-        legal_basis="duty_to_avert",
-        recipient_kind="police",
-        recipient="Politiet",
-        shared="Planer om vold.",
-        justification="Avvergingsplikt.",
-        disclosed_on=timezone.localdate(),
-        decided_by="Kari Koordinator",
-        participant_informed="no",
-        not_informed_reason="Ville hindre politiets arbeid.",
-    )
+    record_disclosure(team.coordinator, team.case)  # the participant was not told
     verified_login(client, team.mentor)
     assert client.get(f"/cases/{team.case.pk}/").status_code == 200
     client.logout()

@@ -13,11 +13,11 @@ from cases.models import Case, CaseAssignment, Consent, EmergencyAccess, Partici
 from cases.retention import cases_due_for_erasure, retention_list, retention_step
 from cases.services import case_status_change, consent_record, emergency_access_open
 from disclosures.models import Disclosure
-from disclosures.services import disclosure_record
 from mentorprogram.roles import PRIVACY_OFFICER
 from mentorsessions.models import MentorSession
 from mentorsessions.services import mentor_session_log, session_addendum_add
 from notifications.models import OutboxItem
+from tests.disclosures.factories import record_disclosure
 from tests.mentorprogram.factories import current_code
 
 pytestmark = pytest.mark.django_db
@@ -52,36 +52,8 @@ def closed_long_ago(team, client, verified_login):
     consent_record(
         actor=team.coordinator, case=case, services=["nav"], given_by="participant", valid_from=timezone.localdate()
     )
-    original = disclosure_record(
-        actor=team.coordinator,
-        case=case,
-        submission_key=uuid.uuid4(),
-        legal_basis="consent",
-        recipient_kind="nav",
-        recipient="NAV",
-        shared=f"{NAME_MARK} møter ikke.",
-        justification="Samtykke.",
-        disclosed_on=timezone.localdate(),
-        decided_by="Kari",
-        participant_informed="yes",
-        informed_on=timezone.localdate(),
-    )
-    disclosure_record(
-        actor=team.coordinator,
-        case=case,
-        submission_key=uuid.uuid4(),
-        corrects=original,
-        correction_reason="Feil mottaker.",
-        legal_basis="consent",
-        recipient_kind="nav",
-        recipient="NAV Sentrum",
-        shared="Møter ikke.",
-        justification="Samtykke.",
-        disclosed_on=timezone.localdate(),
-        decided_by="Kari",
-        participant_informed="yes",
-        informed_on=timezone.localdate(),
-    )
+    original = record_disclosure(team.coordinator, case, shared=f"{NAME_MARK} møter ikke.")
+    record_disclosure(team.coordinator, case, corrects=original, correction_reason="Feil mottaker.")
     emergency_access_open(
         actor=team.slt, case=case, legal_basis="danger", reason="Akutt.", otp_token=current_code(team.slt)
     )

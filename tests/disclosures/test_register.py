@@ -15,28 +15,13 @@ from disclosures.selectors import disclosure_counts_by_basis
 from disclosures.services import disclosure_record
 from mentorprogram.roles import ADMIN, PRIVACY_OFFICER, STEERING_GROUP
 from notifications.models import OutboxItem
+from tests.disclosures.factories import disclosure_fields, record_disclosure
 
 pytestmark = pytest.mark.django_db
 
 
-def fields(**overrides):
-    values = {
-        "legal_basis": Disclosure.LegalBasis.DUTY_TO_AVERT,
-        "recipient_kind": Disclosure.RecipientKind.POLICE,
-        "recipient": "Politiet, forebyggende avsnitt",
-        "shared": "Deltakeren har fortalt om planer om vold mot en navngitt person.",
-        "justification": "Avvergingsplikt: en alvorlig voldshandling kunne skje.",
-        "disclosed_on": timezone.localdate(),
-        "decided_by": "Kari Koordinator, koordinator",
-        "consulted": [Disclosure.Consulted.LEADER],
-        "participant_informed": Disclosure.Informed.NO,
-        "not_informed_reason": "Å fortelle det kunne hindre politiets arbeid.",
-    }
-    return {**values, **overrides}
-
-
-def record(actor, case, **overrides):
-    return disclosure_record(actor=actor, case=case, submission_key=uuid.uuid4(), **fields(**overrides))
+fields = disclosure_fields
+record = record_disclosure
 
 
 def test_a_mentor_records_a_disclosure_and_the_coordinator_is_told(team):

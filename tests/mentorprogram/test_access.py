@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from cases.models import CaseAssignment
 from cases.services import case_assignment_start
-from disclosures.services import disclosure_record
 from mentorprogram import roles
 from mentorsessions.services import mentor_session_log
 from tests.cases.factories import CaseFactory, ReferralFactory
+from tests.disclosures.factories import record_disclosure
 
 pytestmark = pytest.mark.django_db
 
@@ -215,20 +215,7 @@ def assigned_case(role_users):
         concern_level="worry",
         concern_description="Uro.",
     )
-    disclosure = disclosure_record(
-        actor=role_users[C],
-        case=case,
-        submission_key=uuid.uuid4(),
-        legal_basis="child_welfare",
-        recipient_kind="child_welfare",
-        recipient="Barneverntjenesten",
-        shared="Bekymring.",
-        justification="Plikt.",
-        disclosed_on=timezone.localdate(),
-        decided_by="Leder",
-        participant_informed="later",
-        not_informed_reason="Senere.",
-    )
+    disclosure = record_disclosure(role_users[C], case)
     return SimpleNamespace(
         case=case, session=session, disclosure=disclosure, referral=ReferralFactory(submitted_by=role_users[R])
     )
