@@ -42,6 +42,91 @@ CHAIN_SPEC = 2
 COLUMNS_ADDED: dict[str, dict[int, tuple[str, ...]]] = {
     "audit_accessevent": {2: ("case_pks", "participant_pks", "outside_assignment")},
 }
+# Every column of every chained table, as of CHAIN_SPEC. A migration that adds
+# a column to one of them raises CHAIN_SPEC, names the column in COLUMNS_ADDED
+# and here; a test compares this with the database, so none is forgotten.
+CHAINED_COLUMNS: dict[str, frozenset[str]] = {
+    "audit_modelchange": frozenset(
+        [
+            "id",
+            "object_pk",
+            "object_id",
+            "object_repr",
+            "serialized_data",
+            "action",
+            "changes_text",
+            "changes",
+            "cid",
+            "remote_addr",
+            "remote_port",
+            "timestamp",
+            "additional_data",
+            "actor_email",
+            "actor_username",
+            "actor_name",
+            "actor_id",
+            "content_type_id",
+        ]
+    ),
+    "audit_auditevent": frozenset(
+        [
+            "id",
+            "actor_username",
+            "actor_name",
+            "category",
+            "action",
+            "object_pk",
+            "data",
+            "remote_addr",
+            "timestamp",
+            "actor_id",
+            "content_type_id",
+            "subject_user_id",
+        ]
+    ),
+    "audit_accessevent": frozenset(
+        [
+            "id",
+            "actor_username",
+            "actor_name",
+            "roles",
+            "kind",
+            "object_pk",
+            "object_pks",
+            "path",
+            "remote_addr",
+            "timestamp",
+            "actor_id",
+            "content_type_id",
+            "case_pks",
+            "outside_assignment",
+            "participant_pks",
+        ]
+    ),
+    "disclosures_disclosure": frozenset(
+        [
+            "id",
+            "legal_basis",
+            "legal_basis_other",
+            "recipient_kind",
+            "recipient",
+            "shared",
+            "justification",
+            "disclosed_on",
+            "decided_by",
+            "consulted",
+            "participant_informed",
+            "informed_on",
+            "not_informed_reason",
+            "correction_reason",
+            "recorded_at",
+            "submission_key",
+            "case_id",
+            "corrects_id",
+            "recorded_by_id",
+        ]
+    ),
+}
 # A row younger than this may belong to a transaction that has not committed yet.
 SEAL_DELAY_SECONDS = 2
 # Rows not in the chain this long after they were written are a finding for verify_audit.

@@ -186,3 +186,15 @@ def test_a_column_added_to_a_trail_table_leaves_links_sealed_before_it_intact(us
     assert chain.chain_verify().ok
     without_triggers("UPDATE audit_accessevent SET path = '/altered/' WHERE id = %s", [event.pk])
     assert [f.what for f in chain.chain_verify().findings] == ["the row was altered"]
+
+
+def test_the_chain_knows_every_column_of_every_chained_table():
+    """A column added to a trail table without a new chain spec would make every sealed row look altered."""
+    with connection.cursor() as cursor:
+        for table in chain.trail_tables():
+            cursor.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s", [table])
+            actual = {row[0] for row in cursor.fetchall()}
+            assert actual == chain.CHAINED_COLUMNS[table], (
+                f"{table}: raise CHAIN_SPEC and record {sorted(actual ^ chain.CHAINED_COLUMNS[table])} "
+                "in COLUMNS_ADDED and CHAINED_COLUMNS"
+            )

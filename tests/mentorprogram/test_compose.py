@@ -78,3 +78,12 @@ def test_the_application_runs_as_the_runtime_role_and_only_migrate_as_the_owner(
     assert migrate["environment"]["DATABASE_URL"].startswith("postgres://mentorprogram:")
     command = " ".join(migrate["command"])
     assert "migrate --noinput && python manage.py grant_runtime_role --role mentorprogram_app" in command
+
+
+def test_the_worker_exports_the_audit_chain_head_to_a_volume_of_its_own(compose):
+    worker = compose["services"]["worker"]
+    path = worker["environment"]["AUDIT_HEAD_EXPORT_PATH"]
+    assert any(
+        volume.startswith("audit-heads:") and path.startswith(volume.split(":")[1]) for volume in worker["volumes"]
+    )
+    assert worker["environment"]["DATABASE_URL"].startswith("postgres://mentorprogram_app:")
