@@ -107,6 +107,7 @@ class AuditEvent(ActorCopyMixin, models.Model):
         ACCESS_REQUEST_EXPORTED = "access_request_exported", _("Access request exported")
         RETENTION_LISTED = "retention_listed", _("Cases due for erasure listed")
         CASE_ERASED = "case_erased", _("Case erased under the retention rules")
+        REFERRAL_ERASED = "referral_erased", _("Referral erased under the retention rules")
 
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)

@@ -62,6 +62,7 @@ _DOMAIN_ACTIONS = {
     AuditEvent.Action.ACCESS_REQUEST_EXPORTED,
     AuditEvent.Action.RETENTION_LISTED,
     AuditEvent.Action.CASE_ERASED,
+    AuditEvent.Action.REFERRAL_ERASED,
 }
 
 

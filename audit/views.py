@@ -155,16 +155,21 @@ def emergency_review(request, pk):
 @require_GET
 def retention(request):
     """The retention list (a dry run) the privacy officer reads before the cases are erased, and earlier runs."""
-    from cases.models import Case, RetentionRun
+    from cases.models import Case, Referral, RetentionRun
 
     pending = RetentionRun.objects.filter(erased_at__isnull=True).first()
-    cases = []
+    cases, referrals = [], []
     if pending is not None:
         cases = list(Case.objects.filter(pk__in=pending.case_pks).select_related("participant").order_by("closed_at"))
-        access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=Case, objects=cases)
+        referrals = list(Referral.objects.filter(pk__in=pending.referral_pks).order_by("decided_at"))
+        if cases:
+            access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=Case, objects=cases)
+        if referrals:
+            access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=Referral, objects=referrals)
     context = {
         "pending": pending,
         "cases": cases,
+        "referrals": referrals,
         "done": RetentionRun.objects.filter(erased_at__isnull=False).select_related("erased_by")[:20],
         "may_erase": request.user.has_perm("cases.change_retentionrun"),
         "months": settings.RETENTION_MONTHS,

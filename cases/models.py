@@ -575,8 +575,9 @@ class EmergencyAccess(models.Model):
 class RetentionRun(models.Model):
     """One round of the retention rules: the closed cases listed for erasure, then erased.
 
-    The scheduled job lists the cases past the retention period (a dry run
-    the privacy officer reads), waits ``RETENTION_NOTICE_DAYS``, and then
+    The scheduled job lists the cases past the retention period, and the
+    referrals that never became a case and were decided as long ago (a dry
+    run the privacy officer reads), waits ``RETENTION_NOTICE_DAYS``, and then
     erases those still due, unless the privacy officer erased them earlier.
     Holds ids only.
     """
@@ -594,6 +595,11 @@ class RetentionRun(models.Model):
         verbose_name=_("erased by"),
     )
     erased_pks = ArrayField(models.BigIntegerField(), default=list, blank=True, verbose_name=_("cases erased"))
+    # Referrals that never became a case (forwarded, no action, duplicate), decided as long ago.
+    referral_pks = ArrayField(models.BigIntegerField(), default=list, blank=True, verbose_name=_("referrals listed"))
+    erased_referral_pks = ArrayField(
+        models.BigIntegerField(), default=list, blank=True, verbose_name=_("referrals erased")
+    )
 
     class Meta:
         ordering = ["-listed_at", "-pk"]

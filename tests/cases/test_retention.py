@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from audit import chain
 from audit.models import AccessEvent, AuditEvent, ModelChange
-from cases.models import Case, CaseAssignment, Consent, EmergencyAccess, Participant, RetentionRun
+from cases.models import Case, CaseAssignment, Consent, EmergencyAccess, Participant, Referral, RetentionRun
 from cases.retention import cases_due_for_erasure, retention_list, retention_step
 from cases.services import case_status_change, consent_record, emergency_access_open
 from disclosures.models import Disclosure
@@ -122,3 +122,41 @@ def test_a_case_reopened_meanwhile_is_left_alone(closed_long_ago, team, client, 
     assert not Case.objects.filter(pk=closed_long_ago.pk).exists()
     assert Participant.objects.filter(pk=new_case.participant_id).exists()  # still has a case
     assert AuditEvent.objects.get(action=AuditEvent.Action.CASE_ERASED).data["participant"] is None
+
+
+def test_referrals_that_never_became_a_case_are_listed_and_erased_too(team):
+    from tests.cases.factories import ParticipantFactory, ReferralFactory
+
+    long_ago = timezone.now() - datetime.timedelta(days=6 * 365)
+    alone = ParticipantFactory(first_name=NAME_MARK)
+    old = ReferralFactory(
+        participant=alone,
+        status="no_action",
+        decision_reason="Ingen grunn til bekymring.",
+        decided_by=team.slt,
+        decided_at=long_ago,
+    )
+    # The participant of the team's open case had an old forwarded referral: it goes, the participant stays.
+    forwarded = ReferralFactory(
+        participant=team.case.participant,
+        status="forwarded",
+        forwarded_to="Helsestasjonen",
+        decision_reason="Hører hjemme der.",
+        decided_by=team.slt,
+        decided_at=long_ago,
+    )
+    recent = ReferralFactory(
+        status="no_action", decision_reason="Ingen grunn.", decided_by=team.slt, decided_at=timezone.now()
+    )
+    run = retention_list()
+    assert run.case_pks == [] and sorted(run.referral_pks) == sorted([old.pk, forwarded.pk])
+    RetentionRun.objects.filter(pk=run.pk).update(  # audit: test data, the notice has run out
+        erase_after=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    retention_step()
+    assert list(Referral.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not Participant.objects.filter(pk=alone.pk).exists()
+    assert Participant.objects.filter(pk=team.case.participant_id).exists()
+    events = {e.data["referral"]: e.data for e in AuditEvent.objects.filter(action=AuditEvent.Action.REFERRAL_ERASED)}
+    assert events[old.pk]["participant"] == alone.pk and events[forwarded.pk]["participant"] is None
+    assert RetentionRun.objects.get(pk=run.pk).erased_referral_pks == sorted([old.pk, forwarded.pk])
