@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.models import AccessEvent, AuditEvent
+from mentorprogram.paging import page_of
 
 SEARCH_PAGE_SIZE = 50
 PARTICIPANT_NAME_SIMILARITY = 0.35
@@ -36,13 +37,8 @@ def audit_event_search(*, filters: EventFilters, page: int = 1, per_page: int = 
 
         on_case = Q(content_type=ContentType.objects.get_for_model(Case), object_pk=str(filters.case))
         events = events.filter(on_case | Q(data__case=filters.case))
-    if filters.occurred_from:
-        events = events.filter(timestamp__gte=_day_start(filters.occurred_from))
-    if filters.occurred_to:
-        events = events.filter(timestamp__lt=_day_start(filters.occurred_to + datetime.timedelta(days=1)))
-    offset = (page - 1) * per_page
-    rows = list(events.order_by("-timestamp", "-id")[offset : offset + per_page + 1])
-    return rows[:per_page], len(rows) > per_page
+    events = _within_days(events, filters.occurred_from, filters.occurred_to)
+    return page_of(events.order_by("-timestamp", "-id"), page=page, per_page=per_page)
 
 
 def participants_matching(query: str, *, limit: int = 10) -> list:
@@ -77,6 +73,15 @@ def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def _within_days(events, first: datetime.date | None, last: datetime.date | None):
+    """Events on the days ``first`` to ``last`` (Europe/Oslo), both included; either may be open."""
+    if first:
+        events = events.filter(timestamp__gte=_day_start(first))
+    if last:
+        events = events.filter(timestamp__lt=_day_start(last + datetime.timedelta(days=1)))
+    return events
+
+
 def access_event_search(*, filters: AccessFilters, page: int = 1, per_page: int = SEARCH_PAGE_SIZE):
     """Reads of personal data, newest first: (the page's events, whether there is a next page).
 
@@ -90,12 +95,7 @@ def access_event_search(*, filters: AccessFilters, page: int = 1, per_page: int 
         events = events.filter(actor_id=filters.reader)
     if filters.kind:
         events = events.filter(kind=filters.kind)
-    if filters.read_from:
-        events = events.filter(timestamp__gte=_day_start(filters.read_from))
-    if filters.read_to:
-        events = events.filter(timestamp__lt=_day_start(filters.read_to + datetime.timedelta(days=1)))
+    events = _within_days(events, filters.read_from, filters.read_to)
     if filters.outside_assignment:
         events = events.filter(outside_assignment=True)
-    offset = (page - 1) * per_page
-    rows = list(events.order_by("-timestamp", "-id")[offset : offset + per_page + 1])
-    return rows[:per_page], len(rows) > per_page
+    return page_of(events.order_by("-timestamp", "-id"), page=page, per_page=per_page)

@@ -1,5 +1,3 @@
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,7 +18,7 @@ from audit.selectors import (
 )
 from audit.services import access_event_record
 from mentorprogram.access import requires_permission
-from mentorprogram.forms import apply_validation_error, page_number
+from mentorprogram.forms import apply_validation_error, page_number, query_without
 
 
 @requires_permission("audit.view_auditevent")
@@ -40,8 +38,7 @@ def event_list(request):
         )
     page = page_number(request)
     events, has_next = audit_event_search(filters=filters, page=page)
-    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
-    context = {"form": form, "events": events, "page": page, "has_next": has_next, "query": query}
+    context = {"form": form, "events": events, "page": page, "has_next": has_next, "query": query_without(request)}
     return render(request, "audit/event_list.html", context, status=400 if form.errors else 200)
 
 
@@ -90,8 +87,6 @@ def access_list(request):
                 outside_assignment=data["outside_assignment"],
             )
             rows, has_next = access_event_search(filters=filters, page=page)
-    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
-    choose_query = urlencode([(k, v) for k, v in request.GET.items() if k not in ("page", "participant_id") and v])
     context = {
         "form": form,
         "participant": participant,
@@ -99,8 +94,8 @@ def access_list(request):
         "events": rows,
         "page": page,
         "has_next": has_next,
-        "query": query,
-        "choose_query": choose_query,
+        "query": query_without(request),
+        "choose_query": query_without(request, "participant_id"),
     }
     return render(request, "audit/access_list.html", context, status=400 if form.errors else 200)
 

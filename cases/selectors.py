@@ -13,6 +13,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from cases.backends import EMERGENCY_ACCESS_GRANTS
 from cases.models import Case, CaseAssignment, EmergencyAccess, Participant, Referral
+from mentorprogram.paging import page_of
 from mentorprogram.roles import may_reach_personal_data
 
 # Duplicate search: how alike two names must be (pg_trgm similarity, 0–1) and
@@ -38,10 +39,9 @@ def set_detail_urls(rows, route: str, *, pk=lambda row: row.pk) -> None:
 
 def case_page_for_user(*, user, page: int = 1, per_page: int = CASE_PAGE_SIZE):
     """One page of the user's cases and whether there is a next one (a fixed number of queries)."""
-    offset = (max(page, 1) - 1) * per_page
-    rows = list(case_list_for_user(user=user)[offset : offset + per_page + 1])
+    rows, has_next = page_of(case_list_for_user(user=user), page=page, per_page=per_page)
     set_detail_urls(rows, "cases:detail")
-    return rows[:per_page], len(rows) > per_page
+    return rows, has_next
 
 
 def case_list_for_user(*, user):

@@ -8,6 +8,7 @@ from django.http import Http404
 
 from cases.models import Case
 from disclosures.models import Disclosure
+from mentorprogram.paging import page_of
 from mentorprogram.roles import may_reach_personal_data
 
 REGISTER_PAGE_SIZE = 50
@@ -69,9 +70,7 @@ def disclosure_register(*, user, filters: RegisterFilters, page: int = 1, per_pa
         records = records.filter(participant_informed=filters.participant_told)
     if filters.current_only:
         records = records.filter(corrected=False)
-    offset = (page - 1) * per_page
-    rows = list(records.order_by("-disclosed_on", "-recorded_at", "-pk")[offset : offset + per_page + 1])
-    return rows[:per_page], len(rows) > per_page
+    return page_of(records.order_by("-disclosed_on", "-recorded_at", "-pk"), page=page, per_page=per_page)
 
 
 def disclosure_counts_by_basis(*, start: datetime.date, end: datetime.date) -> dict[str, int]:

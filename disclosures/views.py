@@ -1,7 +1,5 @@
 """The register of disclosures: recorded from the case, read by the case's holders and the privacy officer."""
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -17,7 +15,7 @@ from disclosures.forms import DisclosureForm, RegisterFilterForm
 from disclosures.models import Disclosure
 from mentorprogram import roles
 from mentorprogram.access import requires_permission, requires_role
-from mentorprogram.forms import apply_validation_error, page_number
+from mentorprogram.forms import apply_validation_error, page_number, query_without
 
 
 @requires_permission("disclosures.add_disclosure")
@@ -106,6 +104,5 @@ def register(request):
     page = page_number(request)
     rows, has_next = selectors.disclosure_register(user=request.user, filters=filters, page=page)
     access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=Disclosure, objects=rows)
-    query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
-    context = {"form": form, "rows": rows, "page": page, "has_next": has_next, "query": query}
+    context = {"form": form, "rows": rows, "page": page, "has_next": has_next, "query": query_without(request)}
     return render(request, "disclosures/register.html", context, status=400 if form.errors else 200)

@@ -28,6 +28,14 @@ def apply_validation_error(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def query_without(request, *names: str) -> str:
+    """The list page's filters as a query string, without ``page`` (the pager adds it) and ``names``."""
+    from urllib.parse import urlencode
+
+    left_out = {"page", *names}
+    return urlencode([(key, value) for key, value in request.GET.items() if key not in left_out and value])
+
+
 def page_number(request) -> int:
     """The ``?page=`` of a list page: 1 when missing or not a positive number."""
     value = request.GET.get("page", "1")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseAssignment
 from cases.selectors import cases_held, cases_readable, set_detail_urls
+from mentorprogram.paging import page_of
 from mentorsessions.models import ConcernSignal, MentorSession, MentorSessionDraft
 
 SESSION_PAGE_SIZE = 50
@@ -65,14 +66,15 @@ def concern_get_for_user(*, user, pk) -> ConcernSignal:
 
 def session_page_for_case(*, case: Case, page: int = 1, per_page: int = SESSION_PAGE_SIZE):
     """A case's sessions, newest first, with their concern signals; call after case_get_for_sessions."""
-    offset = (max(page, 1) - 1) * per_page
-    rows = list(
+    rows, has_next = page_of(
         MentorSession.objects.filter(case=case)
         .select_related("mentor", "concern")
-        .order_by("-held_on", "-recorded_at", "-pk")[offset : offset + per_page + 1]
+        .order_by("-held_on", "-recorded_at", "-pk"),
+        page=page,
+        per_page=per_page,
     )
     set_detail_urls(rows, "mentorsessions:detail")
-    return rows[:per_page], len(rows) > per_page
+    return rows, has_next
 
 
 def session_addenda(*, session: MentorSession):
@@ -234,20 +236,16 @@ def coordinator_overview(*, user, today: datetime.date | None = None, page: int 
     set_detail_urls(quiet, "cases:detail")
     for case in quiet:
         case.quiet_weeks = weeks_without_session(case, today=today)
-    offset = (max(page, 1) - 1) * SESSION_PAGE_SIZE
-    recent = list(
+    recent, has_next = page_of(
         MentorSession.objects.filter(case_id__in=case_ids)
         .select_related("case__participant", "mentor", "concern")
-        .order_by("-held_on", "-recorded_at", "-pk")[offset : offset + SESSION_PAGE_SIZE + 1]
+        .order_by("-held_on", "-recorded_at", "-pk"),
+        page=page,
+        per_page=SESSION_PAGE_SIZE,
     )
     set_detail_urls(recent, "mentorsessions:detail")
     set_detail_urls(signals, "mentorsessions:detail", pk=lambda signal: signal.session_id)
-    return CoordinatorOverview(
-        open_signals=signals,
-        quiet_cases=quiet,
-        recent_sessions=recent[:SESSION_PAGE_SIZE],
-        has_next=len(recent) > SESSION_PAGE_SIZE,
-    )
+    return CoordinatorOverview(open_signals=signals, quiet_cases=quiet, recent_sessions=recent, has_next=has_next)
 
 
 def timeline_sessions(*, case: Case):
