@@ -151,3 +151,17 @@ def test_the_landing_page_costs_a_fixed_number_of_queries(client, user, verified
     # session, user, device, roles, two permission lookups, unread count, and the session save.
     with django_assert_num_queries(10):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_page_of_gives_a_pages_rows_and_whether_another_follows(make_user):
+    from mentorprogram.models import User
+    from mentorprogram.paging import page_of
+
+    for _ in range(5):
+        make_user()
+    users = User.objects.order_by("pk")
+    first, more = page_of(users, page=1, per_page=2)
+    last, after_last = page_of(users, page=3, per_page=2)
+    assert [u.pk for u in first] == list(users.values_list("pk", flat=True)[:2]) and more
+    assert len(last) == 1 and not after_last
+    assert page_of(users, page=0, per_page=2)[0] == first  # a page below 1 is the first
