@@ -94,7 +94,7 @@ def access_event_record(
         kind=kind,
         content_type=ContentType.objects.get_for_model(model),
         object_pk=str(obj.pk) if obj is not None else "",
-        object_pks=[str(o.pk) for o in objects] if objects is not None else [],
+        object_pks=[str(o.pk) for o in rows] if objects is not None else [],
         case_pks=case_pks,
         participant_pks=participant_pks,
         outside_assignment=bool(case_pks) and not _holds_all(user, case_pks),
@@ -120,10 +120,10 @@ def _subjects_of(model, rows) -> tuple[list[int], list[int]]:
             return lambda row: None
         if lookup == "pk":
             return lambda row: row.pk
-        if "__" not in lookup and model._meta.get_field(lookup).attname not in deferred:
-            column = model._meta.get_field(lookup).attname
-            return lambda row: getattr(row, column)
-        return None
+        if "__" in lookup or model._meta.get_field(lookup).attname in deferred:
+            return None
+        column = model._meta.get_field(lookup).attname
+        return lambda row: getattr(row, column)
 
     case_of, participant_of = own(case_lookup), own(participant_lookup)
     if case_of is not None and participant_of is not None:

@@ -100,7 +100,7 @@ def access_list(request):
     return render(request, "audit/access_list.html", context, status=400 if form.errors else 200)
 
 
-def _emergency_context(request, *, review_forms=None):
+def _emergency_context(*, review_forms=None):
     from cases.forms import EmergencyReviewForm
     from cases.selectors import emergency_access_list
 
@@ -117,7 +117,7 @@ def emergency_list(request):
     """Every emergency access, those waiting for review first."""
     from cases.models import EmergencyAccess
 
-    context = _emergency_context(request)
+    context = _emergency_context()
     access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=EmergencyAccess, objects=context["grants"])
     return render(request, "audit/emergency_list.html", context)
 
@@ -141,7 +141,7 @@ def emergency_review(request, pk):
         else:
             messages.success(request, _("The review is recorded."))
             return redirect("audit:emergency")
-    context = _emergency_context(request, review_forms={grant.pk: form})
+    context = _emergency_context(review_forms={grant.pk: form})
     access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=EmergencyAccess, objects=context["grants"])
     return render(request, "audit/emergency_list.html", context, status=400)
 

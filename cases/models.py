@@ -503,6 +503,13 @@ class Referral(models.Model):
         return [labels.get(code, code) for code in self.criteria]
 
 
+class EmergencyAccessQuerySet(models.QuerySet):
+    def active(self, at=None):
+        """The grants in force at ``at`` (now): opened, not yet expired, not ended early."""
+        at = at or timezone.now()
+        return self.filter(ended_at__isnull=True, granted_at__lte=at, expires_at__gt=at)
+
+
 class EmergencyAccess(models.Model):
     """Break-the-glass: read access to one case the user does not hold, for a limited time.
 
@@ -547,6 +554,8 @@ class EmergencyAccess(models.Model):
     )
     review = models.CharField(_("review"), max_length=20, choices=Review.choices, blank=True)
     review_note = models.TextField(_("review note"), blank=True)
+
+    objects = EmergencyAccessQuerySet.as_manager()
 
     class Meta:
         ordering = ["-granted_at", "-pk"]

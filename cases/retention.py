@@ -100,9 +100,8 @@ def retention_erase(*, run: RetentionRun, actor=None, request=None) -> list[int]
         run = RetentionRun.objects.select_for_update().get(pk=run.pk)
         if run.erased_at is not None:
             return run.erased_pks
-        still_due = set(cases_due_for_erasure().filter(pk__in=run.case_pks).values_list("pk", flat=True))
         erased = []
-        for case in Case.objects.filter(pk__in=sorted(still_due)).order_by("pk"):
+        for case in cases_due_for_erasure().filter(pk__in=run.case_pks).select_related("participant").order_by("pk"):
             erased.append(case.pk)
             case_erase(case=case, run=run, actor=actor, request=request)
         erased_referrals = []
@@ -135,8 +134,7 @@ def case_erase(*, case: Case, run: RetentionRun | None = None, actor=None, reque
     from mentorsessions.models import ConcernSignal, MentorSession, MentorSessionDraft, SessionAddendum
 
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            _erasing(cursor)
+        _erasing()
         participant = case.participant
         counts = {}
         counts["drafts"] = len(_delete_each(MentorSessionDraft.objects.filter(case=case)))
@@ -171,9 +169,10 @@ def case_erase(*, case: Case, run: RetentionRun | None = None, actor=None, reque
     return counts
 
 
-def _erasing(cursor) -> None:
-    # audit: the retention escape of the delete triggers, for this transaction only
-    cursor.execute("SET LOCAL mentorprogram.erasing = 'on'")
+def _erasing() -> None:
+    """Open the delete triggers' retention escape for the current transaction only."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL mentorprogram.erasing = 'on'")  # audit: a setting; the erasures are events
 
 
 def _participant_erase_if_unused(participant) -> bool:
@@ -190,8 +189,7 @@ def _participant_erase_if_unused(participant) -> bool:
 def referral_erase(*, referral: Referral, run: RetentionRun | None = None, actor=None, request=None) -> None:
     """Erase a referral that never became a case, and its participant when nothing else names them."""
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            _erasing(cursor)
+        _erasing()
         Referral.objects.filter(duplicate_of=referral).update(duplicate_of=None)  # audit: unlink only
         participant = referral.participant
         referral_pk, participant_pk = referral.pk, referral.participant_id

@@ -55,10 +55,7 @@ def emergency_access_active(*, user, case_pk) -> EmergencyAccess | None:
     if cache is None:
         cache = user._emergency_access = {}
     if case_pk not in cache:
-        now = timezone.now()
-        cache[case_pk] = EmergencyAccess.objects.filter(
-            user=user, case_id=case_pk, ended_at__isnull=True, granted_at__lte=now, expires_at__gt=now
-        ).first()
+        cache[case_pk] = EmergencyAccess.objects.active().filter(user=user, case_id=case_pk).first()
     return cache[case_pk]
 
 
@@ -83,10 +80,7 @@ def cases_readable(user, perm: str):
     held = cases_held(user, perm)
     if perm.partition(".")[2] not in EMERGENCY_ACCESS_GRANTS or not may_reach_personal_data(user):
         return held
-    now = timezone.now()
-    emergency = EmergencyAccess.objects.filter(
-        user=user, ended_at__isnull=True, granted_at__lte=now, expires_at__gt=now
-    ).values("case_id")
+    emergency = EmergencyAccess.objects.active().filter(user=user).values("case_id")
     return Case.objects.filter(Q(pk__in=held.values("pk")) | Q(pk__in=emergency))
 
 
