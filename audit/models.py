@@ -191,11 +191,15 @@ class AccessEvent(ActorCopyMixin, models.Model):
         return f"{self.get_kind_display()} {self.timestamp:%Y-%m-%d %H:%M}"
 
     @property
-    def role_names(self) -> str:
+    def role_labels(self) -> list[str]:
+        """The reader's roles by name (a role no longer defined, by its slug)."""
         from mentorprogram.roles import ROLES_BY_SLUG
 
-        slugs = [slug for slug in self.roles.split(",") if slug]
-        return ", ".join(str(ROLES_BY_SLUG[s].name) if s in ROLES_BY_SLUG else s for s in slugs)
+        return [str(ROLES_BY_SLUG[s].name) if s in ROLES_BY_SLUG else s for s in self.roles.split(",") if s]
+
+    @property
+    def role_names(self) -> str:
+        return ", ".join(self.role_labels)
 
 
 class ChainLink(models.Model):

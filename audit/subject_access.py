@@ -176,8 +176,6 @@ def subject_access_report(*, participant, generated_by) -> SubjectAccessReport:
 
 
 def _reads_of(participant) -> list[dict]:
-    from mentorprogram.roles import ROLES_BY_SLUG
-
     reads = []
     events = AccessEvent.objects.filter(participant_pks__contains=[participant.pk]).select_related("content_type")
     for event in events.order_by("timestamp", "id")[:READS_LIMIT]:
@@ -185,7 +183,7 @@ def _reads_of(participant) -> list[dict]:
             {
                 "time": timezone.localtime(event.timestamp),
                 "reader": event.actor_name or event.actor_username,
-                "roles": [str(ROLES_BY_SLUG[s].name) for s in event.roles.split(",") if s in ROLES_BY_SLUG],
+                "roles": event.role_labels,
                 "kind": event.get_kind_display(),
                 "what": str(event.content_type.name),
                 "outside_assignment": event.outside_assignment,

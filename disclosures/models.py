@@ -129,7 +129,3 @@ class Disclosure(models.Model):
     def consulted_labels(self) -> list[str]:
         labels = dict(self.Consulted.choices)
         return [str(labels.get(code, code)) for code in self.consulted]
-
-    @property
-    def is_corrected(self) -> bool:
-        return hasattr(self, "correction")
