@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -186,15 +186,6 @@ def retention_erase_now(request, pk):
     return redirect("audit:retention")
 
 
-def _subject_access_participant(pk):
-    from cases.models import Participant
-
-    participant = Participant.objects.filter(pk=pk).first()
-    if participant is None:
-        raise Http404
-    return participant
-
-
 @requires_permission("audit.export_subject_access")
 @require_GET
 def subject_access(request):
@@ -216,8 +207,9 @@ def subject_access(request):
 def _subject_access_export(request, pk, *, fmt):
     from audit.services import audit_event_record
     from audit.subject_access import subject_access_pdf, subject_access_report
+    from cases.models import Participant
 
-    participant = _subject_access_participant(pk)
+    participant = get_object_or_404(Participant, pk=pk)
     report = subject_access_report(participant=participant, generated_by=request.user)
     access_event_record(request=request, kind=AccessEvent.Kind.EXPORT, obj=participant)
     audit_event_record(
