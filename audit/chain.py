@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -27,132 +28,124 @@ from audit.models import ChainLink
 GENESIS = "0" * 64
 # pg_advisory_xact_lock key: one sealer at a time.
 SEAL_LOCK = 7_140_196
-# Trail models, in the order a sealing run takes them, with the column that says when a row was written.
-TRAIL_MODELS = {
-    "audit.ModelChange": "timestamp",
-    "audit.AuditEvent": "timestamp",
-    "audit.AccessEvent": "timestamp",
-    "disclosures.Disclosure": "recorded_at",
-}
-# The content hash of a row covers the columns its table had when the link
-# was sealed: a link records the spec it was sealed under, and the columns
-# added in a later spec are left out of its hash, so that adding a column to
-# a trail table never makes the rows sealed before look altered.
+# The content hash of a whole-row link covers the columns its table had when
+# the link was sealed: a link records the spec it was sealed under, and the
+# columns added in a later spec are left out of its hash, so that adding a
+# column to a trail table never makes the rows sealed before look altered.
 CHAIN_SPEC = 2
-COLUMNS_ADDED: dict[str, dict[int, tuple[str, ...]]] = {
-    "audit_accessevent": {2: ("case_pks", "participant_pks", "outside_assignment")},
-}
-# Every column of every chained table, as of CHAIN_SPEC. A migration that adds
-# a column to one of them raises CHAIN_SPEC, names the column in COLUMNS_ADDED
-# and here; a test compares this with the database, so none is forgotten.
-CHAINED_COLUMNS: dict[str, frozenset[str]] = {
-    "audit_modelchange": frozenset(
-        [
-            "id",
-            "object_pk",
-            "object_id",
-            "object_repr",
-            "serialized_data",
-            "action",
-            "changes_text",
-            "changes",
-            "cid",
-            "remote_addr",
-            "remote_port",
-            "timestamp",
-            "additional_data",
-            "actor_email",
-            "actor_username",
-            "actor_name",
-            "actor_id",
-            "content_type_id",
-        ]
-    ),
-    "audit_auditevent": frozenset(
-        [
-            "id",
-            "actor_username",
-            "actor_name",
-            "category",
-            "action",
-            "object_pk",
-            "data",
-            "remote_addr",
-            "timestamp",
-            "actor_id",
-            "content_type_id",
-            "subject_user_id",
-        ]
-    ),
-    "audit_accessevent": frozenset(
-        [
-            "id",
-            "actor_username",
-            "actor_name",
-            "roles",
-            "kind",
-            "object_pk",
-            "object_pks",
-            "path",
-            "remote_addr",
-            "timestamp",
-            "actor_id",
-            "content_type_id",
-            "case_pks",
-            "outside_assignment",
-            "participant_pks",
-        ]
-    ),
-    "disclosures_disclosure": frozenset(
-        [
-            "id",
-            "legal_basis",
-            "legal_basis_other",
-            "recipient_kind",
-            "recipient",
-            "shared",
-            "justification",
-            "disclosed_on",
-            "decided_by",
-            "consulted",
-            "participant_informed",
-            "informed_on",
-            "not_informed_reason",
-            "correction_reason",
-            "recorded_at",
-            "submission_key",
-            "case_id",
-            "corrects_id",
-            "recorded_by_id",
-        ]
-    ),
-}
 # A row younger than this may belong to a transaction that has not committed yet.
 SEAL_DELAY_SECONDS = 2
 # Rows not in the chain this long after they were written are a finding for verify_audit.
 UNSEALED_ALERT_SECONDS = 600
 # How far below the highest sealed id the sealer looks for rows committed late.
 STRAGGLER_WINDOW = 10_000
+# How far before the newest sealed step of a kind the sealer looks for steps committed late.
+STRAGGLER_TIME = datetime.timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step in which a record becomes final, sealed once into the chain.
+
+    A trail row is final as written (one stage, the whole row). A record
+    that grows by fixed steps (a session, then perhaps its voiding; a concern
+    signal, then its acknowledgement) has one stage per step, each covering
+    the columns that step writes and final from the moment in ``written``
+    (plus ``final_after``: a session's content is final when its edit window
+    closes). The database's own triggers keep a sealed step from changing, so
+    a link never needs to be sealed twice, and any change by any path is
+    named by ``verify_audit``.
+    """
+
+    name: str = ""
+    written: str = "timestamp"
+    final_after: datetime.timedelta = datetime.timedelta(0)
+    # The columns its hash covers; None: the whole row (minus columns added in a later spec).
+    columns: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Chained:
+    label: str
+    stages: tuple[Stage, ...]
+    # Append-only rows that are final as inserted: new ones are found by an id watermark.
+    by_id: bool
+    # Every column of the table, for a whole-row stage as of CHAIN_SPEC, for others in a stage or ``unsealed``.
+    columns: frozenset[str]
+    columns_added: dict[int, tuple[str, ...]]
+
+    @property
+    def model(self):
+        return apps.get_model(self.label)
+
+    @property
+    def table(self) -> str:
+        return self.model._meta.db_table
+
+    def stage(self, name: str) -> Stage | None:
+        return next((stage for stage in self.stages if stage.name == name), None)
+
+
+_chained: dict[str, Chained] = {}
+
+
+def chain_register(
+    label: str,
+    *stages: Stage,
+    by_id: bool = False,
+    columns: tuple[str, ...] = (),
+    unsealed: tuple[str, ...] = (),
+    columns_added: dict[int, tuple[str, ...]] | None = None,
+) -> None:
+    """Seal the rows of model ``label`` into the hash chain, each stage once it is final.
+
+    Called by each app from its ``AppConfig.ready()`` for the records it owns.
+    A whole-row stage (``columns=None``) lists the table's columns in
+    ``columns``; staged records list theirs per stage and name the columns
+    deliberately left out in ``unsealed``. A test compares these with the
+    database, so a column added later is a decision, not an accident.
+    """
+    stages = stages or (Stage(),)
+    known = set(columns) | set(unsealed)
+    for stage in stages:
+        if stage.columns is not None:
+            known |= set(stage.columns)
+    _chained[label] = Chained(
+        label=label, stages=tuple(stages), by_id=by_id, columns=frozenset(known), columns_added=columns_added or {}
+    )
+
+
+def chained() -> list[Chained]:
+    """Every registered record, in the order a sealing run takes them."""
+    return list(_chained.values())
 
 
 def trail_tables() -> dict[str, str]:
-    """Table name → model label of every chained trail table."""
-    return {apps.get_model(label)._meta.db_table: label for label in TRAIL_MODELS}
+    """Table name → model label of every chained table."""
+    return {entry.table: entry.label for entry in _chained.values()}
 
 
-def _time_column(table: str) -> str:
-    return TRAIL_MODELS[trail_tables()[table]]
+def _entry(table: str) -> Chained | None:
+    return next((entry for entry in _chained.values() if entry.table == table), None)
 
 
-def content_hash_sql(table: str, spec: int = CHAIN_SPEC) -> str:
-    """SQL for the content hash of row «t» of ``table`` under ``spec``, computed by PostgreSQL from the stored row."""
-    later = [
-        column for version, columns in COLUMNS_ADDED.get(table, {}).items() if version > spec for column in columns
-    ]
-    document = "to_jsonb(t)"
-    if later:
-        document = "(to_jsonb(t) - ARRAY[{}]::text[])".format(", ".join(f"'{column}'" for column in later))
+def content_hash_sql(table: str, spec: int = CHAIN_SPEC, stage: Stage | None = None) -> str:
+    """SQL for the content hash of row «t» of ``table``, computed by PostgreSQL from the stored row."""
+    if stage is not None and stage.columns is not None:
+        document = "jsonb_build_object({})".format(", ".join(f"'{column}', t.{column}" for column in stage.columns))
+    else:
+        entry = _entry(table)
+        added = entry.columns_added if entry else {}
+        later = [column for version, columns in added.items() if version > spec for column in columns]
+        document = "to_jsonb(t)"
+        if later:
+            document = "(to_jsonb(t) - ARRAY[{}]::text[])".format(", ".join(f"'{column}'" for column in later))
     return f"encode(sha256(convert_to({document}::text, 'UTF8')), 'hex')"
+
+
+def _link_key(table: str, stage: str) -> str:
+    """What a link's hash names: the table, and the step for a record sealed in steps."""
+    return f"{table}#{stage}" if stage else table
 
 
 def link_hash(prev_hash: str, table: str, row_id: int, content_hash: str) -> str:
@@ -160,19 +153,20 @@ def link_hash(prev_hash: str, table: str, row_id: int, content_hash: str) -> str
 
 
 def _unsealed_rows(cursor, table: str, *, after_id: int, written_before, limit: int) -> list[tuple[int, str]]:
-    """(id, content hash) of ``table``'s rows with no link yet, oldest id first.
+    """(id, content hash) of a whole-row table's rows with no link yet, oldest id first.
 
     A set difference (EXCEPT), not NOT EXISTS: right after a bulk load the
     planner's row estimates are stale, and an anti-join it believes tiny can
     turn into a scan of the links for every trail row.
     """
+    written = _entry(table).stages[0].written
     # audit: the chain reads the trail; it writes only its own links
     cursor.execute(
         f"""
         WITH missing AS (
-            SELECT t.id FROM {table} t WHERE t.id > %s AND t.{_time_column(table)} < %s
+            SELECT t.id FROM {table} t WHERE t.id > %s AND t.{written} < %s
             EXCEPT
-            SELECT l.row_id FROM audit_chainlink l WHERE l."table" = %s AND l.row_id > %s
+            SELECT l.row_id FROM audit_chainlink l WHERE l."table" = %s AND l.stage = '' AND l.row_id > %s
         )
         SELECT t.id, {content_hash_sql(table)} FROM {table} t JOIN missing m ON m.id = t.id
          ORDER BY t.id LIMIT %s
@@ -182,41 +176,85 @@ def _unsealed_rows(cursor, table: str, *, after_id: int, written_before, limit: 
     return cursor.fetchall()
 
 
+def _unsealed_steps(cursor, table: str, stage: Stage, *, written_from, written_before, limit: int):
+    """(id, content hash, written) of rows whose ``stage`` is final and has no link yet, oldest step first."""
+    # audit: the chain reads the records; it writes only its own links
+    cursor.execute(
+        f"""
+        SELECT t.id, {content_hash_sql(table, stage=stage)}, t.{stage.written} FROM {table} t
+         WHERE t.{stage.written} >= %s AND t.{stage.written} < %s
+           AND NOT EXISTS (SELECT 1 FROM audit_chainlink l
+                            WHERE l."table" = %s AND l.stage = %s AND l.row_id = t.id)
+         ORDER BY t.{stage.written}, t.id LIMIT %s
+        """,  # noqa: S608  (table and column names are ours)
+        [written_from, written_before - stage.final_after, table, stage.name, limit],
+    )
+    return cursor.fetchall()
+
+
 def chain_seal(*, limit: int = 5000) -> int:
-    """Append a link for every trail row not yet chained (up to ``limit`` per table). Returns how many."""
+    """Append a link for every final step not yet chained (up to ``limit`` per table and step). Returns how many."""
     sealed = 0
     with transaction.atomic(), connection.cursor() as cursor:
         # audit: the sealer's lock and a read of its own links
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEAL_LOCK])
         head = ChainLink.objects.order_by("-position").values_list("link_hash", flat=True).first() or GENESIS
         written_before = timezone.now() - datetime.timedelta(seconds=SEAL_DELAY_SECONDS)
-        for table in trail_tables():
-            # audit: a read of the chain's own links
-            cursor.execute('SELECT coalesce(max(row_id), 0) FROM audit_chainlink WHERE "table" = %s', [table])
-            watermark = cursor.fetchone()[0]
-            rows = _unsealed_rows(
-                cursor,
-                table,
-                after_id=max(watermark - STRAGGLER_WINDOW, 0),
-                written_before=written_before,
-                limit=limit,
-            )
-            links = []
-            for row_id, content_hash in rows:
-                new_hash = link_hash(head, table, row_id, content_hash)
-                links.append(
-                    ChainLink(
-                        table=table,
-                        row_id=row_id,
-                        content_hash=content_hash,
-                        prev_hash=head,
-                        link_hash=new_hash,
-                        spec=CHAIN_SPEC,
+        for entry in chained():
+            table = entry.table
+            for stage in entry.stages:
+                if entry.by_id:
+                    # audit: a read of the chain's own links
+                    cursor.execute(
+                        """SELECT coalesce(max(row_id), 0) FROM audit_chainlink WHERE "table" = %s AND stage = ''""",
+                        [table],
                     )
-                )
-                head = new_hash
-            ChainLink.objects.bulk_create(links)  # audit: the chain's own rows; the trail rows are untouched
-            sealed += len(links)
+                    watermark = cursor.fetchone()[0]
+                    rows = [
+                        (row_id, content_hash, None)
+                        for row_id, content_hash in _unsealed_rows(
+                            cursor,
+                            table,
+                            after_id=max(watermark - STRAGGLER_WINDOW, 0),
+                            written_before=written_before,
+                            limit=limit,
+                        )
+                    ]
+                else:
+                    newest = (
+                        ChainLink.objects.filter(table=table, stage=stage.name, written_at__isnull=False)
+                        .order_by("-written_at")
+                        .values_list("written_at", flat=True)
+                        .first()
+                    )
+                    rows = _unsealed_steps(
+                        cursor,
+                        table,
+                        stage,
+                        written_from=newest - STRAGGLER_TIME
+                        if newest
+                        else datetime.datetime.min.replace(tzinfo=datetime.UTC),
+                        written_before=written_before,
+                        limit=limit,
+                    )
+                links = []
+                for row_id, content_hash, written_at in rows:
+                    new_hash = link_hash(head, _link_key(table, stage.name), row_id, content_hash)
+                    links.append(
+                        ChainLink(
+                            table=table,
+                            row_id=row_id,
+                            stage=stage.name,
+                            content_hash=content_hash,
+                            prev_hash=head,
+                            link_hash=new_hash,
+                            written_at=written_at,
+                            spec=CHAIN_SPEC,
+                        )
+                    )
+                    head = new_hash
+                ChainLink.objects.bulk_create(links)  # audit: the chain's own rows; the records are untouched
+                sealed += len(links)
     return sealed
 
 
@@ -250,9 +288,13 @@ class Verification:
 def chain_verify(*, batch: int = 5000, heads_file: Path | None = None) -> Verification:
     """Walk the whole chain: every link follows its predecessor, every row still hashes to its link.
 
-    Also reports trail rows left out of the chain for longer than
-    UNSEALED_ALERT_SECONDS, and (with ``heads_file``) exported heads the chain
-    no longer holds, which is what a database restored from an old backup shows.
+    Also reports steps left out of the chain for longer than
+    UNSEALED_ALERT_SECONDS, and compares the chain with the exported heads
+    (``heads_file``, by default ``AUDIT_HEAD_EXPORT_PATH`` when it exists): a
+    head the chain no longer holds, or a chain shorter than the newest head,
+    is what a database restored from an old backup or rewritten shows. A
+    chained row that is gone is accepted only where the database's privileged
+    erasure noted it (``audit.ErasedRow``), never on an event.
     """
     result = Verification()
     erased = _erased_rows()
@@ -263,19 +305,28 @@ def chain_verify(*, batch: int = 5000, heads_file: Path | None = None) -> Verifi
         links = list(ChainLink.objects.filter(position__gt=last_position).order_by("position")[:batch])
         if not links:
             break
-        current: dict[tuple[str, int], str] = {}
+        current: dict[tuple[str, str, int], str] = {}
         with connection.cursor() as cursor:
-            for table, spec in {(link.table, link.spec) for link in links if link.table in tables}:
-                ids = [link.row_id for link in links if link.table == table and link.spec == spec]
+            for table, stage_name, spec in {(link.table, link.stage, link.spec) for link in links}:
+                entry = _entry(table)
+                stage = entry.stage(stage_name) if entry else None
+                if stage is None:
+                    continue
+                ids = [
+                    link.row_id
+                    for link in links
+                    if link.table == table and link.stage == stage_name and link.spec == spec
+                ]
                 # audit: a read of the rows the links point at
                 cursor.execute(
-                    f"SELECT t.id, {content_hash_sql(table, spec)} FROM {table} t WHERE t.id = ANY(%s)",  # noqa: S608
+                    f"SELECT t.id, {content_hash_sql(table, spec, stage)} FROM {table} t WHERE t.id = ANY(%s)",  # noqa: S608
                     [ids],
                 )
-                current.update({(table, row_id): h for row_id, h in cursor.fetchall()})
+                current.update({(table, stage_name, row_id): h for row_id, h in cursor.fetchall()})
         for link in links:
             result.links += 1
-            if link.table not in tables:
+            entry = _entry(link.table) if link.table in tables else None
+            if entry is None or entry.stage(link.stage) is None:
                 result.findings.append(Finding(link.position, link.table, link.row_id, "a link to an unknown table"))
             elif link.prev_hash != expected_prev:
                 result.findings.append(
@@ -286,55 +337,88 @@ def chain_verify(*, batch: int = 5000, heads_file: Path | None = None) -> Verifi
                         "the link does not follow its predecessor (a link was removed or altered before it)",
                     )
                 )
-            elif link.link_hash != link_hash(link.prev_hash, link.table, link.row_id, link.content_hash):
+            elif link.link_hash != link_hash(
+                link.prev_hash, _link_key(link.table, link.stage), link.row_id, link.content_hash
+            ):
                 result.findings.append(Finding(link.position, link.table, link.row_id, "the link itself was altered"))
-            row_hash = current.get((link.table, link.row_id))
+            row_hash = current.get((link.table, link.stage, link.row_id))
             if row_hash is None and (link.table, link.row_id) in erased:
                 result.erased += 1
             elif row_hash is None:
                 result.findings.append(Finding(link.position, link.table, link.row_id, "the row was deleted"))
             elif row_hash != link.content_hash:
-                result.findings.append(Finding(link.position, link.table, link.row_id, "the row was altered"))
+                what = f"the row's «{link.stage}» step was altered" if link.stage else "the row was altered"
+                result.findings.append(Finding(link.position, link.table, link.row_id, what))
             expected_prev = link.link_hash
             last_position = link.position
         result.head, result.head_position = expected_prev, last_position
     cutoff = timezone.now() - datetime.timedelta(seconds=UNSEALED_ALERT_SECONDS)
     with connection.cursor() as cursor:
-        for table in tables:
-            for row_id, _hash in _unsealed_rows(cursor, table, after_id=0, written_before=cutoff, limit=10):
-                result.findings.append(Finding(None, table, row_id, "the row was never sealed into the chain"))
+        for entry in chained():
+            if entry.by_id:
+                for row_id, _hash in _unsealed_rows(cursor, entry.table, after_id=0, written_before=cutoff, limit=10):
+                    result.findings.append(
+                        Finding(None, entry.table, row_id, "the row was never sealed into the chain")
+                    )
+                continue
+            for stage in entry.stages:
+                for row_id, _hash, _written in _unsealed_steps(
+                    cursor,
+                    entry.table,
+                    stage,
+                    written_from=datetime.datetime.min.replace(tzinfo=datetime.UTC),
+                    written_before=cutoff,
+                    limit=10,
+                ):
+                    what = f"its «{stage.name}» step" if stage.name else "the row"
+                    result.findings.append(
+                        Finding(None, entry.table, row_id, f"{what} was never sealed into the chain")
+                    )
+    if heads_file is None and getattr(settings, "AUDIT_HEAD_EXPORT_PATH", ""):
+        default = Path(settings.AUDIT_HEAD_EXPORT_PATH)
+        heads_file = default if default.exists() else None
     if heads_file is not None:
-        result.findings.extend(_check_heads(heads_file))
+        result.findings.extend(_check_heads(heads_file, head_position=result.head_position))
     return result
 
 
 def _erased_rows() -> set[tuple[str, int]]:
-    """(table, row id) of every chained row an erasure event (itself in the chain) says it removed."""
-    from audit.models import AuditEvent
+    """(table, row id) of every row the database's privileged erasure removed and noted."""
+    from audit.models import ErasedRow
 
-    erased = set()
-    for data in AuditEvent.objects.filter(action=AuditEvent.Action.CASE_ERASED).values_list("data", flat=True):
-        for table, ids in (data.get("erased_rows") or {}).items():
-            erased.update((table, row_id) for row_id in ids)
-    return erased
+    return set(ErasedRow.objects.values_list("table", "row_id"))
 
 
-def _check_heads(path: Path) -> list[Finding]:
+def _check_heads(path: Path, *, head_position: int) -> list[Finding]:
+    """Each exported head must still be in the chain, and the chain must reach the newest of them."""
     findings = []
+    newest = None
     for line in path.read_text().splitlines():
         if not line.strip():
             continue
         head = json.loads(line)
+        if newest is None or head["position"] > newest["position"]:
+            newest = head
         link = ChainLink.objects.filter(position=head["position"]).values_list("link_hash", flat=True).first()
-        if link != head["link_hash"]:
+        if link is not None and link != head["link_hash"]:
             findings.append(
                 Finding(
                     head["position"],
                     "audit_chainlink",
                     None,
-                    f"the head exported at {head['at']} is not in the chain (a restored or rewritten database)",
+                    f"the chain differs from the head exported at {head['at']} (a rewritten database)",
                 )
             )
+    if newest is not None and newest["position"] > head_position:
+        findings.append(
+            Finding(
+                newest["position"],
+                "audit_chainlink",
+                None,
+                f"the chain ends at link {head_position}, behind the head exported at {newest['at']} "
+                f"(link {newest['position']}): a database restored from an older backup, or links removed",
+            )
+        )
     return findings
 
 

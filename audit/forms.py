@@ -59,3 +59,19 @@ class EventFilterForm(PeriodFormMixin, DesignsystemetFormMixin, forms.Form):
     case = forms.IntegerField(label=_("Case number"), required=False, min_value=1)
     occurred_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
     occurred_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+
+
+class LegalHoldForm(DesignsystemetFormMixin, forms.Form):
+    case = forms.IntegerField(label=_("Case number"), min_value=1, max_value=2**63 - 1)
+    reason = forms.CharField(
+        label=_("Why the case is kept"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=_("For example a complaint, a court case or a request from the police."),
+    )
+
+
+class LegalHoldLiftForm(DesignsystemetFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why the hold is lifted"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )

@@ -108,6 +108,8 @@ class AuditEvent(ActorCopyMixin, models.Model):
         RETENTION_LISTED = "retention_listed", _("Cases due for erasure listed")
         CASE_ERASED = "case_erased", _("Case erased under the retention rules")
         REFERRAL_ERASED = "referral_erased", _("Referral erased under the retention rules")
+        LEGAL_HOLD_PLACED = "legal_hold_placed", _("Legal hold placed on a case")
+        LEGAL_HOLD_LIFTED = "legal_hold_lifted", _("Legal hold lifted")
 
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)
@@ -218,18 +220,115 @@ class ChainLink(models.Model):
     content_hash = models.CharField(max_length=64)
     prev_hash = models.CharField(max_length=64)
     link_hash = models.CharField(max_length=64)
+    # A record that becomes final in steps (a session, then its voiding) has
+    # one link per step; "" is the row as first written (audit.chain.Stage).
+    stage = models.CharField(max_length=30, blank=True, default="")
     sealed_at = models.DateTimeField(default=timezone.now)
+    # When the sealed step was written (the sealer's watermark for steps found by time); not hashed.
+    written_at = models.DateTimeField(null=True, blank=True)
     # Which columns the content hash covers (audit.chain.COLUMNS_ADDED); links sealed before it existed are 1.
     spec = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         verbose_name = _("chain link")
         verbose_name_plural = _("chain links")
+        indexes = [
+            models.Index(
+                fields=["table", "stage", "written_at"],
+                condition=Q(written_at__isnull=False),
+                name="chainlink_written_idx",
+            )
+        ]
         constraints = [
-            models.UniqueConstraint(fields=["table", "row_id"], name="one_link_per_trail_row"),
+            models.UniqueConstraint(fields=["table", "stage", "row_id"], name="one_link_per_trail_row_stage"),
             # A hash is the predecessor of at most one link: the chain cannot fork.
             models.UniqueConstraint(fields=["prev_hash"], name="chain_never_forks"),
         ]
 
     def __str__(self):
         return f"{self._meta.verbose_name} {self.position}"
+
+
+class Erasure(models.Model):
+    """One erasure under the retention rules, opened by the database's privileged erasure function only.
+
+    The runtime database role may read these rows but never write them: the
+    function ``retention_erasure_open`` (owned by the schema owner, SECURITY
+    DEFINER) checks that the case or referral is due, not on hold and listed
+    by a retention run, and inserts the row for the current transaction. The
+    records' delete triggers accept a DELETE only inside that transaction and
+    only of the erased case's rows, and note each row removed
+    (``ErasedRow``). ``verify_audit`` accepts a chained row as gone only on
+    such a note, so no event anyone can insert explains a deletion away.
+    """
+
+    class Kind(models.TextChoices):
+        CASE = "case", _("Case")
+        REFERRAL = "referral", _("Referral")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    case_pk = models.BigIntegerField(_("case"), null=True, blank=True)
+    referral_pk = models.BigIntegerField(_("referral"), null=True, blank=True)
+    retention_run_pk = models.BigIntegerField(_("retention run"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("erased by"),
+    )
+    txid = models.BigIntegerField(editable=False)
+    opened_at = models.DateTimeField(_("erased"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        verbose_name = _("erasure")
+        verbose_name_plural = _("erasures")
+        indexes = [models.Index(fields=["txid"], name="erasure_txid_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="case", case_pk__isnull=False) & Q(referral_pk__isnull=True))
+                | (Q(kind="referral", referral_pk__isnull=False) & Q(case_pk__isnull=True)),
+                name="erasure_names_what_it_erases",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
+class ErasedRow(models.Model):
+    """A record row removed by an erasure, noted by the record's own delete trigger."""
+
+    erasure = models.ForeignKey(Erasure, on_delete=models.PROTECT, related_name="rows")
+    table = models.CharField(max_length=63)
+    row_id = models.BigIntegerField()
+    erased_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("erased row")
+        verbose_name_plural = _("erased rows")
+        constraints = [models.UniqueConstraint(fields=["table", "row_id"], name="a_row_is_erased_once")]
+
+    def __str__(self):
+        return f"{self.table} {self.row_id}"
+
+
+class RetentionPolicy(models.Model):
+    """The retention period as the database's erasure function reads it: one row, written by ``migrate`` only.
+
+    The runtime role may read it, never change it, so it cannot shorten the
+    period to erase a case early. ``migrate`` (the schema owner) writes
+    ``RETENTION_MONTHS`` into it after every run.
+    """
+
+    months = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("retention policy")
+        verbose_name_plural = _("retention policies")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="one_retention_policy")]
+
+    def __str__(self):
+        return f"{self.months}"

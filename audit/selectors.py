@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.models import AccessEvent, AuditEvent
+from mentorprogram.forms import strict_int
 from mentorprogram.paging import page_of
 
 SEARCH_PAGE_SIZE = 50
@@ -48,10 +49,10 @@ def participants_matching(query: str, *, limit: int = 10) -> list:
     query = query.strip()
     if not query:
         return []
-    if query.isdigit() and len(query) == 11:
+    if query.isascii() and query.isdigit() and len(query) == 11:
         return list(Participant.objects.filter(national_id=query)[:limit])
-    if query.isdigit():
-        return list(Participant.objects.filter(pk=int(query))[:limit])
+    if strict_int(query) is not None:
+        return list(Participant.objects.filter(pk=strict_int(query))[:limit])
     return list(
         Participant.objects.annotate(similarity=TrigramSimilarity("search_name", query.lower()))
         .filter(Q(similarity__gte=PARTICIPANT_NAME_SIMILARITY) | Q(search_name__contains=query.lower()))

@@ -116,7 +116,7 @@ def _record(obj: models.Model, title: str, *, flag: str = "") -> Record:
 
 
 def subject_access_report(*, participant, generated_by) -> SubjectAccessReport:
-    from cases.models import Referral
+    from cases.models import ConsentWithdrawal, Referral
     from disclosures.models import Disclosure
     from mentors.models import PersonalTie
     from mentorsessions.models import ConcernSignal, MentorSession, SessionAddendum
@@ -135,7 +135,9 @@ def subject_access_report(*, participant, generated_by) -> SubjectAccessReport:
             case.status_changes.select_related("changed_by"),
             case.assessments.select_related("assessed_by"),
             case.network.select_related("added_by"),
-            case.consents.select_related("recorded_by", "withdrawn_by"),
+            case.consents.select_related("recorded_by"),
+            ConsentWithdrawal.objects.filter(consent__case=case).select_related("withdrawn_by"),
+            case.legal_holds.select_related("placed_by", "lifted_by"),
             case.assignments.select_related("user", "started_by", "ended_by"),
         ):
             for obj in related.order_by("pk"):

@@ -13,4 +13,6 @@ urlpatterns = [
     path("subject-access/<int:pk>/export.json", views.subject_access_json, name="subject_access_json"),
     path("retention/", views.retention, name="retention"),
     path("retention/<int:pk>/erase/", views.retention_erase_now, name="retention_erase"),
+    path("retention/holds/", views.legal_hold_place, name="legal_hold_place"),
+    path("retention/holds/<int:pk>/lift/", views.legal_hold_lift, name="legal_hold_lift"),
 ]

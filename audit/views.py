@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from audit.forms import AccessSearchForm, EventFilterForm
+from audit.forms import AccessSearchForm, EventFilterForm, LegalHoldForm, LegalHoldLiftForm
 from audit.models import AccessEvent, AuditEvent
 from audit.selectors import (
     AccessFilters,
@@ -150,26 +151,87 @@ def emergency_review(request, pk):
 @require_GET
 def retention(request):
     """The retention list (a dry run) the privacy officer reads before the cases are erased, and earlier runs."""
-    from cases.models import Case, Referral, RetentionRun
+    return _retention_page(request)
+
+
+def _retention_page(request, *, hold_form=None, lift_forms=None, status=200):
+    from cases.models import Case, LegalHold, Referral, RetentionRun
 
     pending = RetentionRun.objects.filter(erased_at__isnull=True).first()
     cases, referrals = [], []
     if pending is not None:
-        cases = list(Case.objects.filter(pk__in=pending.case_pks).select_related("participant").order_by("closed_at"))
-        referrals = list(Referral.objects.filter(pk__in=pending.referral_pks).order_by("decided_at"))
+        cases = list(
+            Case.objects.filter(pk__in=pending.case_pks)
+            .select_related("participant")
+            .prefetch_related(Prefetch("legal_holds", LegalHold.objects.filter(lifted_at__isnull=True), "holds"))
+            .order_by("closed_at")
+        )
+        referrals = list(Referral.objects.filter(pk__in=pending.referral_pks).order_by("submitted_at"))
         if cases:
             access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=Case, objects=cases)
         if referrals:
             access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=Referral, objects=referrals)
+    lift_forms = lift_forms or {}
+    holds = [
+        (hold, lift_forms.get(hold.pk) or LegalHoldLiftForm(auto_id=f"lift-{hold.pk}-%s"))
+        for hold in LegalHold.objects.filter(lifted_at__isnull=True).select_related("placed_by").order_by("placed_at")
+    ]
     context = {
         "pending": pending,
         "cases": cases,
         "referrals": referrals,
+        "holds": holds,
+        "hold_form": hold_form or LegalHoldForm(),
         "done": RetentionRun.objects.filter(erased_at__isnull=False).select_related("erased_by")[:20],
         "may_erase": request.user.has_perm("cases.change_retentionrun"),
         "months": settings.RETENTION_MONTHS,
+        "may_hold": request.user.has_perm("cases.add_legalhold"),
     }
-    return render(request, "audit/retention.html", context)
+    return render(request, "audit/retention.html", context, status=status)
+
+
+@requires_permission("cases.add_legalhold")
+@require_POST
+def legal_hold_place(request):
+    """Keep a case (by its number) from erasure, with a reason."""
+    from cases.models import Case
+    from cases.retention import legal_hold_place
+
+    form = LegalHoldForm(request.POST)
+    if form.is_valid():
+        case = Case.objects.filter(pk=form.cleaned_data["case"]).first()
+        if case is None:
+            form.add_error("case", _("No case has this number."))
+        else:
+            try:
+                legal_hold_place(actor=request.user, case=case, reason=form.cleaned_data["reason"], request=request)
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("The case is kept from erasure until the hold is lifted."))
+                return redirect("audit:retention")
+    return _retention_page(request, hold_form=form, status=400)
+
+
+@requires_permission("cases.change_legalhold")
+@require_POST
+def legal_hold_lift(request, pk):
+    from cases.models import LegalHold
+    from cases.retention import legal_hold_lift
+
+    hold = LegalHold.objects.filter(pk=pk, lifted_at__isnull=True).first()
+    if hold is None:
+        raise Http404
+    form = LegalHoldLiftForm(request.POST, auto_id=f"lift-{hold.pk}-%s")
+    if form.is_valid():
+        try:
+            legal_hold_lift(actor=request.user, hold=hold, reason=form.cleaned_data["reason"], request=request)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The hold is lifted."))
+            return redirect("audit:retention")
+    return _retention_page(request, lift_forms={hold.pk: form}, status=400)
 
 
 @requires_permission("cases.change_retentionrun")

@@ -7,6 +7,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Referrals and cases")
 
     def ready(self):
+        from audit.chain import Stage, chain_register
         from audit.registry import audit_register
         from cases.models import (
             Assessment,
@@ -15,7 +16,9 @@ class CasesConfig(AppConfig):
             CaseStatusChange,
             CaseWishes,
             Consent,
+            ConsentWithdrawal,
             EmergencyAccess,
+            LegalHold,
             NetworkMember,
             Participant,
             Referral,
@@ -58,10 +61,14 @@ class CasesConfig(AppConfig):
                 "valid_to",
                 "recorded_by",
                 "recorded_at",
-                "withdrawn_at",
-                "withdrawn_by",
             ),
         )
+        audit_register(
+            ConsentWithdrawal,
+            clear_fields=("consent", "withdrawn_at", "withdrawn_by"),
+            subject=("consent__case", "consent__case__participant"),
+        )
+        audit_register(LegalHold, clear_fields=("case", "placed_by", "placed_at", "lifted_by", "lifted_at"))
         audit_register(
             CaseWishes,
             clear_fields=("case", "gender_wish", "background_match_wanted", "ideology", "updated_by", "updated_at"),
@@ -89,6 +96,47 @@ class CasesConfig(AppConfig):
         )
         audit_register(
             CaseAssignment, clear_fields=("case", "user", "kind", "started_at", "ended_at", "started_by", "ended_by")
+        )
+
+        # Final records, sealed into the audit chain (migrations 0011 and 0015 keep each sealed step unchanged).
+        chain_register(
+            "cases.Consent",
+            Stage(
+                written="recorded_at",
+                columns=(
+                    "id",
+                    "case_id",
+                    "services",
+                    "given_by",
+                    "guardian_name",
+                    "valid_from",
+                    "valid_to",
+                    "recorded_by_id",
+                    "recorded_at",
+                ),
+            ),
+        )
+        chain_register(
+            "cases.ConsentWithdrawal",
+            Stage(written="withdrawn_at", columns=("id", "consent_id", "withdrawn_at", "withdrawn_by_id")),
+        )
+        chain_register(
+            "cases.EmergencyAccess",
+            Stage(
+                written="granted_at",
+                columns=("id", "case_id", "user_id", "legal_basis", "reason", "granted_at", "expires_at"),
+            ),
+            Stage("ended", written="ended_at", columns=("id", "ended_at")),
+            Stage(
+                "reviewed",
+                written="reviewed_at",
+                columns=("id", "reviewed_at", "reviewed_by_id", "review", "review_note"),
+            ),
+        )
+        chain_register(
+            "cases.LegalHold",
+            Stage(written="placed_at", columns=("id", "case_id", "reason", "placed_by_id", "placed_at")),
+            Stage("lifted", written="lifted_at", columns=("id", "lifted_at", "lifted_by_id", "lift_reason")),
         )
 
 

@@ -248,7 +248,12 @@ class NetworkMember(models.Model):
 
 
 class Consent(models.Model):
-    """Consent to share information between named services; withdrawal takes effect at once."""
+    """Consent to share information between named services; withdrawal takes effect at once.
+
+    A record, never changed (a trigger refuses UPDATE): a withdrawal is a
+    fact of its own (``ConsentWithdrawal``), and both are sealed into the
+    audit chain.
+    """
 
     class Service(models.TextChoices):
         NAV = "nav", _("NAV")
@@ -277,10 +282,6 @@ class Consent(models.Model):
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
-    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
 
     class Meta:
         ordering = ["-valid_from", "-pk"]
@@ -293,15 +294,20 @@ class Consent(models.Model):
             models.CheckConstraint(
                 condition=~Q(given_by="guardian") | ~Q(guardian_name=""), name="consent_guardian_named"
             ),
-            models.CheckConstraint(
-                condition=Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True)
-                | Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False),
-                name="consent_withdrawal_recorded",
-            ),
         ]
 
     def __str__(self):
         return f"{self._meta.verbose_name} {self.pk}"
+
+    @property
+    def withdrawn_at(self):
+        withdrawal = getattr(self, "withdrawal", None)
+        return withdrawal.withdrawn_at if withdrawal else None
+
+    @property
+    def withdrawn_by(self):
+        withdrawal = getattr(self, "withdrawal", None)
+        return withdrawal.withdrawn_by if withdrawal else None
 
     def is_active(self, on=None) -> bool:
         on = on or timezone.localdate()
@@ -311,6 +317,25 @@ class Consent(models.Model):
     def service_labels(self):
         labels = dict(self.Service.choices)
         return [labels.get(code, code) for code in self.services]
+
+
+class ConsentWithdrawal(models.Model):
+    """The participant (or guardian) withdrew a consent: from this moment it no longer holds. Never changed."""
+
+    consent = models.OneToOneField(
+        Consent, on_delete=models.PROTECT, related_name="withdrawal", verbose_name=_("consent")
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), default=timezone.now)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+
+    class Meta:
+        verbose_name = _("consent withdrawal")
+        verbose_name_plural = _("consent withdrawals")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class CaseAssignment(models.Model):
@@ -620,6 +645,49 @@ class RetentionRun(models.Model):
                 Value(True, output_field=models.BooleanField()),
                 condition=Q(erased_at__isnull=True),
                 name="one_pending_retention_run",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
+class LegalHold(models.Model):
+    """A case kept past the retention period (a complaint, a court case, a request from the police).
+
+    While a hold is in force the case is neither listed nor erased, and the
+    database's erasure function refuses it too. The privacy officer places
+    and lifts it, each with a reason; a hold is never changed otherwise.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="legal_holds", verbose_name=_("case"))
+    reason = models.TextField(_("reason"))
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("placed by")
+    )
+    placed_at = models.DateTimeField(_("placed"), default=timezone.now)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("lifted by"),
+    )
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lift_reason = models.TextField(_("reason for lifting"), blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-pk"]
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(lifted_at__isnull=True), name="one_hold_per_case"),
+            models.CheckConstraint(condition=~Q(reason=""), name="legal_hold_has_reason"),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True, lifted_by__isnull=True, lift_reason="")
+                | (Q(lifted_at__isnull=False, lifted_by__isnull=False) & ~Q(lift_reason="")),
+                name="legal_hold_lift_recorded",
             ),
         ]
 

@@ -13,16 +13,26 @@ consents, the network map, assessments, wishes, status changes,
 assignments and the object rights they gave, its referrals, and the
 participant when no case and no referral names them any more. The trail is not touched: it holds
 ids, codes and changed field names only (values masked), so after erasure
-no trail row says who the participant was, and ``verify_audit`` still
-passes, because the erasure event names the chained rows it removed.
+no trail row says who the participant was.
 Aggregates are counts kept elsewhere (steering reports) and survive.
+
+The application cannot erase on its own say-so. Each erasure starts with the
+database's ``retention_erasure_open`` (owned by the schema owner): it checks
+that the case is closed longer than the period, on no legal hold and listed
+by the run, and records the erasure for this transaction; only then do the
+records' delete triggers let their rows go, noting each one where the
+runtime role cannot write (``audit.Erasure``, ``audit.ErasedRow``). That note
+is what lets ``verify_audit`` accept a chained row as erased.
 """
 
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_event_record
@@ -33,12 +43,14 @@ from cases.models import (
     CaseStatusChange,
     CaseWishes,
     Consent,
+    ConsentWithdrawal,
     EmergencyAccess,
+    LegalHold,
     NetworkMember,
     Referral,
     RetentionRun,
 )
-from mentorprogram.roles import PRIVACY_OFFICER, active_users_with_role
+from mentorprogram.roles import PRIVACY_OFFICER, active_users_with_role, may_reach_personal_data
 from notifications.models import Notification
 from notifications.services import notification_send
 
@@ -50,8 +62,10 @@ def retention_cutoff(now=None) -> datetime.datetime:
 
 def cases_due_for_erasure(now=None):
     """Closed cases whose closing lies further back than the retention period, oldest first."""
-    return Case.objects.filter(status=Case.Status.CLOSED, closed_at__lt=retention_cutoff(now)).order_by(
-        "closed_at", "pk"
+    return (
+        Case.objects.filter(status=Case.Status.CLOSED, closed_at__lt=retention_cutoff(now))
+        .exclude(Exists(LegalHold.objects.filter(case=OuterRef("pk"), lifted_at__isnull=True)))
+        .order_by("closed_at", "pk")
     )
 
 
@@ -60,10 +74,13 @@ REFERRAL_ENDS_WITHOUT_CASE = (Referral.Status.FORWARDED, Referral.Status.NO_ACTI
 
 
 def referrals_due_for_erasure(now=None):
-    """Referrals decided without a case further back than the retention period, oldest first."""
+    """Referrals without a case decided, or left undecided since registered, further back than the period."""
+    cutoff = retention_cutoff(now)
     return Referral.objects.filter(
-        case__isnull=True, status__in=REFERRAL_ENDS_WITHOUT_CASE, decided_at__lt=retention_cutoff(now)
-    ).order_by("decided_at", "pk")
+        Q(status__in=REFERRAL_ENDS_WITHOUT_CASE, decided_at__lt=cutoff)
+        | Q(status__in=Referral.OPEN_STATUSES, submitted_at__lt=cutoff),
+        case__isnull=True,
+    ).order_by("submitted_at", "pk")
 
 
 @transaction.atomic
@@ -123,27 +140,28 @@ def _delete_each(queryset) -> list[int]:
     return ids
 
 
-def case_erase(*, case: Case, run: RetentionRun | None = None, actor=None, request=None) -> dict:
+def case_erase(*, case: Case, run: RetentionRun, actor=None, request=None) -> dict:
     """Erase one case and what hangs on it; the participant too when no other case of theirs is left.
 
-    Runs in the caller's transaction with ``mentorprogram.erasing`` on, the
-    one setting the records' delete triggers accept. Records a CASE_ERASED
-    event that names the chained rows removed (for ``verify_audit``).
+    Opens the erasure through the database's privileged function (which
+    refuses a case not due, on hold or not on ``run``), deletes row by row so
+    django-auditlog records each deletion, and records a CASE_ERASED event
+    with the counts.
     """
     from disclosures.models import Disclosure
     from mentorsessions.models import ConcernSignal, MentorSession, MentorSessionDraft, SessionAddendum
 
     with transaction.atomic():
-        _erasing()
+        erasure = _erasure_open(kind="case", pk=case.pk, run=run, actor=actor)
         participant = case.participant
         counts = {}
         counts["drafts"] = len(_delete_each(MentorSessionDraft.objects.filter(case=case)))
         counts["addenda"] = len(_delete_each(SessionAddendum.objects.filter(session__case=case)))
         counts["concern_signals"] = len(_delete_each(ConcernSignal.objects.filter(case=case)))
         counts["sessions"] = len(_delete_each(MentorSession.objects.filter(case=case)))
-        disclosures = _delete_each(Disclosure.objects.filter(case=case))  # corrections (newer) first
-        counts["disclosures"] = len(disclosures)
-        for model in (EmergencyAccess, Consent, NetworkMember, Assessment, CaseWishes, CaseStatusChange):
+        counts["disclosures"] = len(_delete_each(Disclosure.objects.filter(case=case)))  # corrections (newer) first
+        counts["consent_withdrawals"] = len(_delete_each(ConsentWithdrawal.objects.filter(consent__case=case)))
+        for model in (EmergencyAccess, Consent, LegalHold, NetworkMember, Assessment, CaseWishes, CaseStatusChange):
             counts[model._meta.model_name] = len(_delete_each(model.objects.filter(case=case)))
         counts["assignments"] = len(_delete_each(CaseAssignment.objects.filter(case=case)))
         referrals = Referral.objects.filter(case=case)
@@ -160,19 +178,21 @@ def case_erase(*, case: Case, run: RetentionRun | None = None, actor=None, reque
             data={
                 "case": case_pk,
                 "participant": participant_pk if participant_erased else None,
-                "run": run.pk if run else None,
+                "run": run.pk,
+                "erasure": erasure,
                 "counts": counts,
-                "erased_rows": {"disclosures_disclosure": disclosures},
             },
             request=request,
         )
     return counts
 
 
-def _erasing() -> None:
-    """Open the delete triggers' retention escape for the current transaction only."""
+def _erasure_open(*, kind: str, pk: int, run: RetentionRun, actor) -> int:
+    """Ask the database to open an erasure for this transaction; it refuses anything not due. Returns its id."""
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL mentorprogram.erasing = 'on'")  # audit: a setting; the erasures are events
+        # audit: the database's erasure function writes the erasure record itself
+        cursor.execute("SELECT retention_erasure_open(%s, %s, %s, %s)", [kind, pk, run.pk, actor.pk if actor else None])
+        return cursor.fetchone()[0]
 
 
 def _participant_erase_if_unused(participant) -> bool:
@@ -186,10 +206,10 @@ def _participant_erase_if_unused(participant) -> bool:
     return True
 
 
-def referral_erase(*, referral: Referral, run: RetentionRun | None = None, actor=None, request=None) -> None:
+def referral_erase(*, referral: Referral, run: RetentionRun, actor=None, request=None) -> None:
     """Erase a referral that never became a case, and its participant when nothing else names them."""
     with transaction.atomic():
-        _erasing()
+        erasure = _erasure_open(kind="referral", pk=referral.pk, run=run, actor=actor)
         Referral.objects.filter(duplicate_of=referral).update(duplicate_of=None)  # audit: unlink only
         participant = referral.participant
         referral_pk, participant_pk = referral.pk, referral.participant_id
@@ -201,10 +221,52 @@ def referral_erase(*, referral: Referral, run: RetentionRun | None = None, actor
             data={
                 "referral": referral_pk,
                 "participant": participant_pk if participant_erased else None,
-                "run": run.pk if run else None,
+                "run": run.pk,
+                "erasure": erasure,
             },
             request=request,
         )
+
+
+@transaction.atomic
+def legal_hold_place(*, actor, case: Case, reason: str, request=None) -> LegalHold:
+    """Keep ``case`` from erasure (a complaint, a court case, a request from the police). The privacy officer only.
+
+    The case is neither listed nor erased while the hold is in force, and the
+    database's erasure function refuses it too. A LEGAL_HOLD_PLACED event.
+    """
+    if not actor.has_perm("cases.add_legalhold") or not may_reach_personal_data(actor):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the case is kept.")})
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if LegalHold.objects.filter(case=case, lifted_at__isnull=True).exists():
+        raise ValidationError(_("The case is already on legal hold."))
+    hold = LegalHold.objects.create(case=case, reason=reason, placed_by=actor)
+    audit_event_record(
+        action=AuditEvent.Action.LEGAL_HOLD_PLACED, actor=actor, obj=hold, data={"case": case.pk}, request=request
+    )
+    return hold
+
+
+@transaction.atomic
+def legal_hold_lift(*, actor, hold: LegalHold, reason: str, request=None) -> LegalHold:
+    """Lift a hold, with a reason: the case is listed and erased again when it is due. A LEGAL_HOLD_LIFTED event."""
+    if not actor.has_perm("cases.change_legalhold") or not may_reach_personal_data(actor):
+        raise PermissionDenied
+    hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+    if hold.lifted_at is not None:
+        raise ValidationError(_("The hold is already lifted."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the hold is lifted.")})
+    hold.lifted_at, hold.lifted_by, hold.lift_reason = timezone.now(), actor, reason
+    hold.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+    audit_event_record(
+        action=AuditEvent.Action.LEGAL_HOLD_LIFTED, actor=actor, obj=hold, data={"case": hold.case_id}, request=request
+    )
+    return hold
 
 
 def retention_step(now=None) -> None:

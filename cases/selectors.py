@@ -332,7 +332,7 @@ def case_timeline(*, case: Case, include_sessions: bool = False) -> list[Timelin
                 name(member.added_by),
             )
         )
-    for consent in case.consents.select_related("recorded_by", "withdrawn_by").all():
+    for consent in case.consents.select_related("recorded_by", "withdrawal__withdrawn_by").all():
         services = ", ".join(str(label) for label in consent.service_labels)
         events.append(
             TimelineEvent(

@@ -17,6 +17,7 @@ from cases.models import (
     CaseAssignment,
     CaseStatusChange,
     Consent,
+    ConsentWithdrawal,
     EmergencyAccess,
     NetworkMember,
     Participant,
@@ -192,15 +193,21 @@ def referral_submit(*, actor, submission_key, **fields) -> Referral:
 
 
 def _referral_for_update(referral: Referral) -> Referral:
-    return Referral.objects.select_for_update(of=("self",)).select_related("decided_by").get(pk=referral.pk)
+    """The referral, locked. No join under the lock: a row another decision updated while this one waited
+    is re-read on its own, and a joined row would come back empty (who decided first, read as nobody).
+    """
+    return Referral.objects.select_for_update().get(pk=referral.pk)
+
+
+def _who_and_when(user, at) -> dict:
+    return {"name": user.get_full_name() or user.username, "when": timezone.localtime(at).strftime("%d.%m.%Y %H:%M")}
 
 
 def _refuse_if_decided(referral: Referral) -> None:
     if not referral.is_open:
-        when = timezone.localtime(referral.decided_at).strftime("%d.%m.%Y %H:%M")
         raise ValidationError(
             _("The referral was already decided by %(name)s at %(when)s. Nothing was changed.")
-            % {"name": referral.decided_by.get_full_name() or referral.decided_by.username, "when": when}
+            % _who_and_when(referral.decided_by, referral.decided_at)
         )
 
 
@@ -214,6 +221,12 @@ def referral_participant_resolve(*, actor, referral: Referral, participant: Part
         raise PermissionDenied
     referral = _referral_for_update(referral)
     _refuse_if_decided(referral)
+    if referral.participant_id is not None and (participant is None or participant.pk == referral.participant_id):
+        # Settled already (a second click, a second coordinator): never a second participant for one referral.
+        raise ValidationError(
+            _("The participant for this referral was already settled by %(name)s at %(when)s. Nothing was changed.")
+            % _who_and_when(referral.participant_decided_by, referral.participant_decided_at)
+        )
     if participant is None:
         if referral.national_id and Participant.objects.filter(national_id=referral.national_id).exists():
             raise ValidationError(
@@ -404,14 +417,17 @@ def consent_record(*, actor, case: Case, **fields) -> Consent:
 
 @transaction.atomic
 def consent_withdraw(*, actor, consent: Consent) -> Consent:
-    """Withdraw a consent. It stops counting the moment this commits."""
+    """Withdraw a consent: a withdrawal record of its own (the consent is never changed).
+
+    It stops counting the moment this commits. A second withdrawal is refused
+    (and the one-to-one key refuses it in the database).
+    """
     consent = Consent.objects.select_for_update().select_related("case").get(pk=consent.pk)
     _require_case_change(actor, consent.case)
-    if consent.withdrawn_at is not None:
+    if ConsentWithdrawal.objects.filter(consent=consent).exists():
         raise ValidationError(_("The consent is already withdrawn."))
-    consent.withdrawn_at, consent.withdrawn_by = timezone.now(), actor
-    consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
-    return consent
+    ConsentWithdrawal.objects.create(consent=consent, withdrawn_by=actor)
+    return Consent.objects.select_related("withdrawal__withdrawn_by").get(pk=consent.pk)
 
 
 # --- Emergency access (break-the-glass) -----------------------------------------------------

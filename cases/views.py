@@ -25,7 +25,7 @@ from cases.forms import (
 )
 from cases.models import Case, Consent, Participant, Referral
 from mentorprogram.access import requires_permission
-from mentorprogram.forms import apply_validation_error, page_number
+from mentorprogram.forms import apply_validation_error, page_number, strict_int
 
 # --- Cases --------------------------------------------------------------------------------
 
@@ -60,7 +60,7 @@ def _case_detail_context(request, case, **bound_forms):
         "emergency_access": selectors.emergency_access_active(user=request.user, case_pk=case.pk),
         "assessment": case.assessments.select_related("assessed_by").first(),
         "network": list(case.network.all()),
-        "consents": list(case.consents.all()),
+        "consents": list(case.consents.select_related("withdrawal")),
     }
     if can_change:
         # audit: a dict of page context, not a queryset
@@ -348,9 +348,7 @@ def referral_resolve_participant(request, pk):
                 national_id=referral.national_id,
             )
         }
-        participant = (
-            offered.get(int(form.cleaned_data["participant"])) if form.cleaned_data["participant"].isdigit() else None
-        )
+        participant = offered.get(strict_int(form.cleaned_data["participant"]))
         if participant is None:
             return _referral_detail(
                 request, referral, resolve_error=_("Choose one of the participants suggested."), status=400

@@ -7,6 +7,7 @@ class DisclosuresConfig(AppConfig):
     verbose_name = _("Disclosures")
 
     def ready(self):
+        from audit.chain import Stage, chain_register
         from audit.registry import audit_register
         from disclosures.models import Disclosure
 
@@ -22,4 +23,30 @@ class DisclosuresConfig(AppConfig):
                 "recorded_at",
             ),
             exclude_fields=("submission_key",),
+        )
+        chain_register(
+            "disclosures.Disclosure",
+            Stage(written="recorded_at"),
+            by_id=True,
+            columns=(
+                "id",
+                "legal_basis",
+                "legal_basis_other",
+                "recipient_kind",
+                "recipient",
+                "shared",
+                "justification",
+                "disclosed_on",
+                "decided_by",
+                "consulted",
+                "participant_informed",
+                "informed_on",
+                "not_informed_reason",
+                "correction_reason",
+                "recorded_at",
+                "submission_key",
+                "case_id",
+                "corrects_id",
+                "recorded_by_id",
+            ),
         )

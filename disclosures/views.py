@@ -15,7 +15,7 @@ from disclosures.forms import DisclosureForm, RegisterFilterForm
 from disclosures.models import Disclosure
 from mentorprogram import roles
 from mentorprogram.access import requires_permission, requires_role
-from mentorprogram.forms import apply_validation_error, page_number, query_without
+from mentorprogram.forms import apply_validation_error, page_number, query_without, strict_int
 
 
 @requires_permission("disclosures.add_disclosure")
@@ -37,9 +37,9 @@ def _correcting(request, case):
     value = request.POST.get("corrects") or request.GET.get("corrects")
     if not value:
         return None
-    if not str(value).isdigit():
+    if strict_int(value) is None:
         raise Http404
-    disclosure = Disclosure.objects.filter(case=case, pk=int(value)).first()
+    disclosure = Disclosure.objects.filter(case=case, pk=strict_int(value)).first()
     if disclosure is None:
         raise Http404
     return disclosure

@@ -36,10 +36,32 @@ def query_without(request, *names: str) -> str:
     return urlencode([(key, value) for key, value in request.GET.items() if key not in left_out and value])
 
 
+# The largest id PostgreSQL's bigint holds; a larger number is no id.
+MAX_ID = 2**63 - 1
+# No list has this many pages; a larger page number would overflow the offset.
+MAX_PAGE = 100_000
+
+
+def strict_int(value, *, maximum: int = MAX_ID) -> int | None:
+    """``value`` as a whole number when it is one in ASCII digits within 0..maximum, else None.
+
+    ``str.isdigit()`` accepts «²» and other Unicode digits that ``int()``
+    refuses, and an id past bigint overflows in the database: both would
+    answer 500. Every id or number read from a request goes through here.
+    """
+    text = str(value).strip() if value is not None else ""
+    if not text or len(text) > 19 or not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if number <= maximum else None
+
+
 def page_number(request) -> int:
-    """The ``?page=`` of a list page: 1 when missing or not a positive number."""
+    """The ``?page=`` of a list page: 1 when missing or not a positive number; at most MAX_PAGE."""
     value = request.GET.get("page", "1")
-    return max(int(value), 1) if value.isdigit() else 1
+    if strict_int(value) is not None and strict_int(value, maximum=MAX_PAGE) is None:
+        return MAX_PAGE
+    return max(strict_int(value, maximum=MAX_PAGE) or 1, 1)
 
 
 class PeriodFormMixin:

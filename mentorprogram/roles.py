@@ -124,6 +124,8 @@ ROLES: tuple[Role, ...] = (
             "cases.review_emergencyaccess",
             "cases.view_retentionrun",
             "cases.change_retentionrun",
+            "cases.add_legalhold",
+            "cases.change_legalhold",
             "audit.export_subject_access",
         ),
         navigation=(

@@ -7,6 +7,7 @@ class MentorSessionsConfig(AppConfig):
     verbose_name = _("Mentor sessions")
 
     def ready(self):
+        from audit.chain import Stage, chain_register
         from audit.registry import audit_register
         from mentorsessions.models import ConcernSignal, MentorSession, MentorSessionDraft, SessionAddendum
 
@@ -45,3 +46,47 @@ class MentorSessionsConfig(AppConfig):
             ),
         )
         audit_register(MentorSessionDraft, clear_fields=("case", "mentor", "saved_at"))
+
+        # Final records, sealed into the audit chain step by step (the triggers of migrations 0002 and 0004
+        # keep each sealed step from changing). A draft is not a record: it is never sealed.
+        chain_register(
+            "mentorsessions.MentorSession",
+            Stage(
+                written="recorded_at",
+                final_after=MentorSession.EDIT_WINDOW,
+                columns=(
+                    "id",
+                    "case_id",
+                    "mentor_id",
+                    "held_on",
+                    "duration_minutes",
+                    "mode",
+                    "topics",
+                    "notes",
+                    "progress",
+                    "next_step",
+                    "next_meeting_on",
+                    "recorded_at",
+                    "updated_at",
+                    "submission_key",
+                ),
+            ),
+            Stage("voided", written="voided_at", columns=("id", "voided_at", "voided_by_id", "void_reason")),
+        )
+        chain_register(
+            "mentorsessions.SessionAddendum",
+            Stage(written="written_at", columns=("id", "session_id", "text", "written_by_id", "written_at")),
+        )
+        chain_register(
+            "mentorsessions.ConcernSignal",
+            Stage(
+                written="raised_at",
+                columns=("id", "session_id", "case_id", "level", "description", "raised_by_id", "raised_at"),
+            ),
+            Stage("escalated", written="escalated_at", columns=("id", "escalated_at")),
+            Stage(
+                "acknowledged",
+                written="acknowledged_at",
+                columns=("id", "acknowledged_at", "acknowledged_by_id", "acknowledgement"),
+            ),
+        )

@@ -96,6 +96,9 @@ class MentorSession(models.Model):
             models.Index(fields=["mentor", "-held_on"], name="session_mentor_held_idx"),
             # The newest sessions across a coordinator's cases: walked backwards, filtered by case.
             models.Index(fields=["-held_on", "-recorded_at", "-id"], name="session_newest_idx"),
+            # The sealer finds sessions whose edit window has closed, and voids, by time (audit.chain).
+            models.Index(fields=["recorded_at"], name="session_recorded_idx"),
+            models.Index(fields=["voided_at"], condition=Q(voided_at__isnull=False), name="session_voided_idx"),
         ]
         permissions = [
             ("log_sessions", "Can log sessions on the cases they are assigned to as mentor"),
@@ -130,6 +133,7 @@ class SessionAddendum(models.Model):
         verbose_name = _("addendum")
         verbose_name_plural = _("addenda")
         ordering = ["written_at", "pk"]
+        indexes = [models.Index(fields=["written_at"], name="addendum_written_idx")]
 
     def __str__(self):
         return f"{self._meta.verbose_name} {self.pk}"
@@ -180,6 +184,15 @@ class ConcernSignal(models.Model):
         indexes = [
             models.Index(fields=["raised_at"], condition=Q(acknowledged_at__isnull=True), name="concern_open_idx"),
             models.Index(fields=["case", "-raised_at"], name="concern_case_idx"),
+            models.Index(fields=["raised_at"], name="concern_raised_idx"),
+            models.Index(
+                fields=["acknowledged_at"],
+                condition=Q(acknowledged_at__isnull=False),
+                name="concern_acknowledged_idx",
+            ),
+            models.Index(
+                fields=["escalated_at"], condition=Q(escalated_at__isnull=False), name="concern_escalated_idx"
+            ),
         ]
 
     def __str__(self):

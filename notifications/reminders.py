@@ -80,7 +80,7 @@ def consents_expiring(*, today: datetime.date) -> Iterator[Reminder]:
 
     horizon = today + datetime.timedelta(days=settings.REMINDER_CONSENT_EXPIRING_DAYS)
     consents = Consent.objects.filter(
-        withdrawn_at__isnull=True, valid_from__lte=today, valid_to__gte=today, valid_to__lte=horizon
+        withdrawal__isnull=True, valid_from__lte=today, valid_to__gte=today, valid_to__lte=horizon
     )
     coordinators = {
         a.case_id: a.user

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mentorprogram.access import verified_only
+from mentorprogram.forms import strict_int
 from notifications.forms import PreferenceForm
 from notifications.selectors import notification_list_for_user
 from notifications.services import notification_mark_read, notification_preference_update, wants_email
@@ -15,7 +16,7 @@ from notifications.texts import notification_text
 def notification_list(request):
     """The notification centre: the user's own notifications; POST marks them read."""
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+        ids = [strict_int(i) for i in request.POST.getlist("id") if strict_int(i) is not None] or None
         notification_mark_read(user=request.user, ids=ids)
         return redirect("notifications:list")
     notifications = [(n, notification_text(n)) for n in notification_list_for_user(user=request.user)]

@@ -21,7 +21,7 @@ from django.utils import timezone
 from faker import Faker
 
 from audit.registry import personal_data_models
-from cases.models import Case, CaseAssignment, CaseWishes, Participant, Referral
+from cases.models import Case, CaseAssignment, CaseWishes, LegalHold, Participant, Referral
 from cases.services import (
     assessment_record,
     case_assignment_end,
@@ -251,6 +251,13 @@ def test_planted_markers_never_leave_the_records(make_user, verified_login, logs
     emergency_access_review(
         actor=officer, grant=case.emergency_accesses.get(), review="justified", note=m["review_note"]
     )
+
+    # The privacy officer keeps the case from erasure through the retention page, then lifts the hold.
+    as_officer = Client()
+    verified_login(as_officer, officer)
+    post(as_officer, "/audit/retention/holds/", {"case": str(case.pk), "reason": m["hold_reason"]})
+    hold = LegalHold.objects.get(case=case)
+    post(as_officer, f"/audit/retention/holds/{hold.pk}/lift/", {"reason": m["lift_reason"]})
 
     # Every free-text field got its marker.
     markers = set(m.values()) | {national_id}

@@ -124,6 +124,8 @@ MATRIX = {
     "audit:subject_access_pdf": only({P: 200}),  # the fixture case's participant
     "audit:subject_access_json": only({P: 200}),
     "audit:retention_erase": only({P: 405}),  # POST only
+    "audit:legal_hold_place": only({P: 405}),
+    "audit:legal_hold_lift": only({P: 405}),
     # The fixture's coordinator recorded a disclosure in the fixture's case.
     "disclosures:register": only({P: 200}),
     "disclosures:detail": only({S: 404, C: 200, M: 200, P: 200}),

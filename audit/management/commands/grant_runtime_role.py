@@ -7,7 +7,11 @@ beat connect as the runtime role, which may:
 - read and write the application's tables (SELECT, INSERT, UPDATE, DELETE;
   never TRUNCATE, never DDL, and it cannot switch triggers off);
 - only INSERT and SELECT on the audit trail (``TRAIL_TABLES``): even with
-  the triggers gone, the role the application runs as cannot rewrite history.
+  the triggers gone, the role the application runs as cannot rewrite history;
+- only SELECT on the erasure records and the retention period
+  (``OWNER_WRITES_ONLY``): those rows are written by the database's own
+  erasure function and by ``migrate``, which run as the owner, so the
+  application can neither forge an erasure nor shorten the period.
 """
 
 import os
@@ -18,6 +22,8 @@ from psycopg import sql
 
 # The audit trail proper: never UPDATE, DELETE or TRUNCATE for the runtime role.
 TRAIL_TABLES = ("audit_modelchange", "audit_auditevent", "audit_accessevent", "audit_chainlink")
+# Written by the owner's functions and by migrate only: the runtime role reads them.
+OWNER_WRITES_ONLY = ("audit_erasure", "audit_erasedrow", "audit_retentionpolicy")
 
 
 def runtime_role_grant(role: str, *, password: str | None = None) -> None:
@@ -43,6 +49,10 @@ def runtime_role_grant(role: str, *, password: str | None = None) -> None:
                 sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(sql.Identifier(table), ident)
                 for table in TRAIL_TABLES
             ),
+            *(
+                sql.SQL("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(sql.Identifier(table), ident)
+                for table in OWNER_WRITES_ONLY
+            ),
             sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(ident),
         ]
         for statement in statements:
@@ -67,4 +77,7 @@ class Command(BaseCommand):
             if not password:
                 raise CommandError(f"{password_env} is empty: the runtime role needs a password to log in")
         runtime_role_grant(role, password=password)
-        self.stdout.write(f"{role}: INSERT and SELECT on {', '.join(TRAIL_TABLES)}; read and write elsewhere.")
+        self.stdout.write(
+            f"{role}: INSERT and SELECT on {', '.join(TRAIL_TABLES)}; SELECT on {', '.join(OWNER_WRITES_ONLY)}; "
+            "read and write elsewhere."
+        )

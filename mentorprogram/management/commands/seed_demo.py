@@ -269,11 +269,12 @@ class Command(BaseCommand):
                 date_of_birth=today.replace(year=today.year - age, day=1),
             )
             case = Case.objects.create(
-                participant=participant,
-                track=track,
-                status=status,
-                opened_at=timezone.now() - datetime.timedelta(days=70),
+                participant=participant, track=track, opened_at=timezone.now() - datetime.timedelta(days=70)
             )
+            # The database takes a case in its first status only: walk it along the workflow.
+            for step in (Case.Status.MATCHING, Case.Status.ACTIVE)[: 1 + (status == Case.Status.ACTIVE)]:
+                Case.objects.filter(pk=case.pk).update(status=step)  # audit: demo data, a fictional case
+            case.refresh_from_db()
             case_assignment_start(actor=slt, case=case, user=users["koordinator"], kind=CaseAssignment.Kind.COORDINATOR)
             if mentor:
                 case_assignment_start(actor=slt, case=case, user=users[mentor], kind=CaseAssignment.Kind.MENTOR)
