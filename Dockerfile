@@ -22,4 +22,4 @@ RUN DEBUG=false SECRET_KEY=build ALLOWED_HOSTS=build DATABASE_URL=postgres://bui
     MENTORPROGRAM_READ_ENV_FILES=0 sh -c "python manage.py compilemessages && python manage.py collectstatic --noinput"
 USER mentorprogram
 EXPOSE 8000
-CMD ["gunicorn", "mentorprogram.wsgi:application", "--bind", "0.0.0.0:8000"]
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "mentorprogram.wsgi:application"]

@@ -4,9 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.forms import AccessSearchForm, EventFilterForm, LegalHoldForm, LegalHoldLiftForm
 from audit.models import AccessEvent, AuditEvent
@@ -66,11 +67,41 @@ def _participant_for(request, form):
     return None, candidates
 
 
+def _by_number(data):
+    """The search's own fields as a query string, the participant by number only: no name in any URL."""
+    from urllib.parse import urlencode
+
+    left_out = {"participant", "csrfmiddlewaretoken", "page"}
+    return urlencode([(key, value) for key, value in data.items() if key not in left_out and value])
+
+
+def _without_name(data):
+    """A GET search's fields without a typed name (names are searched by POST only)."""
+    data = data.copy()
+    data.pop("participant", None)
+    return data
+
+
 @requires_permission("audit.view_accessevent")
-@require_GET
+@require_http_methods(["GET", "POST"])
 def access_list(request):
-    """«Who has read this participant», «what has this user read», and reads outside an assignment."""
-    form = AccessSearchForm(request.GET or None, initial=AccessSearchForm.this_year())
+    """«Who has read this participant», «what has this user read», and reads outside an assignment.
+
+    A name is searched by POST; the result is shown at an address that
+    names the participant by number, so no name stands in a URL or a log.
+    """
+    if request.method == "POST":
+        form = AccessSearchForm(request.POST)
+        if form.is_valid():
+            participant, candidates = _participant_for(request, form)
+            if candidates:
+                context = {"form": form, "candidates": candidates, "choose_query": _by_number(request.POST)}
+                return render(request, "audit/access_list.html", context)
+            if not form.errors:
+                data = {**request.POST.dict(), "participant_id": participant.pk if participant else ""}
+                return redirect(f"{reverse('audit:access')}?{_by_number(data)}")
+        return render(request, "audit/access_list.html", {"form": form}, status=400)
+    form = AccessSearchForm(_without_name(request.GET) or None, initial=AccessSearchForm.this_year())
     participant, candidates, rows, has_next = None, [], [], False
     page = page_number(request)
     if not form.is_bound:
@@ -249,16 +280,19 @@ def retention_erase_now(request, pk):
 
 
 @requires_permission("audit.export_subject_access")
-@require_GET
+@require_http_methods(["GET", "POST"])
 def subject_access(request):
     """Find the participant who asked for access, see what the export holds, download it."""
     from audit.forms import ParticipantFindForm
     from audit.subject_access import subject_access_report
 
-    form = ParticipantFindForm(request.GET or None)
+    form = ParticipantFindForm((request.POST if request.method == "POST" else _without_name(request.GET)) or None)
     participant, candidates, report = None, [], None
     if form.is_bound and form.is_valid():
         participant, candidates = _participant_for(request, form)
+    if request.method == "POST" and participant is not None:
+        # Found by name: shown at an address that names them by number only.
+        return redirect(f"{reverse('audit:subject_access')}?participant_id={participant.pk}")
     if participant is not None:
         report = subject_access_report(participant=participant, generated_by=request.user)
         access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=participant)

@@ -443,6 +443,20 @@ def may_open_emergency_access(user, case: Case) -> bool:
     )
 
 
+def emergency_access_refuse(*, actor, otp_token: str) -> None:
+    """A sent emergency-access form for a number that cannot be opened: always raises ValidationError.
+
+    The code is checked first, so that learning «this number cannot be
+    opened» costs a fresh code from the user's own authenticator.
+    """
+    from django_otp import match_token
+
+    token = (otp_token or "").replace(" ", "")
+    if not token or match_token(actor, token) is None:
+        raise ValidationError({"otp_token": _("The code is wrong or has expired. Enter the code your app shows now.")})
+    raise ValidationError(_("Emergency access cannot be opened to a case with this number: check the number."))
+
+
 @transaction.atomic
 def emergency_access_open(*, actor, case: Case, legal_basis: str, reason: str, otp_token: str, request=None):
     """Open read access to ``case`` for EMERGENCY_ACCESS_HOURS: a legal basis, a reason, the second factor again.

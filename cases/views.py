@@ -177,16 +177,26 @@ def case_consent_withdraw(request, pk, consent_pk):
 @requires_permission("cases.open_emergency_access")
 @require_http_methods(["GET", "POST"])
 def emergency_access(request, pk):
-    """Open time-limited read access to a case the user does not hold. Shows nothing of the case but its number."""
-    case = Case.objects.filter(pk=pk).exclude(status=Case.Status.CLOSED).first()
-    if case is None:
-        raise Http404
-    if request.user.has_perm("cases.view_case", case):  # held, or emergency access already open
+    """Open time-limited read access to a case the user does not hold. Shows nothing of the case but its number.
+
+    Every number gets the same form, whether a case has it, is open or is
+    closed: the page must not tell who may open it which cases exist. Only
+    a sent form with a valid code learns that this number cannot be opened.
+    """
+    case = Case.objects.filter(pk=pk).first()
+    if case is not None and request.user.has_perm("cases.view_case", case):  # held, or emergency access open
         return redirect("cases:detail", pk=case.pk)
-    if not services.may_open_emergency_access(request.user, case):
-        raise Http404
     form = EmergencyAccessForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (case is None or not services.may_open_emergency_access(request.user, case))
+    ):
+        try:
+            services.emergency_access_refuse(actor=request.user, otp_token=form.cleaned_data["otp_token"])
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+    elif request.method == "POST" and form.is_valid():
         try:
             grant = services.emergency_access_open(actor=request.user, case=case, request=request, **form.cleaned_data)
         except ValidationError as exc:
@@ -242,10 +252,14 @@ def referral_create(request):
 
 
 @requires_permission("cases.triage_referral")
-@require_GET
+@require_POST
 def referral_duplicate_check(request):
-    """At intake (htmx): known participants like the one being typed in, for SLT coordinators only."""
-    form = DuplicateCheckForm(request.GET)
+    """At intake (htmx): known participants like the one being typed in, for SLT coordinators only.
+
+    A POST: the name, date of birth and national id never stand in a URL,
+    where proxies, access logs and browser history would keep them.
+    """
+    form = DuplicateCheckForm(request.POST)
     matches = []
     if form.is_valid():
         matches = selectors.participant_duplicates(**form.cleaned_data)

@@ -37,10 +37,18 @@ def _known_path(path: str) -> bool:
 
 
 def _redact_path(text: str) -> str:
-    """A path the project routes (ids only) stays; any other address may be typed text, and is withheld."""
+    """A path the project routes (ids only) stays, without its query string; any other address is withheld.
+
+    A query string may carry what someone typed into a search, and an
+    unrouted address may be typed text too.
+    """
     for word in text.split(" "):
-        if word.startswith("/") and not _known_path(word):
+        if not word.startswith("/"):
+            continue
+        if not _known_path(word):
             text = text.replace(word, "/(address withheld)")
+        elif "?" in word:
+            text = text.replace(word, word.split("?", 1)[0] + "?(query withheld)")
     return text
 
 

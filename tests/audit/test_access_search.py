@@ -48,10 +48,17 @@ def test_who_has_read_this_participant_this_year(client, team, officer, verified
     participant = team.case.participant
     verified_login(client, officer)
     this_year = datetime.date(timezone.localdate().year, 1, 1).isoformat()
-    response = client.get(
-        "/audit/access/", {"participant": participant.national_id or participant.pk, "read_from": this_year}
+    response = client.post(
+        "/audit/access/",
+        {"participant": participant.national_id or participant.pk, "read_from": this_year},
+        follow=True,
     )
     assert response.status_code == 200
+    # The search went by POST; the result's address names the participant by number only.
+    (address, _status), *_ = response.redirect_chain
+    assert f"participant_id={participant.pk}" in address and "participant=" not in address.replace("_id=", "")
+    assert participant.last_name not in address
+    assert not participant.national_id or participant.national_id not in address
     assert "Mats Mentor" in results(response) and "Kari Koordinator" in results(response)
     assert f"Lesinger av {participant.first_name} {participant.last_name}" in response.content.decode()
     # Nobody read the other participant.
@@ -74,10 +81,15 @@ def test_a_name_with_several_matches_asks_which_participant(client, officer, ver
     first = ParticipantFactory(first_name="Ali", last_name="Hansen")
     second = ParticipantFactory(first_name="Ali", last_name="Hanssen")
     verified_login(client, officer)
-    body = client.get("/audit/access/", {"participant": "ali hansen"}).content.decode()
+    body = client.post("/audit/access/", {"participant": "ali hansen"}).content.decode()
     assert "Hvilken deltaker?" in body
     assert f"participant_id={first.pk}" in body and f"participant_id={second.pk}" in body
-    assert client.get("/audit/access/", {"participant": "finnes ikke"}).status_code == 400
+    links = [chunk.split('"')[0] for chunk in body.split('href="?')[1:]]
+    assert links and all("hansen" not in link.lower() for link in links)  # the choice links carry no name
+    failed = client.post("/audit/access/", {"participant": "finnes ikke"})
+    assert failed.status_code == 400 and 'value="finnes ikke"' in failed.content.decode()  # what was typed is kept
+    # A name in a GET is never searched for.
+    assert "Hvilken deltaker?" not in client.get("/audit/access/", {"participant": "ali hansen"}).content.decode()
 
 
 def test_bad_dates_get_a_norwegian_message(client, officer, verified_login):

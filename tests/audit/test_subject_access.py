@@ -77,7 +77,9 @@ def test_the_pdf_export_reads_back(client, team, held, officer, verified_login):
 
 def test_the_page_finds_the_participant_and_offers_the_downloads(client, held, officer, verified_login):
     verified_login(client, officer)
-    page = client.get("/audit/subject-access/", {"participant": f"{held.first_name} {held.last_name}"})
+    found = client.post("/audit/subject-access/", {"participant": f"{held.first_name} {held.last_name}"})
+    assert found.status_code == 302 and found.url == f"/audit/subject-access/?participant_id={held.pk}"
+    page = client.get(found.url)
     body = page.content.decode()
     assert page.status_code == 200
     assert f"/audit/subject-access/{held.pk}/export.pdf" in body

@@ -434,8 +434,8 @@ def test_the_queue_pages_through_fifty_at_a_time(client, slt, verified_login):
 def test_intake_checks_for_known_participants_as_the_slt_coordinator_types(client, slt, referrer, verified_login):
     ParticipantFactory(first_name="Mohammed", last_name="Ali", date_of_birth=datetime.date(2009, 3, 4))
     verified_login(client, slt)
-    assert 'hx-get="/cases/referrals/duplicates/"' in client.get("/cases/referrals/new/").content.decode()
-    response = client.get(
+    assert 'hx-post="/cases/referrals/duplicates/"' in client.get("/cases/referrals/new/").content.decode()
+    response = client.post(
         "/cases/referrals/duplicates/", {"first_name": "Muhammad", "last_name": "Ali", "date_of_birth": "2009-03-04"}
     )
     assert "Mohammed Ali" in response.content.decode() and "samme fødselsdato" in response.content.decode()
@@ -444,9 +444,9 @@ def test_intake_checks_for_known_participants_as_the_slt_coordinator_types(clien
     assert AccessEvent.objects.filter(kind="search", content_type__model="participant").exists()
     # A referrer never sees who else the programme knows.
     verified_login(client, referrer)
-    assert "hx-get" not in client.get("/cases/referrals/new/").content.decode()
+    assert "hx-post" not in client.get("/cases/referrals/new/").content.decode()
     assert (
-        client.get(
+        client.post(
             "/cases/referrals/duplicates/",
             {"first_name": "Muhammad", "last_name": "Ali", "date_of_birth": "2009-03-04"},
         ).status_code

@@ -85,7 +85,7 @@ MATRIX = {
     "cases:referral_create": only({R: 200, S: 200, C: 200}),
     "cases:referral_mine": only({R: 200, S: 200, C: 200}),
     "cases:triage": only({S: 200}),
-    "cases:referral_duplicates": only({S: 200}),
+    "cases:referral_duplicates": only({S: 405}),  # POST only: names never in a URL
     "cases:referral_detail": only({S: 200}),
     "cases:referral_participant": only({S: 405}),  # POST only
     "cases:referral_decide": only({S: 405}),  # POST only
