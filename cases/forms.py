@@ -125,7 +125,7 @@ class ReferralForm(DesignsystemetFormMixin, forms.ModelForm):
         return cleaned
 
 
-class DuplicateCheckForm(forms.Form):
+class DuplicateCheckForm(DesignsystemetFormMixin, forms.Form):
     """The intake form's name, date of birth and national id, for the live duplicate check."""
 
     first_name = forms.CharField(max_length=150)

@@ -212,6 +212,9 @@ class DuplicateMatch:
     similarity: float
 
 
+DOB_WINDOW = datetime.timedelta(days=DUPLICATE_DOB_DAYS)
+
+
 def participant_duplicates(
     *, first_name: str, last_name: str, date_of_birth, national_id: str = "", limit: int = 10
 ) -> list[DuplicateMatch]:
@@ -222,9 +225,11 @@ def participant_duplicates(
     with the same or a close date of birth (DUPLICATE_DOB_DAYS).
     """
     name = f"{first_name} {last_name}".lower().strip()
-    window = datetime.timedelta(days=DUPLICATE_DOB_DAYS)
+    # Clamped: a stored date near the calendar's ends (entered before dates had bounds) must not overflow.
+    first, last = datetime.date.min + DOB_WINDOW, datetime.date.max - DOB_WINDOW
+    near = min(max(date_of_birth, first), last)
     by_name = (
-        Participant.objects.filter(date_of_birth__range=(date_of_birth - window, date_of_birth + window))
+        Participant.objects.filter(date_of_birth__range=(near - DOB_WINDOW, near + DOB_WINDOW))
         .annotate(similarity=TrigramSimilarity("search_name", name))
         .filter(similarity__gte=DUPLICATE_NAME_SIMILARITY)
     )

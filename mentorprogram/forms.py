@@ -1,3 +1,6 @@
+import datetime
+
+from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
@@ -9,14 +12,34 @@ class FormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
+# Dates anyone enters lie within these: a date of birth in year 1, or a meeting in
+# year 9999, is a typing error, and arithmetic on it (± a window) would overflow.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+
+
+def date_within_bounds(value) -> None:
+    """Validator: the date lies between EARLIEST_DATE and LATEST_DATE."""
+    from django.utils.translation import gettext as _
+
+    if value is not None and not (EARLIEST_DATE <= value <= LATEST_DATE):
+        raise ValidationError(
+            _("Enter a date between %(first)s and %(last)s.")
+            % {"first": EARLIEST_DATE.strftime("%d.%m.%Y"), "last": LATEST_DATE.strftime("%d.%m.%Y")},
+            code="date_out_of_bounds",
+        )
+
+
 class DesignsystemetFormMixin:
-    """Gives every widget the Designsystemet class it needs to look right."""
+    """Gives every widget the Designsystemet class it needs to look right, and every date sane bounds."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             # Text fields, selects, checkboxes and radios all use .ds-input.
             field.widget.attrs.setdefault("class", "ds-input")
+            if isinstance(field, forms.DateField) and date_within_bounds not in field.validators:
+                field.validators.append(date_within_bounds)
 
 
 def apply_validation_error(form, exc: ValidationError) -> None:

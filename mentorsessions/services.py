@@ -398,10 +398,11 @@ def session_draft_save(*, actor, case: Case, data: dict) -> MentorSessionDraft:
         if name not in data:
             continue
         value = data[name]
+        # A null character cannot be stored (PostgreSQL refuses it): left out, and the view says so.
         if isinstance(value, list):
-            clean[name] = [str(v)[:100] for v in value][:20]
+            clean[name] = [str(v).replace("\x00", "")[:100] for v in value][:20]
         else:
-            clean[name] = str(value)[:DRAFT_MAX_CHARS]
+            clean[name] = str(value).replace("\x00", "")[:DRAFT_MAX_CHARS]
     draft, _created = MentorSessionDraft.objects.update_or_create(
         case=case, mentor=actor, defaults={"data": clean, "saved_at": timezone.now()}
     )

@@ -89,7 +89,10 @@ def session_draft(request, pk):
     data["topics"] = request.POST.getlist("topics")
     draft = services.session_draft_save(actor=request.user, case=case, data=data)
     saved = formats.time_format(timezone.localtime(draft.saved_at), "H:i")
-    return HttpResponse(_("Draft saved at %(time)s") % {"time": saved})
+    line = _("Draft saved at %(time)s") % {"time": saved}
+    if any("\x00" in value for value in [*request.POST.values(), *data["topics"]]):
+        line += " " + _("A null character (NUL) in the text cannot be saved and was left out: the form refuses it too.")
+    return HttpResponse(line)
 
 
 @requires_permission("cases.list_assigned_cases")

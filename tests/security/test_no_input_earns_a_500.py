@@ -1,0 +1,115 @@
+"""No input earns a 500: every form field and query parameter of every page, as every role that reaches it.
+
+Each role's pages are read for the names of their fields (inputs, selects,
+textareas) and sent back with values chosen to break parsers: Unicode
+digits, numbers past bigint, dates at the calendar's ends, NUL bytes, very
+long text. First a fixed round (each value in every field, GET and POST),
+then hypothesis mixes them with arbitrary text. Anything but a 5xx passes.
+"""
+
+import re
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.mentorprogram.factories import verified_login
+from tests.mentorprogram.test_access import (  # noqa: F401  (fixtures)
+    ALL_ROLES,
+    all_routes,
+    assigned_case,
+    role_users,
+    row_for,
+    sample_url,
+)
+
+pytestmark = pytest.mark.django_db
+
+NASTY = [
+    "²",
+    "٣",
+    "99999999999999999999",
+    "0001-01-01",
+    "9999-12-31",
+    "1\x00",
+    "x" * 5000,
+    "",
+]
+# Routes that end the session or belong to other suites (the API has its own schema fuzzing).
+SKIPPED = {"logout", "set_language"}
+FIELD_NAME = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
+
+
+def _reachable(role):
+    """(name, url, status) of each route ``role`` reaches: 200 pages and 405 POST-only actions."""
+    for name, route in all_routes():
+        if name in SKIPPED or name.startswith(("admin:", "api:")):
+            continue
+        row = row_for(name)
+        status = row.get(role) if row else None
+        if status in (200, 405):
+            yield name, route, status
+
+
+@pytest.fixture
+def surface(role_users, assigned_case):  # noqa: F811
+    """Per role: a logged-in client, and each reachable route with the field names its page shows."""
+    out = {}
+    for role in ALL_ROLES:
+        client = Client(raise_request_exception=False)
+        verified_login(client, role_users[role])
+        routes, names = [], {"page"}
+        for _name, route, status in _reachable(role):
+            url = sample_url(route, assigned_case)
+            fields = set()
+            if status == 200:
+                response = client.get(url)
+                assert response.status_code < 500, (role, url)
+                fields = set(FIELD_NAME.findall(response.content.decode(errors="replace"))) - {"csrfmiddlewaretoken"}
+                names |= fields
+            routes.append((url, status, fields))
+        out[role] = (client, routes, sorted(names))
+    return out
+
+
+def _send(client, url, method, data):
+    response = getattr(client, method)(url, data)
+    assert response.status_code < 500, f"{method.upper()} {url} with {data!r:.300} answered {response.status_code}"
+
+
+def test_no_page_or_action_answers_500_to_values_that_break_parsers(surface):
+    # A page every role reaches (the account pages, notifications) is fuzzed once, as the first role.
+    shared = set.intersection(*({url for url, _s, _f in routes} for _c, routes, _n in surface.values()))
+    done = set()
+    for _role, (client, routes, names) in surface.items():
+        for url, status, fields in routes:
+            if url in done:
+                continue
+            if url in shared:
+                done.add(url)
+            own = sorted(fields | {"page"}) if fields else names
+            for shift in range(len(NASTY)):
+                data = {name: NASTY[(i + shift) % len(NASTY)] for i, name in enumerate(own)}
+                if status == 200:
+                    _send(client, url, "get", data)
+                if status == 405 or fields:
+                    _send(client, url, "post", data)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_no_mix_of_values_answers_500(surface, data):
+    role = data.draw(st.sampled_from(sorted(surface)))
+    client, routes, names = surface[role]
+    url, status, fields = data.draw(st.sampled_from(routes))
+    chosen = data.draw(st.lists(st.sampled_from(sorted(fields) or names), max_size=6, unique=True))
+    values = st.one_of(st.sampled_from(NASTY), st.text(max_size=40), st.integers().map(str))
+    payload = {name: data.draw(values) for name in chosen}
+    method = "get" if status == 200 and data.draw(st.booleans()) else "post"
+    _send(client, url, method, payload)
+
