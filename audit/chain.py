@@ -374,6 +374,7 @@ def chain_verify(*, batch: int = 5000, heads_file: Path | None = None) -> Verifi
                     result.findings.append(
                         Finding(None, entry.table, row_id, f"{what} was never sealed into the chain")
                     )
+    result.findings.extend(_unbacked_erasure_events())
     if heads_file is None and getattr(settings, "AUDIT_HEAD_EXPORT_PATH", ""):
         default = Path(settings.AUDIT_HEAD_EXPORT_PATH)
         heads_file = default if default.exists() else None
@@ -387,6 +388,31 @@ def _erased_rows() -> set[tuple[str, int]]:
     from audit.models import ErasedRow
 
     return set(ErasedRow.objects.values_list("table", "row_id"))
+
+
+def _unbacked_erasure_events() -> list[Finding]:
+    """Erasure events no privileged erasure record backs: written by someone who may insert into the trail.
+
+    The runtime role may write events, so an event claiming an erasure proves
+    nothing; the database's erasure function writes the record that does.
+    """
+    from audit.models import AuditEvent, Erasure
+
+    backed = {
+        AuditEvent.Action.CASE_ERASED: set(Erasure.objects.filter(kind="case").values_list("case_pk", flat=True)),
+        AuditEvent.Action.REFERRAL_ERASED: set(
+            Erasure.objects.filter(kind="referral").values_list("referral_pk", flat=True)
+        ),
+    }
+    key = {AuditEvent.Action.CASE_ERASED: "case", AuditEvent.Action.REFERRAL_ERASED: "referral"}
+    findings = []
+    events = AuditEvent.objects.filter(action__in=list(backed)).values_list("pk", "action", "data")
+    for pk, action, data in events:
+        if (data or {}).get(key[action]) not in backed[action]:
+            findings.append(
+                Finding(None, "audit_auditevent", pk, "an erasure event that no erasure record backs (forged)")
+            )
+    return findings
 
 
 def _check_heads(path: Path, *, head_position: int) -> list[Finding]:

@@ -63,6 +63,8 @@ _DOMAIN_ACTIONS = {
     AuditEvent.Action.RETENTION_LISTED,
     AuditEvent.Action.CASE_ERASED,
     AuditEvent.Action.REFERRAL_ERASED,
+    AuditEvent.Action.LEGAL_HOLD_PLACED,
+    AuditEvent.Action.LEGAL_HOLD_LIFTED,
 }
 
 

@@ -211,7 +211,7 @@ def emergency_access(request, pk):
     if form.is_bound:
         form.data = form.data.copy()
         form.data["otp_token"] = ""  # a used code is never shown again
-    context = {"case_pk": case.pk, "form": form, "hours": settings.EMERGENCY_ACCESS_HOURS}
+    context = {"case_pk": pk, "form": form, "hours": settings.EMERGENCY_ACCESS_HOURS}
     return render(request, "cases/emergency_access.html", context, status=400 if form.is_bound else 200)
 
 

@@ -1,23 +1,60 @@
-"""The admin site: users and roles only, never case content.
+"""The admin site: users and roles only, never case content, and never a password or a role alone.
 
 Reached only by a verified administrator (``AccessPolicyMiddleware``); its own
 login page sends everyone to the two-factor login. No model with personal
 data is registered here (a test checks).
+
+An administrator manages accounts, not people's data:
+- no password is ever set here: a new account gets an email with a link to
+  choose one, and «Send a link to set a password» sends another;
+- a role that reaches personal data is never given here: ticking it asks
+  for it, and the privacy officer or another administrator decides
+  (``accounts:role_requests``); taking a role away needs nobody else.
 """
 
 from auditlog import get_logentry_model
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEvent
 from audit.services import audit_event_record
-from mentorprogram.accounts.services import second_factor_enrolled, second_factor_reset
+from mentorprogram.accounts.services import (
+    password_link_queue,
+    role_grant_request,
+    role_needs_second_person,
+    second_factor_enrolled,
+    second_factor_reset,
+)
 from mentorprogram.models import User
 from mentorprogram.roles import ROLES_BY_SLUG, role_slugs_for
+
+
+@admin.action(description=_("Send a link to set a password"), permissions=["change"])
+def send_password_link(modeladmin, request, queryset):
+    sent = 0
+    for user in queryset.filter(is_active=True).exclude(email=""):
+        password_link_queue(user=user, reason="reset", actor=request.user, request=request)
+        sent += 1
+    messages.success(request, _("A link to set a password is on its way to %(count)d users.") % {"count": sent})
+
+
+class AccountCreateForm(forms.ModelForm):
+    """A new account: who it is. The password is chosen by the user, from a link sent by email."""
+
+    class Meta:
+        model = User
+        fields = ("username", "first_name", "last_name", "email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["email"].help_text = _("The user gets a link here to choose their own password.")
 
 
 @admin.action(
@@ -32,9 +69,11 @@ def reset_second_factor(modeladmin, request, queryset):
 class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "first_name", "last_name", "email", "role_names", "two_factor", "is_active")
     list_filter = ("is_active", "groups")
-    actions = [reset_second_factor]
+    actions = [reset_second_factor, send_password_link]
+    add_form = AccountCreateForm
+    add_fieldsets = ((None, {"fields": ("username", "first_name", "last_name", "email")}),)
     fieldsets = (
-        (None, {"fields": ("username", "password")}),
+        (None, {"fields": ("username",)}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
         (_("Roles"), {"fields": ("is_active", "groups")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
@@ -70,8 +109,25 @@ class UserAdmin(DjangoUserAdmin):
     def has_reset_second_factor_permission(self, request):
         return request.user.has_perm("mentorprogram.reset_second_factor")
 
+    def user_change_password(self, request, id, form_url=""):
+        raise PermissionDenied  # nobody sets another person's password: send a link instead
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.set_unusable_password()
+        super().save_model(request, obj, form, change)
+        if not change:
+            password_link_queue(user=obj, reason="welcome", actor=request.user, request=request)
+
     def save_related(self, request, form, formsets, change):
         before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
+        wanted = (
+            {group.name for group in form.cleaned_data.get("groups", [])} if "groups" in form.cleaned_data else before
+        )
+        # A role that reaches personal data is asked for, never given here; one already held stays until unticked.
+        asked = {slug for slug in wanted - before if role_needs_second_person(slug)}
+        if "groups" in form.cleaned_data:
+            form.cleaned_data["groups"] = form.cleaned_data["groups"].exclude(name__in=asked)
         super().save_related(request, form, formsets, change)
         after = set(form.instance.groups.values_list("name", flat=True))
         if before != after:
@@ -81,6 +137,16 @@ class UserAdmin(DjangoUserAdmin):
                 subject_user=form.instance,
                 request=request,
                 data={"added": sorted(after - before), "removed": sorted(before - after)},
+            )
+        for slug in sorted(asked):
+            role_grant_request(actor=request.user, user=form.instance, role=slug, request=request)
+            messages.info(
+                request,
+                _(
+                    "The role «%(role)s» reaches personal data: it is asked for, and the privacy officer or another "
+                    "administrator approves it."
+                )
+                % {"role": ROLES_BY_SLUG[slug].name},
             )
 
 

@@ -28,7 +28,16 @@ class MentorprogramConfig(AppConfig):
         post_migrate.connect(_sync_roles, dispatch_uid="mentorprogram_sync_roles")
 
         from audit.registry import audit_register
-        from mentorprogram.models import User
+        from mentorprogram.accounts.services import PASSWORD_LINK_EMAIL, password_link_send
+        from mentorprogram.models import RoleGrantRequest, User
+        from notifications.services import outbox_handler_register
+
+        outbox_handler_register(PASSWORD_LINK_EMAIL, password_link_send)
+        audit_register(
+            RoleGrantRequest,
+            clear_fields=("user", "role", "requested_by", "requested_at", "decided_by", "decided_at", "decision"),
+            personal_data=False,
+        )
 
         # Staff accounts: audited, but not a participant's personal data.
         audit_register(

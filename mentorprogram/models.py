@@ -29,3 +29,59 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+
+class RoleGrantRequest(models.Model):
+    """A role that reaches personal data, asked for by one administrator and decided by another person.
+
+    An administrator never gives such a role alone: ticking it in the admin
+    site makes a request, and the privacy officer or another administrator
+    (never the one who asked, never the user concerned) approves or refuses
+    it. The privacy officer is told of every grant.
+    """
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_requests", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=40)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("asked by"))
+    requested_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("role request")
+        verbose_name_plural = _("role requests")
+        permissions = [("decide_role_grant", "Can approve or refuse a role that reaches personal data")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=models.Q(decided_at__isnull=True), name="one_open_request_per_role"
+            ),
+            # Two people: the one who asked never decides, nor does the user concerned.
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("requested_by")) & ~models.Q(decided_by=models.F("user")),
+                name="role_request_decided_by_another",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_at__isnull=True, decided_by__isnull=True, decision="")
+                | (models.Q(decided_at__isnull=False, decided_by__isnull=False) & ~models.Q(decision="")),
+                name="role_request_decision_recorded",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.pk}"
+
+    @property
+    def role_name(self) -> str:
+        from mentorprogram.roles import ROLES_BY_SLUG
+
+        role = ROLES_BY_SLUG.get(self.role)
+        return str(role.name) if role else self.role

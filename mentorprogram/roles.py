@@ -127,6 +127,7 @@ ROLES: tuple[Role, ...] = (
             "cases.add_legalhold",
             "cases.change_legalhold",
             "audit.export_subject_access",
+            "mentorprogram.decide_role_grant",
         ),
         navigation=(
             NavItem(_("Audit trail"), "audit:events", "audit.view_auditevent"),
@@ -135,6 +136,7 @@ ROLES: tuple[Role, ...] = (
             NavItem(_("Emergency access"), "audit:emergency", "cases.review_emergencyaccess"),
             NavItem(_("Access requests"), "audit:subject_access", "audit.export_subject_access"),
             NavItem(_("Retention"), "audit:retention", "cases.view_retentionrun"),
+            NavItem(_("Roles to approve"), "accounts:role_requests", "mentorprogram.decide_role_grant"),
         ),
     ),
     Role(
@@ -146,11 +148,15 @@ ROLES: tuple[Role, ...] = (
             "mentorprogram.add_user",
             "mentorprogram.change_user",
             "mentorprogram.reset_second_factor",
+            "mentorprogram.decide_role_grant",
             "auth.view_group",
             "notifications.view_outboxitem",
             "notifications.change_outboxitem",
         ),
-        navigation=(NavItem(_("Administration"), "admin:index"),),
+        navigation=(
+            NavItem(_("Administration"), "admin:index"),
+            NavItem(_("Roles to approve"), "accounts:role_requests", "mentorprogram.decide_role_grant"),
+        ),
         reaches_personal_data=False,
         is_staff=True,
     ),

@@ -37,6 +37,10 @@ class Notification(models.Model):
         RETENTION_DUE = "retention_due", _("Closed cases are due for erasure")
         SECOND_FACTOR_RESET = "second_factor_reset", _("Your second factor was reset")
         PASSWORD_CHANGED = "password_changed", _("Your password was changed")
+        ROLE_GRANT_REQUESTED = "role_grant_requested", _("A role waits for approval")
+        ROLE_GRANT_DECIDED = "role_grant_decided", _("A role you asked for was decided")
+        ROLE_GRANTED = "role_granted", _("A role that reaches personal data was granted")
+        SECOND_FACTOR_RESET_BY_ADMIN = "second_factor_reset_by_admin", _("A user's second factor was reset")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)

@@ -77,6 +77,15 @@ def wants_email(user, kind: str) -> bool:
 HANDLERS = {DELIVER_NOTIFICATION: deliver_notification}
 
 
+def outbox_handler_register(kind: str, handler) -> None:
+    """Let another app's background work go through the outbox: ``handler(payload)`` runs each item of ``kind``.
+
+    Called from the app's ``AppConfig.ready()``; the handler raises
+    PermanentFailure for an item that can never succeed, anything else to retry.
+    """
+    HANDLERS[kind] = handler
+
+
 def _backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=min(settings.OUTBOX_BACKOFF_SECONDS * 2 ** (attempts - 1), 3600))
 

@@ -73,6 +73,30 @@ def notification_text(notification: Notification) -> str:
         return _(
             "An administrator reset your second factor. You set up your authenticator app again at your next login."
         )
+    if notification.kind == Kind.ROLE_GRANT_REQUESTED:
+        return _("User %(user)s has been asked the role «%(role)s». Approve or refuse it.") % {
+            "user": p.get("user"),
+            "role": _role_name(p.get("role")),
+        }
+    if notification.kind == Kind.ROLE_GRANT_DECIDED:
+        text = (
+            _("The role «%(role)s» for user %(user)s was approved.")
+            if p.get("decision") == "approved"
+            else _("The role «%(role)s» for user %(user)s was refused.")
+        )
+        return text % {"user": p.get("user"), "role": _role_name(p.get("role"))}
+    if notification.kind == Kind.ROLE_GRANTED:
+        return _("User %(user)s was granted the role «%(role)s», asked by %(asked)s and approved by %(approved)s.") % {
+            "user": p.get("user"),
+            "role": _role_name(p.get("role")),
+            "asked": p.get("asked_by"),
+            "approved": p.get("approved_by"),
+        }
+    if notification.kind == Kind.SECOND_FACTOR_RESET_BY_ADMIN:
+        return _("Administrator %(actor)s reset the second factor of user %(user)s.") % {
+            "actor": p.get("actor"),
+            "user": p.get("user"),
+        }
     if notification.kind == Kind.PASSWORD_CHANGED:
         return _("Your password was changed. If it was not you, contact the programme's administrator at once.")
     return str(notification.get_kind_display())
@@ -92,3 +116,10 @@ def _concern_text(kind, p) -> str:
     if kind == Kind.CONCERN_ESCALATED:
         return _("A concern signal in case %(case)s (%(level)s) has been unanswered for %(hours)s hours.") % values
     return _("The coordinator has acknowledged your concern signal in case %(case)s.") % values
+
+
+def _role_name(slug) -> str:
+    from mentorprogram.roles import ROLES_BY_SLUG
+
+    role = ROLES_BY_SLUG.get(slug)
+    return str(role.name) if role else str(slug)

@@ -68,6 +68,17 @@ def carry_over_recorded_erasures(apps, schema_editor):
     AuditEvent = apps.get_model("audit", "AuditEvent")
     Erasure = apps.get_model("audit", "Erasure")
     ErasedRow = apps.get_model("audit", "ErasedRow")
+    for event in AuditEvent.objects.filter(action="referral_erased").order_by("pk"):
+        data = event.data or {}
+        if data.get("referral"):
+            Erasure.objects.create(
+                kind="referral",
+                referral_pk=data["referral"],
+                retention_run_pk=data.get("run") or 0,
+                actor_id=event.actor_id,
+                txid=0,
+                opened_at=event.timestamp,
+            )
     for event in AuditEvent.objects.filter(action="case_erased").order_by("pk"):
         data = event.data or {}
         if not data.get("case"):

@@ -97,3 +97,18 @@ class StyledPasswordResetForm(DesignsystemetFormMixin, PasswordResetForm):
 
 class StyledSetPasswordForm(DesignsystemetFormMixin, SetPasswordForm):
     pass
+
+
+class RoleDecisionForm(DesignsystemetFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve: give the role now")), ("refuse", _("Refuse"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when you refuse."),
+    )

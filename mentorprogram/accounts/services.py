@@ -1,13 +1,25 @@
-"""Writes on accounts: second factor, backup codes, passwords. Each records a security event."""
+"""Writes on accounts: second factor, backup codes, passwords, roles. Each records a security event."""
 
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEvent
 from audit.services import audit_event_record
+from mentorprogram.models import RoleGrantRequest, User
+from mentorprogram.roles import ADMIN, PRIVACY_OFFICER, ROLES_BY_SLUG, active_users_with_role, role_slugs_for
 from notifications.models import Notification
-from notifications.services import notification_send
+from notifications.services import PermanentFailure, notification_send, outbox_enqueue
 
 BACKUP_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "authenticator"
@@ -68,6 +80,14 @@ def second_factor_reset(*, actor, user, request=None) -> None:
     StaticDevice.objects.filter(user=user).delete()
     event = audit_event_record(action=AuditEvent.Action.OTP_RESET, actor=actor, subject_user=user, request=request)
     notification_send(recipient=user, kind=Notification.Kind.SECOND_FACTOR_RESET, dedup_key=f"otp_reset:{event.pk}")
+    # A reset is how an administrator could get into someone's account: the privacy officer hears of each.
+    for officer in active_users_with_role(PRIVACY_OFFICER):
+        notification_send(
+            recipient=officer,
+            kind=Notification.Kind.SECOND_FACTOR_RESET_BY_ADMIN,
+            params={"user": user.username, "actor": actor.username if actor else ""},
+            dedup_key=f"otp_reset:{event.pk}",
+        )
 
 
 @transaction.atomic
@@ -83,3 +103,172 @@ def backup_codes_remaining(user) -> int:
 
 def second_factor_enrolled(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+# --- Passwords by link ---------------------------------------------------------------------
+# Nobody sets another person's password. A user gets a link to choose their own:
+# when an account is made, when they ask on the login page, when an administrator
+# sends one. The link is made by the worker when it sends the email, so no token
+# ever sits in the outbox.
+PASSWORD_LINK_EMAIL = "password_link_email"  # noqa: S105  (an outbox kind, not a password)
+
+
+def password_link_queue(*, user, reason: str = "reset", actor=None, request=None) -> None:
+    """Queue an email with a link to set a password («welcome» for a new account, else «reset»)."""
+    if not user.is_active or not user.email:
+        return
+    outbox_enqueue(kind=PASSWORD_LINK_EMAIL, payload={"user": user.pk, "reason": reason})
+    if actor is not None:
+        audit_event_record(
+            action=AuditEvent.Action.PASSWORD_LINK_SENT,
+            actor=actor,
+            subject_user=user,
+            request=request,
+            data={"reason": reason},
+        )
+
+
+def password_link_send(payload: dict) -> None:
+    """The outbox handler: make the one-time link now, and email it. The user must still be active."""
+    user = User.objects.filter(pk=payload.get("user")).first()
+    if user is None or not user.is_active:
+        raise PermanentFailure("the user does not exist or is deactivated")
+    if not user.email:
+        raise PermanentFailure("the user has no email address")
+    link = settings.SITE_URL.rstrip("/") + reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"link": link, "username": user.username, "welcome": payload.get("reason") == "welcome"}
+        subject = render_to_string("accounts/password_reset_subject.txt", context).strip()
+        body = render_to_string("accounts/password_reset_email.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+# --- Roles that reach personal data: two people -----------------------------------------------
+
+
+def role_needs_second_person(slug: str) -> bool:
+    role = ROLES_BY_SLUG.get(slug)
+    return role is not None and role.reaches_personal_data
+
+
+@transaction.atomic
+def role_grant_request(*, actor, user, role: str, request=None) -> RoleGrantRequest:
+    """An administrator asks for ``role`` for ``user``; another person decides (``role_grant_decide``).
+
+    Side effects: a ROLE_GRANT_REQUESTED event, and a notice to every privacy
+    officer and every other administrator, who may approve it.
+    """
+    if not actor.has_perm("mentorprogram.change_user"):
+        raise PermissionDenied
+    if not role_needs_second_person(role):
+        raise ValidationError(_("This role is given directly; it needs no approval."))
+    if role in role_slugs_for(user):
+        raise ValidationError(_("The user already has this role."))
+    existing = RoleGrantRequest.objects.filter(user=user, role=role, decided_at__isnull=True).first()
+    if existing is not None:
+        return existing
+    grant = RoleGrantRequest.objects.create(user=user, role=role, requested_by=actor)
+    audit_event_record(
+        action=AuditEvent.Action.ROLE_GRANT_REQUESTED,
+        actor=actor,
+        subject_user=user,
+        obj=grant,
+        request=request,
+        data={"role": role},
+    )
+    deciders = (active_users_with_role(PRIVACY_OFFICER) | active_users_with_role(ADMIN)).distinct()
+    for decider in deciders.exclude(pk__in=[actor.pk, user.pk]):
+        notification_send(
+            recipient=decider,
+            kind=Notification.Kind.ROLE_GRANT_REQUESTED,
+            params={"user": user.username, "role": role},
+            url=reverse("accounts:role_requests"),
+            dedup_key=f"role_request:{grant.pk}",
+        )
+    return grant
+
+
+def may_decide_role_grant(user, grant: RoleGrantRequest) -> bool:
+    """The privacy officer or an administrator, who neither asked for it nor would get it."""
+    return (
+        user.has_perm("mentorprogram.decide_role_grant")
+        and user.pk not in (grant.requested_by_id, grant.user_id)
+        and grant.decided_at is None
+    )
+
+
+@transaction.atomic
+def role_grant_decide(*, actor, grant: RoleGrantRequest, approve: bool, note: str = "", request=None):
+    """Approve (the role is given now) or refuse a requested role. Never by the one who asked or the user.
+
+    Side effects: ROLE_GRANT_APPROVED or ROLE_GRANT_REFUSED; on approval the
+    group and a ROLES_CHANGED event, and every privacy officer is told of the
+    grant; the one who asked is told either way.
+    """
+    grant = RoleGrantRequest.objects.select_for_update().select_related("user", "requested_by").get(pk=grant.pk)
+    if not actor.has_perm("mentorprogram.decide_role_grant"):
+        raise PermissionDenied
+    if grant.decided_at is not None:
+        raise ValidationError(_("The request is already decided."))
+    if actor.pk in (grant.requested_by_id, grant.user_id):
+        raise ValidationError(_("A second person decides: not the one who asked, and not the user concerned."))
+    if not approve and not note.strip():
+        raise ValidationError({"note": _("Say why the role is refused.")})
+    grant.decided_by, grant.decided_at = actor, timezone.now()
+    grant.decision = RoleGrantRequest.Decision.APPROVED if approve else RoleGrantRequest.Decision.REFUSED
+    grant.note = note.strip()
+    grant.save(update_fields=["decided_by", "decided_at", "decision", "note"])
+    data = {"role": grant.role, "request": grant.pk}
+    if approve:
+        from django.contrib.auth.models import Group
+
+        grant.user.groups.add(Group.objects.get(name=grant.role))
+        audit_event_record(
+            action=AuditEvent.Action.ROLE_GRANT_APPROVED,
+            actor=actor,
+            subject_user=grant.user,
+            obj=grant,
+            data=data,
+            request=request,
+        )
+        audit_event_record(
+            action=AuditEvent.Action.ROLES_CHANGED,
+            actor=actor,
+            subject_user=grant.user,
+            request=request,
+            data={"added": [grant.role], "removed": []},
+        )
+        for officer in active_users_with_role(PRIVACY_OFFICER):
+            notification_send(
+                recipient=officer,
+                kind=Notification.Kind.ROLE_GRANTED,
+                params={
+                    "user": grant.user.username,
+                    "role": grant.role,
+                    "asked_by": grant.requested_by.username,
+                    "approved_by": actor.username,
+                },
+                dedup_key=f"role_granted:{grant.pk}",
+            )
+    else:
+        audit_event_record(
+            action=AuditEvent.Action.ROLE_GRANT_REFUSED,
+            actor=actor,
+            subject_user=grant.user,
+            obj=grant,
+            data=data,
+            request=request,
+        )
+    notification_send(
+        recipient=grant.requested_by,
+        kind=Notification.Kind.ROLE_GRANT_DECIDED,
+        params={"user": grant.user.username, "role": grant.role, "decision": grant.decision},
+        dedup_key=f"role_decided:{grant.pk}",
+    )
+    return grant

@@ -11,28 +11,31 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from audit.models import AuditEvent
 from audit.services import audit_event_record
-from mentorprogram.access import public, unverified_allowed, verified_only
+from mentorprogram.access import public, requires_permission, unverified_allowed, verified_only
 from mentorprogram.accounts import services
 from mentorprogram.accounts.forms import (
     LoginForm,
+    RoleDecisionForm,
     StyledPasswordChangeForm,
     StyledPasswordResetForm,
     StyledSetPasswordForm,
     TokenForm,
 )
+from mentorprogram.forms import apply_validation_error
 from mentorprogram.roles import roles_for
 
 SESSION_BACKUP_CODES = "mentorprogram_backup_codes"
@@ -187,8 +190,18 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
+        """Queue a link for each active account with this address; the worker makes and emails it.
+
+        The page answers the same whether or not an account has the address.
+        """
+        from django.http import HttpResponseRedirect
+
+        from mentorprogram.models import User
+
+        for user in User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True):
+            services.password_link_queue(user=user, reason="reset")
         audit_event_record(action=AuditEvent.Action.PASSWORD_RESET_REQUESTED, request=self.request)
-        return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -212,3 +225,51 @@ password_reset_complete = public(
     auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
 )
 logout = unverified_allowed(auth_views.LogoutView.as_view())
+
+
+# --- Roles that reach personal data: the second person's page --------------------------------
+
+
+@requires_permission("mentorprogram.decide_role_grant", personal_data=False)
+@require_GET
+def role_requests(request):
+    """Roles asked for by an administrator, waiting for a second person; the latest decisions below."""
+    return _role_requests_page(request)
+
+
+def _role_requests_page(request, *, forms=None, status=200):
+    from mentorprogram.models import RoleGrantRequest
+
+    forms = forms or {}
+    pending = list(RoleGrantRequest.objects.filter(decided_at__isnull=True).select_related("user", "requested_by"))
+    for grant in pending:
+        grant.may_decide = services.may_decide_role_grant(request.user, grant)
+        grant.form = forms.get(grant.pk) or RoleDecisionForm(auto_id=f"r{grant.pk}-%s")
+    decided = RoleGrantRequest.objects.filter(decided_at__isnull=False).select_related(
+        "user", "requested_by", "decided_by"
+    )[:20]
+    return render(request, "accounts/role_requests.html", {"pending": pending, "decided": decided}, status=status)
+
+
+@requires_permission("mentorprogram.decide_role_grant", personal_data=False)
+@require_POST
+def role_request_decide(request, pk):
+    from mentorprogram.models import RoleGrantRequest
+
+    grant = get_object_or_404(RoleGrantRequest, pk=pk)
+    form = RoleDecisionForm(request.POST, auto_id=f"r{grant.pk}-%s")
+    if form.is_valid():
+        try:
+            services.role_grant_decide(
+                actor=request.user,
+                grant=grant,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The decision is recorded."))
+            return redirect("accounts:role_requests")
+    return _role_requests_page(request, forms={grant.pk: form}, status=400)

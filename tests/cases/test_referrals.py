@@ -89,8 +89,8 @@ def test_a_double_click_makes_one_referral(client, referrer, verified_login):
     [
         ("national_id", "12345678901", "Fødselsnummeret er ikke gyldig"),
         ("national_id", "123", "Et fødselsnummer har 11 sifre"),
-        ("date_of_birth", "2999-01-01", "Fødselsdatoen kan ikke være fram i tid"),
-        ("received_on", "2999-01-01", "Mottatt dato kan ikke være fram i tid"),
+        ("date_of_birth", "2099-01-01", "Fødselsdatoen kan ikke være fram i tid"),
+        ("received_on", "2099-01-01", "Mottatt dato kan ikke være fram i tid"),
         ("guardians", "", "Deltakeren er under 18"),
     ],
 )

@@ -125,6 +125,8 @@ MATRIX = {
     "audit:subject_access_json": only({P: 200}),
     "audit:retention_erase": only({P: 405}),  # POST only
     "audit:legal_hold_place": only({P: 405}),
+    "accounts:role_requests": only({P: 200, A: 200}),
+    "accounts:role_request_decide": only({P: 405, A: 405}),
     "audit:legal_hold_lift": only({P: 405}),
     # The fixture's coordinator recorded a disclosure in the fixture's case.
     "disclosures:register": only({P: 200}),
@@ -139,6 +141,8 @@ MATRIX = {
     "admin:*": only({A: {200, 302, 404, 405}}),
     # ... except what nobody may do there: users are never deleted, roles live in code.
     "admin:mentorprogram_user_delete": everyone(403),
+    # ... nor set another person's password: a link is sent instead.
+    "admin:auth_user_password_change": everyone(403),
     "admin:auth_group_add": everyone(403),
     "admin:auth_group_delete": everyone(403),
     "admin:autocomplete": everyone(403),  # no autocomplete fields are configured

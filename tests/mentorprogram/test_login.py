@@ -12,8 +12,10 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEvent
-from mentorprogram.accounts.services import backup_codes_create
+from mentorprogram.accounts.services import PASSWORD_LINK_EMAIL, backup_codes_create
 from mentorprogram.roles import ADMIN, COORDINATOR
+from notifications.models import OutboxItem
+from notifications.services import outbox_item_run
 from tests.mentorprogram.factories import current_code
 
 pytestmark = pytest.mark.django_db
@@ -177,6 +179,10 @@ def test_a_password_change_keeps_what_was_typed_and_says_what_is_wrong(client, u
 def test_password_reset_sends_a_link_by_email(client, user):
     response = client.post(reverse("accounts:password_reset"), {"email": user.email})
     assert response.status_code == 302
+    assert mail.outbox == []  # the worker makes the link and sends it: no token waits in the outbox
+    item = OutboxItem.objects.get(kind=PASSWORD_LINK_EMAIL)
+    assert item.payload == {"user": user.pk, "reason": "reset"}
+    assert outbox_item_run(item_id=item.pk) == OutboxItem.Status.DONE
     assert len(mail.outbox) == 1
     link = re.search(r"http://testserver(/account/password/reset/\S+/)", mail.outbox[0].body).group(1)
     form = client.get(link, follow=True)
@@ -194,7 +200,7 @@ def test_password_reset_sends_a_link_by_email(client, user):
 def test_password_reset_says_the_same_for_an_unknown_address(client):
     response = client.post(reverse("accounts:password_reset"), {"email": "ukjent@example.invalid"})
     assert response.status_code == 302
-    assert mail.outbox == []
+    assert mail.outbox == [] and not OutboxItem.objects.filter(kind=PASSWORD_LINK_EMAIL).exists()
 
 
 def test_an_admin_resets_a_second_factor_and_it_is_audited(client, make_user, user, verified_login):

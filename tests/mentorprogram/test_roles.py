@@ -72,6 +72,7 @@ def test_the_navigation_shows_each_role_only_what_it_may_use(make_user):
         "audit:emergency",
         "audit:subject_access",
         "audit:retention",
+        "accounts:role_requests",
     ]
     assert [i.url_name for i in roles.navigation_for(make_user(roles.MENTOR))] == [
         "mentorsessions:home",

@@ -77,7 +77,10 @@ def test_verify_names_a_deleted_session_and_a_forged_erasure_does_not_hide_it(te
         [json.dumps({"case": team.case.pk, "erased_rows": {"mentorsessions_mentorsession": [old_session.pk]}})],
     )
     chain.chain_seal()
-    assert ("mentorsessions_mentorsession", old_session.pk, "the row was deleted") in findings()
+    found = findings()
+    assert ("mentorsessions_mentorsession", old_session.pk, "the row was deleted") in found
+    forged = AuditEvent.objects.get(action=AuditEvent.Action.CASE_ERASED)
+    assert ("audit_auditevent", forged.pk, "an erasure event that no erasure record backs (forged)") in found
     with pytest.raises(CommandError, match="broken"):
         call_command("verify_audit")
 

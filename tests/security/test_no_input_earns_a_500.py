@@ -78,6 +78,14 @@ def _send(client, url, method, data):
     assert response.status_code < 500, f"{method.upper()} {url} with {data!r:.300} answered {response.status_code}"
 
 
+def test_no_page_or_action_answers_500_for_an_id_nobody_has(surface):
+    for _role, (client, routes, _names) in surface.items():
+        for url, status, _fields in routes:
+            missing = re.sub(r"/\d+/", "/999999999/", url)
+            if missing != url:
+                _send(client, missing, "get" if status == 200 else "post", {})
+
+
 def test_no_page_or_action_answers_500_to_values_that_break_parsers(surface):
     # A page every role reaches (the account pages, notifications) is fuzzed once, as the first role.
     shared = set.intersection(*({url for url, _s, _f in routes} for _c, routes, _n in surface.values()))
@@ -112,4 +120,3 @@ def test_no_mix_of_values_answers_500(surface, data):
     payload = {name: data.draw(values) for name in chosen}
     method = "get" if status == 200 and data.draw(st.booleans()) else "post"
     _send(client, url, method, payload)
-
