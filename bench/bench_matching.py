@@ -55,7 +55,11 @@ def rank_pool(bench):
     participant = Participant.objects.create(
         first_name="Benk", last_name="Deltaker", date_of_birth=datetime.date(2008, 6, 1)
     )
-    case = Case.objects.create(participant=participant, track="prevention", status="matching")
+    case = Case.objects.create(participant=participant, track="prevention")
+    Case.objects.filter(pk=case.pk).update(
+        status="matching"
+    )  # audit: bench data; the database takes the first status only
+    case.refresh_from_db(fields=["status"])
     CaseWishes.objects.create(
         case=case,
         preferred_language="somali",

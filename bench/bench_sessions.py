@@ -48,9 +48,11 @@ def _fill(bench):
         )
         for i in range(n_cases)
     )
-    cases = Case.objects.bulk_create(
-        Case(participant=p, track="prevention", status="active", opened_at=opened) for p in participants
-    )
+    cases = Case.objects.bulk_create(Case(participant=p, track="prevention", opened_at=opened) for p in participants)
+    for step in ("matching", "active"):  # the database takes a case in its first status only
+        Case.objects.filter(pk__in=[c.pk for c in cases]).update(status=step)  # audit: bench data, walked along
+    for case in cases:
+        case.status = "active"
     mentor_group = Group.objects.get(name=MENTOR)
     mentors = User.objects.bulk_create(
         User(username=f"bench-sessions-mentor-{i}", first_name="Benk", last_name=f"Mentor{i}") for i in range(N_MENTORS)

@@ -62,7 +62,13 @@ def test_emergency_access_and_the_privacy_officers_pages(live_server, browser, t
     desk = browser.new_page()
     log_in(desk, live_server, officer, password)
     participant = team.case.participant
+    # A role asked for by an administrator waits for the officer (the decision form is on the page).
+    from mentorprogram.models import RoleGrantRequest
+    from mentorprogram.roles import ADMIN, SLT_COORDINATOR
+
+    RoleGrantRequest.objects.create(user=make_user(otp=False), role=SLT_COORDINATOR, requested_by=make_user(ADMIN))
     for url in (
+        "/account/roles/requests/",
         "/audit/",
         "/audit/emergency/",
         "/disclosures/",
