@@ -73,3 +73,23 @@ def personal_data_models() -> set[str]:
 def subject_lookups(model) -> tuple[str | None, str | None] | None:
     """(case lookup, participant lookup) of a registered model, or None when its rows concern no participant."""
     return _subjects.get(model._meta.label)
+
+
+# Which of some cases a user holds an assignment on: the app that owns cases registers it.
+_held_cases = None
+
+
+def case_holder_register(func) -> None:
+    """``func(user, case_pks) -> iterable of the case ids among them that the user holds now``.
+
+    Registered by the app that owns cases in its ``AppConfig.ready()``, so that
+    the trail can flag reads outside an assignment without importing it.
+    """
+    global _held_cases
+    _held_cases = func
+
+
+def cases_held_by(user, case_pks):
+    if _held_cases is None:
+        return []
+    return _held_cases(user, case_pks)

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from audit.models import AccessEvent, AuditEvent
-from audit.registry import subject_lookups
+from audit.registry import cases_held_by, subject_lookups
 
 
 def client_ip(request) -> str | None:
@@ -79,7 +79,7 @@ def access_event_record(
     """Record that ``request.user`` read personal data: one object, or a list of them.
 
     Every view, API endpoint and export that shows personal data calls this
-    (or ``audit.views.audited_read``) before it answers.
+    before it answers.
     """
     from mentorprogram.roles import role_slugs_for
 
@@ -140,12 +140,5 @@ def _subjects_of(model, rows) -> tuple[list[int], list[int]]:
 
 
 def _holds_all(user, case_pks: list[int]) -> bool:
-    """Whether ``user`` holds an active assignment on every one of the cases."""
-    from cases.models import CaseAssignment
-
-    held = set(
-        CaseAssignment.objects.filter(user=user, case_id__in=case_pks, ended_at__isnull=True)
-        .values_list("case_id", flat=True)
-        .distinct()
-    )
-    return held >= set(case_pks)
+    """Whether ``user`` holds an active assignment on every one of the cases (the app that owns cases says)."""
+    return set(cases_held_by(user, case_pks)) >= set(case_pks)

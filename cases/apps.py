@@ -8,7 +8,7 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from audit.chain import Stage, chain_register
-        from audit.registry import audit_register
+        from audit.registry import audit_register, case_holder_register
         from cases.models import (
             Assessment,
             Case,
@@ -25,6 +25,7 @@ class CasesConfig(AppConfig):
             RetentionRun,
         )
 
+        case_holder_register(_cases_held)
         audit_register(Participant, clear_fields=("gender", "created_at"), subject=(None, "pk"))
         audit_register(
             Referral,
@@ -142,3 +143,14 @@ class CasesConfig(AppConfig):
 
 def _all_fields(model):
     return [f.name for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _cases_held(user, case_pks):
+    """The ids among ``case_pks`` that ``user`` holds an active assignment on (for the trail's reads)."""
+    from cases.models import CaseAssignment
+
+    return (
+        CaseAssignment.objects.filter(user=user, case_id__in=case_pks, ended_at__isnull=True)
+        .values_list("case_id", flat=True)
+        .distinct()
+    )

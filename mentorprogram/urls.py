@@ -22,7 +22,7 @@ urlpatterns = [
     path("mentors/", include("mentors.urls")),
     path("sessions/", include("mentorsessions.urls")),
     path("disclosures/", include("disclosures.urls")),
-    path("audit/", include("audit.urls")),
+    path("audit/", include("privacy.urls")),
     path("notifications/", include("notifications.urls")),
     path("api/v1/", include("mentorprogram.api_urls")),
     path("health/", views.health, name="health"),

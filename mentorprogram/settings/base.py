@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "notifications",
     "mentorsessions",
     "disclosures",
+    "privacy",
 ]
 
 MIDDLEWARE = [

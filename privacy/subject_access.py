@@ -202,5 +202,5 @@ def _only_own_static(url, timeout=10, ssl_context=None):
 def subject_access_pdf(report: SubjectAccessReport, *, participant) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("audit/subject_access_pdf.html", {"report": report, "participant": participant})
+    html = render_to_string("privacy/subject_access_pdf.html", {"report": report, "participant": participant})
     return HTML(string=html, url_fetcher=_only_own_static).write_pdf()

@@ -9,18 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.forms import AccessSearchForm, EventFilterForm, LegalHoldForm, LegalHoldLiftForm
 from audit.models import AccessEvent, AuditEvent
-from audit.selectors import (
+from audit.services import access_event_record
+from mentorprogram.access import requires_permission
+from mentorprogram.forms import apply_validation_error, page_number, query_without
+from privacy.forms import AccessSearchForm, EventFilterForm, LegalHoldForm, LegalHoldLiftForm
+from privacy.selectors import (
     AccessFilters,
     EventFilters,
     access_event_search,
     audit_event_search,
     participants_matching,
 )
-from audit.services import access_event_record
-from mentorprogram.access import requires_permission
-from mentorprogram.forms import apply_validation_error, page_number, query_without
 
 
 @requires_permission("audit.view_auditevent")
@@ -41,7 +41,7 @@ def event_list(request):
     page = page_number(request)
     events, has_next = audit_event_search(filters=filters, page=page)
     context = {"form": form, "events": events, "page": page, "has_next": has_next, "query": query_without(request)}
-    return render(request, "audit/event_list.html", context, status=400 if form.errors else 200)
+    return render(request, "privacy/event_list.html", context, status=400 if form.errors else 200)
 
 
 def _participant_for(request, form):
@@ -96,11 +96,11 @@ def access_list(request):
             participant, candidates = _participant_for(request, form)
             if candidates:
                 context = {"form": form, "candidates": candidates, "choose_query": _by_number(request.POST)}
-                return render(request, "audit/access_list.html", context)
+                return render(request, "privacy/access_list.html", context)
             if not form.errors:
                 data = {**request.POST.dict(), "participant_id": participant.pk if participant else ""}
                 return redirect(f"{reverse('audit:access')}?{_by_number(data)}")
-        return render(request, "audit/access_list.html", {"form": form}, status=400)
+        return render(request, "privacy/access_list.html", {"form": form}, status=400)
     form = AccessSearchForm(_without_name(request.GET) or None, initial=AccessSearchForm.this_year())
     participant, candidates, rows, has_next = None, [], [], False
     page = page_number(request)
@@ -129,7 +129,7 @@ def access_list(request):
         "query": query_without(request),
         "choose_query": query_without(request, "participant_id"),
     }
-    return render(request, "audit/access_list.html", context, status=400 if form.errors else 200)
+    return render(request, "privacy/access_list.html", context, status=400 if form.errors else 200)
 
 
 def _emergency_context(*, review_forms=None):
@@ -151,7 +151,7 @@ def emergency_list(request):
 
     context = _emergency_context()
     access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=EmergencyAccess, objects=context["grants"])
-    return render(request, "audit/emergency_list.html", context)
+    return render(request, "privacy/emergency_list.html", context)
 
 
 @requires_permission("cases.review_emergencyaccess")
@@ -175,7 +175,7 @@ def emergency_review(request, pk):
             return redirect("audit:emergency")
     context = _emergency_context(review_forms={grant.pk: form})
     access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=EmergencyAccess, objects=context["grants"])
-    return render(request, "audit/emergency_list.html", context, status=400)
+    return render(request, "privacy/emergency_list.html", context, status=400)
 
 
 @requires_permission("cases.view_retentionrun")
@@ -218,7 +218,7 @@ def _retention_page(request, *, hold_form=None, lift_forms=None, status=200):
         "months": settings.RETENTION_MONTHS,
         "may_hold": request.user.has_perm("cases.add_legalhold"),
     }
-    return render(request, "audit/retention.html", context, status=status)
+    return render(request, "privacy/retention.html", context, status=status)
 
 
 @requires_permission("cases.add_legalhold")
@@ -283,8 +283,8 @@ def retention_erase_now(request, pk):
 @require_http_methods(["GET", "POST"])
 def subject_access(request):
     """Find the participant who asked for access, see what the export holds, download it."""
-    from audit.forms import ParticipantFindForm
-    from audit.subject_access import subject_access_report
+    from privacy.forms import ParticipantFindForm
+    from privacy.subject_access import subject_access_report
 
     form = ParticipantFindForm((request.POST if request.method == "POST" else _without_name(request.GET)) or None)
     participant, candidates, report = None, [], None
@@ -297,13 +297,13 @@ def subject_access(request):
         report = subject_access_report(participant=participant, generated_by=request.user)
         access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=participant)
     context = {"form": form, "participant": participant, "candidates": candidates, "report": report}
-    return render(request, "audit/subject_access.html", context, status=400 if form.errors else 200)
+    return render(request, "privacy/subject_access.html", context, status=400 if form.errors else 200)
 
 
 def _subject_access_export(request, pk, *, fmt):
     from audit.services import audit_event_record
-    from audit.subject_access import subject_access_pdf, subject_access_report
     from cases.models import Participant
+    from privacy.subject_access import subject_access_pdf, subject_access_report
 
     participant = get_object_or_404(Participant, pk=pk)
     report = subject_access_report(participant=participant, generated_by=request.user)
