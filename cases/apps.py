@@ -9,6 +9,7 @@ class CasesConfig(AppConfig):
     def ready(self):
         from audit.chain import Stage, chain_register
         from audit.registry import audit_register, case_holder_register
+        from cases import reminders
         from cases.models import (
             Assessment,
             Case,
@@ -24,8 +25,11 @@ class CasesConfig(AppConfig):
             Referral,
             RetentionRun,
         )
+        from notifications.reminders import reminder_rule_register
 
         case_holder_register(_cases_held)
+        for rule in (reminders.cases_waiting_for_mentor, reminders.referrals_waiting_for_triage, reminders.consents_expiring):
+            reminder_rule_register(rule)
         audit_register(Participant, clear_fields=("gender", "created_at"), subject=(None, "pk"))
         audit_register(
             Referral,

@@ -26,3 +26,8 @@ class MentorsConfig(AppConfig):
         audit_register(
             MatchingWeights, clear_fields=tuple(MatchingWeights.FACTORS) + ("set_by", "set_at"), personal_data=False
         )
+
+        from mentors.reminders import qualifications_expiring
+        from notifications.reminders import reminder_rule_register
+
+        reminder_rule_register(qualifications_expiring)

@@ -203,19 +203,22 @@ class PoolRow:
 
 # Hours in use: the sessions of the last four weeks, per week.
 HOURS_IN_USE_WEEKS = 4
+# Who says how many minutes each mentor spent: the sessions app registers it (``hours_in_use_register``).
+_minutes_in_sessions = None
+
+
+def hours_in_use_register(func) -> None:
+    """``func(*, since, until) -> iterable of (mentor user id, minutes)``: registered by the app that logs sessions."""
+    global _minutes_in_sessions
+    _minutes_in_sessions = func
 
 
 def session_hours_per_week(*, today) -> dict[int, float]:
     """Mentor user id → hours a week spent in sessions over the last HOURS_IN_USE_WEEKS weeks (voided ones aside)."""
-    from mentorsessions.models import MentorSession
-
+    if _minutes_in_sessions is None:
+        return {}
     since = today - datetime.timedelta(weeks=HOURS_IN_USE_WEEKS)
-    minutes = (
-        MentorSession.objects.filter(held_on__gt=since, held_on__lte=today, voided_at__isnull=True)
-        .values("mentor_id")
-        .annotate(minutes=Sum("duration_minutes"))
-        .values_list("mentor_id", "minutes")
-    )
+    minutes = _minutes_in_sessions(since=since, until=today)
     return {user_id: round(total / 60 / HOURS_IN_USE_WEEKS, 1) for user_id, total in minutes}
 
 

@@ -47,6 +47,14 @@ class MentorSessionsConfig(AppConfig):
         )
         audit_register(MentorSessionDraft, clear_fields=("case", "mentor", "saved_at"))
 
+        from mentors.selectors import hours_in_use_register
+        from mentorsessions.reminders import cases_without_session
+        from mentorsessions.selectors import minutes_per_mentor
+        from notifications.reminders import reminder_rule_register
+
+        reminder_rule_register(cases_without_session)
+        hours_in_use_register(minutes_per_mentor)
+
         # Final records, sealed into the audit chain step by step (the triggers of migrations 0002 and 0004
         # keep each sealed step from changing). A draft is not a record: it is never sealed.
         chain_register(

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, Min, OuterRef, Q, Subquery
+from django.db.models import Exists, Min, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -253,3 +253,16 @@ def timeline_sessions(*, case: Case):
     sessions = list(MentorSession.objects.filter(case=case).select_related("mentor").order_by("recorded_at"))
     signals = list(ConcernSignal.objects.filter(case=case).select_related("raised_by", "acknowledged_by"))
     return sessions, signals
+
+
+def minutes_per_mentor(*, since, until):
+    """(mentor user id, minutes) of the sessions held after ``since`` up to ``until``, voided ones aside.
+
+    Registered with the mentor pool (``mentors.selectors.hours_in_use_register``).
+    """
+    return (
+        MentorSession.objects.filter(held_on__gt=since, held_on__lte=until, voided_at__isnull=True)
+        .values("mentor_id")
+        .annotate(minutes=Sum("duration_minutes"))
+        .values_list("mentor_id", "minutes")
+    )
