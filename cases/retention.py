@@ -50,6 +50,7 @@ from cases.models import (
     Referral,
     RetentionRun,
 )
+from cases.registry import erasure_contributions
 from mentorprogram.roles import PRIVACY_OFFICER, active_users_with_role, may_reach_personal_data
 from notifications.models import Notification
 from notifications.services import notification_send
@@ -131,7 +132,7 @@ def retention_erase(*, run: RetentionRun, actor=None, request=None) -> list[int]
     return erased
 
 
-def _delete_each(queryset) -> list[int]:
+def delete_each(queryset) -> list[int]:
     """Delete row by row (django-auditlog records each deletion, masked); returns the ids."""
     ids = []
     for row in queryset.order_by("-pk"):
@@ -148,27 +149,23 @@ def case_erase(*, case: Case, run: RetentionRun, actor=None, request=None) -> di
     django-auditlog records each deletion, and records a CASE_ERASED event
     with the counts.
     """
-    from disclosures.models import Disclosure
-    from mentorsessions.models import ConcernSignal, MentorSession, MentorSessionDraft, SessionAddendum
-
     with transaction.atomic():
         erasure = _erasure_open(kind="case", pk=case.pk, run=run, actor=actor)
         participant = case.participant
         counts = {}
-        counts["drafts"] = len(_delete_each(MentorSessionDraft.objects.filter(case=case)))
-        counts["addenda"] = len(_delete_each(SessionAddendum.objects.filter(session__case=case)))
-        counts["concern_signals"] = len(_delete_each(ConcernSignal.objects.filter(case=case)))
-        counts["sessions"] = len(_delete_each(MentorSession.objects.filter(case=case)))
-        counts["disclosures"] = len(_delete_each(Disclosure.objects.filter(case=case)))  # corrections (newer) first
-        counts["consent_withdrawals"] = len(_delete_each(ConsentWithdrawal.objects.filter(consent__case=case)))
+        # What the other apps hang on the case first (sessions, disclosures, ...): they point at it.
+        erase_with_case, _with_participant = erasure_contributions()
+        for contribute in erase_with_case:
+            counts.update(contribute(case))
+        counts["consent_withdrawals"] = len(delete_each(ConsentWithdrawal.objects.filter(consent__case=case)))
         for model in (EmergencyAccess, Consent, LegalHold, NetworkMember, Assessment, CaseWishes, CaseStatusChange):
-            counts[model._meta.model_name] = len(_delete_each(model.objects.filter(case=case)))
-        counts["assignments"] = len(_delete_each(CaseAssignment.objects.filter(case=case)))
+            counts[model._meta.model_name] = len(delete_each(model.objects.filter(case=case)))
+        counts["assignments"] = len(delete_each(CaseAssignment.objects.filter(case=case)))
         referrals = Referral.objects.filter(case=case)
         Referral.objects.filter(duplicate_of__in=referrals).exclude(pk__in=referrals).update(  # audit: unlink only
             duplicate_of=None
         )
-        counts["referrals"] = len(_delete_each(referrals))
+        counts["referrals"] = len(delete_each(referrals))
         case_pk, participant_pk = case.pk, participant.pk
         case.delete()  # the object rights go with it (foreign keys with CASCADE)
         participant_erased = _participant_erase_if_unused(participant)
@@ -196,12 +193,12 @@ def _erasure_open(*, kind: str, pk: int, run: RetentionRun, actor) -> int:
 
 
 def _participant_erase_if_unused(participant) -> bool:
-    """Erase a participant no case and no referral names any more (their mentors' personal ties with them)."""
-    from mentors.models import PersonalTie
-
+    """Erase a participant no case and no referral names any more (and what other apps hang on them)."""
     if participant.cases.exists() or participant.referrals.exists():
         return False
-    _delete_each(PersonalTie.objects.filter(participant=participant))
+    _with_case, erase_with_participant = erasure_contributions()
+    for contribute in erase_with_participant:
+        contribute(participant)
     participant.delete()
     return True
 

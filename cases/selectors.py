@@ -13,6 +13,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from cases.backends import EMERGENCY_ACCESS_GRANTS
 from cases.models import Case, CaseAssignment, EmergencyAccess, Participant, Referral
+from cases.registry import timeline_contributions
 from mentorprogram.paging import page_of
 from mentorprogram.roles import may_reach_personal_data
 
@@ -266,11 +267,12 @@ class TimelineEvent:
     who: str = ""
 
 
-def case_timeline(*, case: Case, include_sessions: bool = False) -> list[TimelineEvent]:
-    """Everything that happened in a case, oldest first (referrals, status changes, assignments).
+def case_timeline(*, case: Case, reader=None) -> list[TimelineEvent]:
+    """Everything that happened in a case, oldest first (referrals, status changes, assignments, consents).
 
-    ``include_sessions`` adds mentor sessions and concern signals: only for a
-    reader who holds ``cases.view_sessions`` on the case.
+    The other apps add theirs (``cases.registry.case_timeline_register``):
+    disclosures, and mentor sessions and concern signals for a ``reader`` who
+    may read them.
     """
 
     def name(user):
@@ -354,51 +356,9 @@ def case_timeline(*, case: Case, include_sessions: bool = False) -> list[Timelin
                     name(consent.withdrawn_by),
                 )
             )
-    for disclosure in case.disclosures.select_related("recorded_by").all():
-        events.append(
-            TimelineEvent(
-                disclosure.recorded_at,
-                gettext("Disclosure recorded: %(basis)s, to %(recipient)s")
-                % {"basis": disclosure.get_legal_basis_display(), "recipient": disclosure.get_recipient_kind_display()},
-                name(disclosure.recorded_by),
-            )
-        )
-    if include_sessions:
-        events.extend(_session_events(case, name))
+    for contribute in timeline_contributions():
+        events.extend(contribute(case=case, reader=reader, name=name))
     events.sort(key=lambda e: e.when)
     return events
 
 
-def _session_events(case: Case, name) -> list[TimelineEvent]:
-    from django.utils import formats
-
-    from mentorsessions.selectors import timeline_sessions
-
-    sessions, signals = timeline_sessions(case=case)
-    events = []
-    for session in sessions:
-        what = gettext("Mentor session %(date)s (%(form)s, %(minutes)s min)") % {
-            "date": formats.date_format(session.held_on, "SHORT_DATE_FORMAT"),
-            "form": session.get_mode_display(),
-            "minutes": session.duration_minutes,
-        }
-        if session.is_voided:
-            what = gettext("%(what)s, voided") % {"what": what}
-        events.append(TimelineEvent(session.recorded_at, what, name(session.mentor)))
-    for signal in signals:
-        events.append(
-            TimelineEvent(
-                signal.raised_at,
-                gettext("Concern signal raised: %(level)s") % {"level": signal.get_level_display()},
-                name(signal.raised_by),
-            )
-        )
-        if signal.escalated_at:
-            events.append(TimelineEvent(signal.escalated_at, gettext("Concern signal escalated (unanswered)")))
-        if signal.acknowledged_at:
-            events.append(
-                TimelineEvent(
-                    signal.acknowledged_at, gettext("Concern signal acknowledged"), name(signal.acknowledged_by)
-                )
-            )
-    return events

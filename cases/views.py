@@ -24,6 +24,7 @@ from cases.forms import (
     ReferralForm,
 )
 from cases.models import Case, Consent, Participant, Referral
+from cases.registry import case_page_contributions
 from mentorprogram.access import requires_permission
 from mentorprogram.forms import apply_validation_error, page_number, strict_int
 
@@ -43,25 +44,21 @@ def _case_detail_context(request, case, **bound_forms):
     """The case page; ``bound_forms`` carry a failed form back with what the user typed."""
     can_change = request.user.has_perm("cases.change_case", case)
     may_read_sessions = request.user.has_perm("cases.view_sessions", case)
-    from disclosures.services import may_record_disclosure
-    from mentors.services import may_match
-    from mentorsessions.services import may_start_session
-
     context = {
         "case": case,
         "can_change": can_change,
-        "may_match": case.status in (Case.Status.MATCHING, Case.Status.ACTIVE) and may_match(request.user, case),
         "is_assigned_mentor": case.assignments.filter(user=request.user, kind="mentor", ended_at__isnull=True).exists(),
         "assignments": selectors.case_active_assignments(case=case),
-        "timeline": selectors.case_timeline(case=case, include_sessions=may_read_sessions),
+        "timeline": selectors.case_timeline(case=case, reader=request.user),
         "may_read_sessions": may_read_sessions,
-        "may_log_session": may_start_session(request.user, case),
-        "may_record_disclosure": may_record_disclosure(request.user, case),
         "emergency_access": selectors.emergency_access_active(user=request.user, case_pk=case.pk),
         "assessment": case.assessments.select_related("assessed_by").first(),
         "network": list(case.network.all()),
         "consents": list(case.consents.select_related("withdrawal")),
     }
+    # What the other apps offer on the case page (may_match, may_log_session, may_record_disclosure, ...).
+    for contribute in case_page_contributions():
+        context.update(contribute(case=case, user=request.user))
     if can_change:
         # audit: a dict of page context, not a queryset
         context.update(

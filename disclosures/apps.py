@@ -9,6 +9,12 @@ class DisclosuresConfig(AppConfig):
     def ready(self):
         from audit.chain import Stage, chain_register
         from audit.registry import audit_register
+        from cases.registry import case_erasure_register, case_page_register, case_timeline_register
+        from disclosures import selectors, services
+
+        case_timeline_register(selectors.case_timeline_entries)
+        case_page_register(services.case_page_actions)
+        case_erasure_register(case=services.erase_with_case)
         from disclosures.models import Disclosure
 
         audit_register(

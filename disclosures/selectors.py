@@ -85,3 +85,20 @@ def disclosure_counts_by_basis(*, start: datetime.date, end: datetime.date) -> d
     for row in current.values("legal_basis").annotate(n=Count("pk")).order_by():
         counts[row["legal_basis"]] = row["n"]
     return counts
+
+
+def case_timeline_entries(*, case, reader, name):
+    """The case timeline's disclosures (registered with ``cases.registry``): basis and recipient kind only."""
+    from django.utils.translation import gettext
+
+    from cases.selectors import TimelineEvent
+
+    return [
+        TimelineEvent(
+            disclosure.recorded_at,
+            gettext("Disclosure recorded: %(basis)s, to %(recipient)s")
+            % {"basis": disclosure.get_legal_basis_display(), "recipient": disclosure.get_recipient_kind_display()},
+            name(disclosure.recorded_by),
+        )
+        for disclosure in Disclosure.objects.filter(case=case).select_related("recorded_by")
+    ]

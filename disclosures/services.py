@@ -129,3 +129,15 @@ def disclosure_record(
                 dedup_key=f"disclosure_recorded:{disclosure.pk}",
             )
     return disclosure
+
+
+def case_page_actions(*, case, user) -> dict:
+    """The case page's «record a disclosure» (registered with ``cases.registry``)."""
+    return {"may_record_disclosure": may_record_disclosure(user, case)}
+
+
+def erase_with_case(case) -> dict:
+    """Erasure under the retention rules (registered with ``cases.registry``): the case's disclosures, newest first."""
+    from cases.retention import delete_each
+
+    return {"disclosures": len(delete_each(Disclosure.objects.filter(case=case)))}

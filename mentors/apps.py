@@ -8,6 +8,11 @@ class MentorsConfig(AppConfig):
 
     def ready(self):
         from audit.registry import audit_register
+        from cases.registry import case_erasure_register, case_page_register
+        from mentors import services
+
+        case_page_register(services.case_page_actions)
+        case_erasure_register(participant=services.erase_with_participant)
         from mentors.models import Attendance, MatchingWeights, Mentor, PersonalTie, Qualification
 
         # Mentors' profiles hold their own (sometimes sensitive) personal data.

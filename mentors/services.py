@@ -176,3 +176,15 @@ def attendance_record(*, actor, mentor: Mentor, kind: str, date) -> Attendance:
     attendance.full_clean()
     attendance.save()
     return attendance
+
+
+def case_page_actions(*, case, user) -> dict:
+    """The case page's «find a mentor» (registered with ``cases.registry``)."""
+    return {"may_match": case.status in (Case.Status.MATCHING, Case.Status.ACTIVE) and may_match(user, case)}
+
+
+def erase_with_participant(participant) -> None:
+    """Erasure under the retention rules (registered with ``cases.registry``): mentors' ties to the participant."""
+    from cases.retention import delete_each
+
+    delete_each(PersonalTie.objects.filter(participant=participant))

@@ -9,6 +9,12 @@ class MentorSessionsConfig(AppConfig):
     def ready(self):
         from audit.chain import Stage, chain_register
         from audit.registry import audit_register
+        from cases.registry import case_erasure_register, case_page_register, case_timeline_register
+        from mentorsessions import selectors, services
+
+        case_timeline_register(selectors.case_timeline_entries)
+        case_page_register(services.case_page_actions)
+        case_erasure_register(case=services.erase_with_case)
         from mentorsessions.models import ConcernSignal, MentorSession, MentorSessionDraft, SessionAddendum
 
         audit_register(

@@ -266,3 +266,42 @@ def minutes_per_mentor(*, since, until):
         .annotate(minutes=Sum("duration_minutes"))
         .values_list("mentor_id", "minutes")
     )
+
+
+def case_timeline_entries(*, case, reader, name):
+    """Sessions and concern signals in the case timeline, for a reader who may read them (``cases.registry``)."""
+    from django.utils import formats
+    from django.utils.translation import gettext
+
+    from cases.selectors import TimelineEvent
+
+    if reader is None or not reader.has_perm("cases.view_sessions", case):
+        return []
+    sessions, signals = timeline_sessions(case=case)
+    events = []
+    for session in sessions:
+        what = gettext("Mentor session %(date)s (%(form)s, %(minutes)s min)") % {
+            "date": formats.date_format(session.held_on, "SHORT_DATE_FORMAT"),
+            "form": session.get_mode_display(),
+            "minutes": session.duration_minutes,
+        }
+        if session.is_voided:
+            what = gettext("%(what)s, voided") % {"what": what}
+        events.append(TimelineEvent(session.recorded_at, what, name(session.mentor)))
+    for signal in signals:
+        events.append(
+            TimelineEvent(
+                signal.raised_at,
+                gettext("Concern signal raised: %(level)s") % {"level": signal.get_level_display()},
+                name(signal.raised_by),
+            )
+        )
+        if signal.escalated_at:
+            events.append(TimelineEvent(signal.escalated_at, gettext("Concern signal escalated (unanswered)")))
+        if signal.acknowledged_at:
+            events.append(
+                TimelineEvent(
+                    signal.acknowledged_at, gettext("Concern signal acknowledged"), name(signal.acknowledged_by)
+                )
+            )
+    return events

@@ -407,3 +407,20 @@ def session_draft_save(*, actor, case: Case, data: dict) -> MentorSessionDraft:
         case=case, mentor=actor, defaults={"data": clean, "saved_at": timezone.now()}
     )
     return draft
+
+
+def case_page_actions(*, case, user) -> dict:
+    """The case page's «log a session» (registered with ``cases.registry``)."""
+    return {"may_log_session": may_start_session(user, case)}
+
+
+def erase_with_case(case) -> dict:
+    """Erasure under the retention rules (registered with ``cases.registry``): drafts, addenda, signals, sessions."""
+    from cases.retention import delete_each
+
+    return {
+        "drafts": len(delete_each(MentorSessionDraft.objects.filter(case=case))),
+        "addenda": len(delete_each(SessionAddendum.objects.filter(session__case=case))),
+        "concern_signals": len(delete_each(ConcernSignal.objects.filter(case=case))),
+        "sessions": len(delete_each(MentorSession.objects.filter(case=case))),
+    }

@@ -1,0 +1,45 @@
+"""What other apps add to a case, registered in their ``AppConfig.ready()``; cases imports none of them.
+
+- timeline entries: ``fn(*, case, reader, name) -> iterable of TimelineEvent``
+  (``reader`` is the user looking, or None; ``name(user)`` renders a person);
+- the case page's actions: ``fn(*, case, user) -> dict`` of template context;
+- erasure under the retention rules: ``case=fn(case) -> dict of counts`` removes
+  what the app hangs on a case, ``participant=fn(participant)`` what it hangs on
+  a participant. Both run inside the erasure the database opened; rows go one
+  by one (``cases.retention.delete_each``) so the audit records each.
+"""
+
+_timeline: list = []
+_case_page: list = []
+_erase_with_case: list = []
+_erase_with_participant: list = []
+
+
+def _add(registry: list, fn) -> None:
+    if fn is not None and fn not in registry:
+        registry.append(fn)
+
+
+def case_timeline_register(fn) -> None:
+    _add(_timeline, fn)
+
+
+def case_page_register(fn) -> None:
+    _add(_case_page, fn)
+
+
+def case_erasure_register(*, case=None, participant=None) -> None:
+    _add(_erase_with_case, case)
+    _add(_erase_with_participant, participant)
+
+
+def timeline_contributions() -> list:
+    return list(_timeline)
+
+
+def case_page_contributions() -> list:
+    return list(_case_page)
+
+
+def erasure_contributions() -> tuple[list, list]:
+    return list(_erase_with_case), list(_erase_with_participant)
