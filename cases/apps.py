@@ -25,10 +25,18 @@ class CasesConfig(AppConfig):
             Referral,
             RetentionRun,
         )
+        from cases.services import referral_decided_text
+        from notifications.models import Notification
         from notifications.reminders import reminder_rule_register
+        from notifications.texts import notification_text_register
 
+        notification_text_register(Notification.Kind.REFERRAL_DECIDED, referral_decided_text)
         case_holder_register(_cases_held)
-        for rule in (reminders.cases_waiting_for_mentor, reminders.referrals_waiting_for_triage, reminders.consents_expiring):
+        for rule in (
+            reminders.cases_waiting_for_mentor,
+            reminders.referrals_waiting_for_triage,
+            reminders.consents_expiring,
+        ):
             reminder_rule_register(rule)
         audit_register(Participant, clear_fields=("gender", "created_at"), subject=(None, "pk"))
         audit_register(

@@ -360,5 +360,3 @@ def case_timeline(*, case: Case, reader=None) -> list[TimelineEvent]:
         events.extend(contribute(case=case, reader=reader, name=name))
     events.sort(key=lambda e: e.when)
     return events
-
-

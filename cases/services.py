@@ -562,3 +562,13 @@ def emergency_access_review(*, actor, grant: EmergencyAccess, review: str, note:
         request=request,
     )
     return grant
+
+
+def referral_decided_text(params) -> str:
+    """The referrer's notice (registered with notifications): the referral's status, nothing of the case."""
+    status = params.get("status")
+    label = Referral.Status(status).label if status in Referral.Status.values else status
+    return _("Your referral %(referral)s has been decided: %(status)s.") % {
+        "referral": params.get("referral"),
+        "status": label,
+    }

@@ -10,7 +10,10 @@ class MentorsConfig(AppConfig):
         from audit.registry import audit_register
         from cases.registry import case_erasure_register, case_page_register
         from mentors import services
+        from notifications.models import Notification
+        from notifications.texts import notification_text_register
 
+        notification_text_register(Notification.Kind.QUALIFICATION_EXPIRING, services.qualification_expiring_text)
         case_page_register(services.case_page_actions)
         case_erasure_register(participant=services.erase_with_participant)
         from mentors.models import Attendance, MatchingWeights, Mentor, PersonalTie, Qualification

@@ -188,3 +188,14 @@ def erase_with_participant(participant) -> None:
     from cases.retention import delete_each
 
     delete_each(PersonalTie.objects.filter(participant=participant))
+
+
+def qualification_expiring_text(params) -> str:
+    """The pool's notice (registered with notifications): which qualification of which mentor, and when."""
+    what = params.get("what")
+    label = Qualification.Kind(what).label if what in Qualification.Kind.values else what
+    return _("%(what)s for mentor %(mentor)s expires on %(date)s.") % {
+        "what": label,
+        "mentor": params.get("mentor"),
+        "date": params.get("date"),
+    }

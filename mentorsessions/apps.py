@@ -13,6 +13,15 @@ class MentorSessionsConfig(AppConfig):
         from mentorsessions import selectors, services
 
         case_timeline_register(selectors.case_timeline_entries)
+        from notifications.models import Notification
+        from notifications.texts import notification_text_register
+
+        for kind in (
+            Notification.Kind.CONCERN_SIGNAL,
+            Notification.Kind.CONCERN_ESCALATED,
+            Notification.Kind.CONCERN_ACKNOWLEDGED,
+        ):
+            notification_text_register(kind, services.concern_notice_text(kind))
         case_page_register(services.case_page_actions)
         case_erasure_register(case=services.erase_with_case)
         from mentorsessions.models import ConcernSignal, MentorSession, MentorSessionDraft, SessionAddendum

@@ -424,3 +424,22 @@ def erase_with_case(case) -> dict:
         "concern_signals": len(delete_each(ConcernSignal.objects.filter(case=case))),
         "sessions": len(delete_each(MentorSession.objects.filter(case=case))),
     }
+
+
+def concern_notice_text(kind: str):
+    """The notices of a concern signal (registered with notifications): the case, the level, the hours."""
+
+    def text(params) -> str:
+        level = params.get("level")
+        values = {
+            "case": params.get("case"),
+            "level": ConcernSignal.Level(level).label if level in ConcernSignal.Level.values else level,
+            "hours": params.get("hours"),
+        }
+        if kind == Notification.Kind.CONCERN_SIGNAL:
+            return _("Concern signal in case %(case)s: %(level)s. Read it and acknowledge it.") % values
+        if kind == Notification.Kind.CONCERN_ESCALATED:
+            return _("A concern signal in case %(case)s (%(level)s) has been unanswered for %(hours)s hours.") % values
+        return _("The coordinator has acknowledged your concern signal in case %(case)s.") % values
+
+    return text

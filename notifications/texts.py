@@ -1,125 +1,107 @@
-"""What each kind of notification says. Texts hold ids and codes only, never names."""
+"""What each kind of notification says: one function per kind, in a table. Texts hold ids and codes only.
+
+The texts that need an app's own codes (a referral's status, a qualification's
+kind, a concern's level) belong to that app, which registers them in its
+``AppConfig.ready()`` (``notification_text_register``); this module imports no
+feature app. Texts are rendered when read, in the reader's language.
+"""
 
 from django.utils.translation import gettext as _
 
+from mentorprogram.roles import ROLES_BY_SLUG
 from notifications.models import Notification
 
 Kind = Notification.Kind
-
-
-def notification_text(notification: Notification) -> str:
-    p = notification.params
-    if notification.kind == Kind.ASSIGNED_TO_CASE:
-        return _("You were assigned to case %(case)s as %(role)s.") % {
-            "case": p.get("case"),
-            "role": _role(p.get("as")),
-        }
-    if notification.kind == Kind.ASSIGNMENT_ENDED:
-        return _("Your assignment to case %(case)s has ended.") % {"case": p.get("case")}
-    if notification.kind == Kind.CASE_WAITING_FOR_MENTOR:
-        return _("Case %(case)s has waited %(days)s days for a mentor.") % {
-            "case": p.get("case"),
-            "days": p.get("days"),
-        }
-    if notification.kind == Kind.REFERRAL_RECEIVED:
-        return _("Referral %(referral)s has been received and waits for triage.") % {"referral": p.get("referral")}
-    if notification.kind == Kind.REFERRAL_ACUTE:
-        return _("Referral %(referral)s is marked as acute danger. Triage it now.") % {"referral": p.get("referral")}
-    if notification.kind == Kind.REFERRAL_UNTRIAGED:
-        return _("Referral %(referral)s has waited %(days)s days for triage.") % {
-            "referral": p.get("referral"),
-            "days": p.get("days"),
-        }
-    if notification.kind == Kind.REFERRAL_DECIDED:
-        from cases.models import Referral
-
-        status = Referral.Status(p["status"]).label if p.get("status") in Referral.Status.values else p.get("status")
-        return _("Your referral %(referral)s has been decided: %(status)s.") % {
-            "referral": p.get("referral"),
-            "status": status,
-        }
-    if notification.kind == Kind.CONSENT_EXPIRING:
-        return _("A consent in case %(case)s expires on %(date)s.") % {"case": p.get("case"), "date": p.get("date")}
-    if notification.kind == Kind.QUALIFICATION_EXPIRING:
-        from mentors.models import Qualification
-
-        what = Qualification.Kind(p["what"]).label if p.get("what") in Qualification.Kind.values else p.get("what")
-        return _("%(what)s for mentor %(mentor)s expires on %(date)s.") % {
-            "what": what,
-            "mentor": p.get("mentor"),
-            "date": p.get("date"),
-        }
-    if notification.kind in (Kind.CONCERN_SIGNAL, Kind.CONCERN_ESCALATED, Kind.CONCERN_ACKNOWLEDGED):
-        return _concern_text(notification.kind, p)
-    if notification.kind == Kind.CASE_WITHOUT_SESSION:
-        return _("No session has been logged in case %(case)s for %(weeks)s weeks.") % {
-            "case": p.get("case"),
-            "weeks": p.get("weeks"),
-        }
-    if notification.kind == Kind.DISCLOSURE_RECORDED:
-        return _("A disclosure from case %(case)s was recorded in the register of disclosures.") % {
-            "case": p.get("case")
-        }
-    if notification.kind == Kind.EMERGENCY_ACCESS:
-        return _("Emergency access to case %(case)s was opened by %(user)s. Review it.") % {
-            "case": p.get("case"),
-            "user": p.get("user"),
-        }
-    if notification.kind == Kind.RETENTION_DUE:
-        return _("%(count)s closed cases are past the retention period. Review the list before they are erased.") % {
-            "count": p.get("count")
-        }
-    if notification.kind == Kind.SECOND_FACTOR_RESET:
-        return _(
-            "An administrator reset your second factor. You set up your authenticator app again at your next login."
-        )
-    if notification.kind == Kind.ROLE_GRANT_REQUESTED:
-        return _("User %(user)s has been asked the role «%(role)s». Approve or refuse it.") % {
-            "user": p.get("user"),
-            "role": _role_name(p.get("role")),
-        }
-    if notification.kind == Kind.ROLE_GRANT_DECIDED:
-        text = (
-            _("The role «%(role)s» for user %(user)s was approved.")
-            if p.get("decision") == "approved"
-            else _("The role «%(role)s» for user %(user)s was refused.")
-        )
-        return text % {"user": p.get("user"), "role": _role_name(p.get("role"))}
-    if notification.kind == Kind.ROLE_GRANTED:
-        return _("User %(user)s was granted the role «%(role)s», asked by %(asked)s and approved by %(approved)s.") % {
-            "user": p.get("user"),
-            "role": _role_name(p.get("role")),
-            "asked": p.get("asked_by"),
-            "approved": p.get("approved_by"),
-        }
-    if notification.kind == Kind.SECOND_FACTOR_RESET_BY_ADMIN:
-        return _("Administrator %(actor)s reset the second factor of user %(user)s.") % {
-            "actor": p.get("actor"),
-            "user": p.get("user"),
-        }
-    if notification.kind == Kind.PASSWORD_CHANGED:
-        return _("Your password was changed. If it was not you, contact the programme's administrator at once.")
-    return str(notification.get_kind_display())
 
 
 def _role(code):
     return {"mentor": _("mentor"), "coordinator": _("coordinator")}.get(code, code or "")
 
 
-def _concern_text(kind, p) -> str:
-    from mentorsessions.models import ConcernSignal
-
-    level = ConcernSignal.Level(p["level"]).label if p.get("level") in ConcernSignal.Level.values else p.get("level")
-    values = {"case": p.get("case"), "level": level, "hours": p.get("hours")}
-    if kind == Kind.CONCERN_SIGNAL:
-        return _("Concern signal in case %(case)s: %(level)s. Read it and acknowledge it.") % values
-    if kind == Kind.CONCERN_ESCALATED:
-        return _("A concern signal in case %(case)s (%(level)s) has been unanswered for %(hours)s hours.") % values
-    return _("The coordinator has acknowledged your concern signal in case %(case)s.") % values
-
-
 def _role_name(slug) -> str:
-    from mentorprogram.roles import ROLES_BY_SLUG
-
     role = ROLES_BY_SLUG.get(slug)
     return str(role.name) if role else str(slug)
+
+
+def _role_decided(p) -> str:
+    text = (
+        _("The role «%(role)s» for user %(user)s was approved.")
+        if p.get("decision") == "approved"
+        else _("The role «%(role)s» for user %(user)s was refused.")
+    )
+    return text % {"user": p.get("user"), "role": _role_name(p.get("role"))}
+
+
+_TEXTS = {
+    Kind.ASSIGNED_TO_CASE: lambda p: (
+        _("You were assigned to case %(case)s as %(role)s.") % {"case": p.get("case"), "role": _role(p.get("as"))}
+    ),
+    Kind.ASSIGNMENT_ENDED: lambda p: _("Your assignment to case %(case)s has ended.") % {"case": p.get("case")},
+    Kind.CASE_WAITING_FOR_MENTOR: lambda p: (
+        _("Case %(case)s has waited %(days)s days for a mentor.") % {"case": p.get("case"), "days": p.get("days")}
+    ),
+    Kind.REFERRAL_RECEIVED: lambda p: (
+        _("Referral %(referral)s has been received and waits for triage.") % {"referral": p.get("referral")}
+    ),
+    Kind.REFERRAL_ACUTE: lambda p: (
+        _("Referral %(referral)s is marked as acute danger. Triage it now.") % {"referral": p.get("referral")}
+    ),
+    Kind.REFERRAL_UNTRIAGED: lambda p: (
+        _("Referral %(referral)s has waited %(days)s days for triage.")
+        % {"referral": p.get("referral"), "days": p.get("days")}
+    ),
+    Kind.CONSENT_EXPIRING: lambda p: (
+        _("A consent in case %(case)s expires on %(date)s.") % {"case": p.get("case"), "date": p.get("date")}
+    ),
+    Kind.CASE_WITHOUT_SESSION: lambda p: (
+        _("No session has been logged in case %(case)s for %(weeks)s weeks.")
+        % {"case": p.get("case"), "weeks": p.get("weeks")}
+    ),
+    Kind.DISCLOSURE_RECORDED: lambda p: (
+        _("A disclosure from case %(case)s was recorded in the register of disclosures.") % {"case": p.get("case")}
+    ),
+    Kind.EMERGENCY_ACCESS: lambda p: (
+        _("Emergency access to case %(case)s was opened by %(user)s. Review it.")
+        % {"case": p.get("case"), "user": p.get("user")}
+    ),
+    Kind.RETENTION_DUE: lambda p: (
+        _("%(count)s closed cases are past the retention period. Review the list before they are erased.")
+        % {"count": p.get("count")}
+    ),
+    Kind.SECOND_FACTOR_RESET: lambda p: _(
+        "An administrator reset your second factor. You set up your authenticator app again at your next login."
+    ),
+    Kind.ROLE_GRANT_REQUESTED: lambda p: (
+        _("User %(user)s has been asked the role «%(role)s». Approve or refuse it.")
+        % {"user": p.get("user"), "role": _role_name(p.get("role"))}
+    ),
+    Kind.ROLE_GRANT_DECIDED: _role_decided,
+    Kind.ROLE_GRANTED: lambda p: (
+        _("User %(user)s was granted the role «%(role)s», asked by %(asked)s and approved by %(approved)s.")
+        % {
+            "user": p.get("user"),
+            "role": _role_name(p.get("role")),
+            "asked": p.get("asked_by"),
+            "approved": p.get("approved_by"),
+        }
+    ),
+    Kind.SECOND_FACTOR_RESET_BY_ADMIN: lambda p: (
+        _("Administrator %(actor)s reset the second factor of user %(user)s.")
+        % {"actor": p.get("actor"), "user": p.get("user")}
+    ),
+    Kind.PASSWORD_CHANGED: lambda p: _(
+        "Your password was changed. If it was not you, contact the programme's administrator at once."
+    ),
+}
+
+
+def notification_text_register(kind: str, text) -> None:
+    """``text(params) -> str`` says what a notification of ``kind`` means; registered by the app that sends it."""
+    _TEXTS[kind] = text
+
+
+def notification_text(notification: Notification) -> str:
+    text = _TEXTS.get(notification.kind)
+    if text is None:
+        return str(notification.get_kind_display())
+    return text(notification.params)
