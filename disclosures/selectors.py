@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from cases.models import Case
@@ -71,20 +71,6 @@ def disclosure_register(*, user, filters: RegisterFilters, page: int = 1, per_pa
     if filters.current_only:
         records = records.filter(corrected=False)
     return page_of(records.order_by("-disclosed_on", "-recorded_at", "-pk"), page=page, per_page=per_page)
-
-
-def disclosure_counts_by_basis(*, start: datetime.date, end: datetime.date) -> dict[str, int]:
-    """For the steering report: disclosures made in [start, end] by legal basis, counts only.
-
-    A corrected record counts once, in its newest version.
-    """
-    current = Disclosure.objects.filter(disclosed_on__gte=start, disclosed_on__lte=end).exclude(
-        Exists(Disclosure.objects.filter(corrects=OuterRef("pk")))
-    )
-    counts = dict.fromkeys(Disclosure.LegalBasis.values, 0)
-    for row in current.values("legal_basis").annotate(n=Count("pk")).order_by():
-        counts[row["legal_basis"]] = row["n"]
-    return counts
 
 
 def case_timeline_entries(*, case, reader, name):

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from audit import chain
 from audit.models import AccessEvent, AuditEvent, ModelChange
+from disclosures.aggregates import disclosure_counts_by_basis
 from disclosures.models import Disclosure
-from disclosures.selectors import disclosure_counts_by_basis
 from disclosures.services import disclosure_record
 from mentorprogram.roles import ADMIN, PRIVACY_OFFICER, STEERING_GROUP
 from notifications.models import OutboxItem
