@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.models import AccessEvent
 from audit.services import access_event_record
-from cases import selectors, services
+from cases import permissions, selectors, services
 from cases.forms import (
     AssessmentForm,
     CaseStatusForm,
@@ -187,7 +187,7 @@ def emergency_access(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and (case is None or not services.may_open_emergency_access(request.user, case))
+        and (case is None or not permissions.may_open_emergency_access(request.user, case))
     ):
         try:
             services.emergency_access_refuse(actor=request.user, otp_token=form.cleaned_data["otp_token"])
