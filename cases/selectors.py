@@ -267,18 +267,9 @@ class TimelineEvent:
     who: str = ""
 
 
-def case_timeline(*, case: Case, reader=None) -> list[TimelineEvent]:
-    """Everything that happened in a case, oldest first (referrals, status changes, assignments, consents).
-
-    The other apps add theirs (``cases.registry.case_timeline_register``):
-    disclosures, and mentor sessions and concern signals for a ``reader`` who
-    may read them.
-    """
-
-    def name(user):
-        return (user.get_full_name() or user.username) if user else ""
-
-    events: list[TimelineEvent] = []
+def _referral_events(*, case: Case, reader, name) -> list[TimelineEvent]:
+    """Referrals received and accepted into the case."""
+    events = []
     for referral in case.referrals.select_related("decided_by").all():
         received = timezone.make_aware(datetime.datetime.combine(referral.received_on, datetime.time.min))
         events.append(
@@ -296,6 +287,12 @@ def case_timeline(*, case: Case, reader=None) -> list[TimelineEvent]:
                     name(referral.decided_by),
                 )
             )
+    return events
+
+
+def _status_events(*, case: Case, reader, name) -> list[TimelineEvent]:
+    """Status changes, the opening first."""
+    events = []
     for change in case.status_changes.select_related("changed_by").all():
         if change.from_status:
             what = gettext("Status changed from «%(from)s» to «%(to)s»") % {
@@ -307,6 +304,12 @@ def case_timeline(*, case: Case, reader=None) -> list[TimelineEvent]:
         if change.reason:
             what = f"{what}: {change.reason}"
         events.append(TimelineEvent(change.changed_at, what, name(change.changed_by)))
+    return events
+
+
+def _assignment_events(*, case: Case, reader, name) -> list[TimelineEvent]:
+    """Assignments started and ended."""
+    events = []
     for assignment in case.assignments.select_related("user", "started_by", "ended_by").all():
         events.append(
             TimelineEvent(
@@ -325,12 +328,24 @@ def case_timeline(*, case: Case, reader=None) -> list[TimelineEvent]:
                     name(assignment.ended_by),
                 )
             )
+    return events
+
+
+def _assessment_events(*, case: Case, reader, name) -> list[TimelineEvent]:
+    """Risk and needs assessments."""
+    events = []
     for assessment in case.assessments.select_related("assessed_by").all():
         events.append(
             TimelineEvent(
                 assessment.assessed_at, gettext("Risk and needs assessment recorded"), name(assessment.assessed_by)
             )
         )
+    return events
+
+
+def _network_events(*, case: Case, reader, name) -> list[TimelineEvent]:
+    """People added to the network map."""
+    events = []
     for member in case.network.select_related("added_by").all():
         events.append(
             TimelineEvent(
@@ -339,6 +354,12 @@ def case_timeline(*, case: Case, reader=None) -> list[TimelineEvent]:
                 name(member.added_by),
             )
         )
+    return events
+
+
+def _consent_events(*, case: Case, reader, name) -> list[TimelineEvent]:
+    """Consents recorded and withdrawn."""
+    events = []
     for consent in case.consents.select_related("recorded_by", "withdrawal__withdrawn_by").all():
         services = ", ".join(str(label) for label in consent.service_labels)
         events.append(
@@ -356,7 +377,32 @@ def case_timeline(*, case: Case, reader=None) -> list[TimelineEvent]:
                     name(consent.withdrawn_by),
                 )
             )
-    for contribute in timeline_contributions():
-        events.extend(contribute(case=case, reader=reader, name=name))
+    return events
+
+
+_TIMELINE_SOURCES = (
+    _referral_events,
+    _status_events,
+    _assignment_events,
+    _assessment_events,
+    _network_events,
+    _consent_events,
+)
+
+
+def case_timeline(*, case: Case, reader=None) -> list[TimelineEvent]:
+    """Everything that happened in a case, oldest first: one source a kind of event.
+
+    The case's own sources are below; the other apps add theirs
+    (``cases.registry.case_timeline_register``): disclosures, and mentor
+    sessions and concern signals for a ``reader`` who may read them.
+    """
+
+    def name(user):
+        return (user.get_full_name() or user.username) if user else ""
+
+    events: list[TimelineEvent] = []
+    for source in (*_TIMELINE_SOURCES, *timeline_contributions()):
+        events.extend(source(case=case, reader=reader, name=name))
     events.sort(key=lambda e: e.when)
     return events

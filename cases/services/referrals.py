@@ -122,6 +122,61 @@ def referral_participant_resolve(*, actor, referral: Referral, participant: Part
     return participant
 
 
+def _accept(*, actor, referral: Referral, track: str, request, **_ignored) -> None:
+    """Open a case for the participant, or join their open case; the decider coordinates it when nobody does."""
+    if referral.participant_id is None:
+        raise ValidationError(_("Link the referral to a participant, or confirm a new one, before accepting it."))
+    case = (
+        Case.objects.select_for_update()
+        .filter(participant_id=referral.participant_id)
+        .exclude(status=Case.Status.CLOSED)
+        .first()
+    )
+    if case is None:
+        if track not in Case.Track.values:
+            raise ValidationError({"track": _("Choose the track for the new case.")})
+        case = Case.objects.create(participant_id=referral.participant_id, track=track)
+        CaseStatusChange.objects.create(
+            case=case,
+            to_status=case.status,
+            changed_by=actor,
+            reason=_("Opened from referral %(pk)s") % {"pk": referral.pk},
+        )
+    referral.case = case
+    if not CaseAssignment.objects.filter(
+        case=case, kind=CaseAssignment.Kind.COORDINATOR, ended_at__isnull=True
+    ).exists():
+        case_assignment_start(actor=actor, case=case, user=actor, kind=CaseAssignment.Kind.COORDINATOR, request=request)
+
+
+def _forward(*, referral: Referral, reason: str, forwarded_to: str, **_ignored) -> None:
+    if not forwarded_to.strip():
+        raise ValidationError({"forwarded_to": _("Say which service the referral is forwarded to.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why.")})
+    referral.forwarded_to = forwarded_to.strip()
+
+
+def _no_action(*, reason: str, **_ignored) -> None:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why no action is taken.")})
+
+
+def _duplicate(*, referral: Referral, duplicate_of: Referral | None, **_ignored) -> None:
+    if duplicate_of is None or duplicate_of.pk == referral.pk:
+        raise ValidationError({"duplicate_of": _("Choose the referral this one duplicates.")})
+    referral.duplicate_of = duplicate_of
+
+
+# Each decision's own rules and effects; referral_decide records who, when and why for all of them.
+_DECISIONS = {
+    Referral.Status.ACCEPTED: _accept,
+    Referral.Status.FORWARDED: _forward,
+    Referral.Status.NO_ACTION: _no_action,
+    Referral.Status.DUPLICATE: _duplicate,
+}
+
+
 @transaction.atomic
 def referral_decide(
     *,
@@ -144,48 +199,18 @@ def referral_decide(
         raise PermissionDenied
     referral = _referral_for_update(referral)
     _refuse_if_decided(referral)
-    Status = Referral.Status
-    if decision == Status.ACCEPTED:
-        if referral.participant_id is None:
-            raise ValidationError(_("Link the referral to a participant, or confirm a new one, before accepting it."))
-        case = (
-            Case.objects.select_for_update()
-            .filter(participant_id=referral.participant_id)
-            .exclude(status=Case.Status.CLOSED)
-            .first()
-        )
-        if case is None:
-            if track not in Case.Track.values:
-                raise ValidationError({"track": _("Choose the track for the new case.")})
-            case = Case.objects.create(participant_id=referral.participant_id, track=track)
-            CaseStatusChange.objects.create(
-                case=case,
-                to_status=case.status,
-                changed_by=actor,
-                reason=_("Opened from referral %(pk)s") % {"pk": referral.pk},
-            )
-        referral.case = case
-        if not CaseAssignment.objects.filter(
-            case=case, kind=CaseAssignment.Kind.COORDINATOR, ended_at__isnull=True
-        ).exists():
-            case_assignment_start(
-                actor=actor, case=case, user=actor, kind=CaseAssignment.Kind.COORDINATOR, request=request
-            )
-    elif decision == Status.FORWARDED:
-        if not forwarded_to.strip():
-            raise ValidationError({"forwarded_to": _("Say which service the referral is forwarded to.")})
-        if not reason.strip():
-            raise ValidationError({"reason": _("Say why.")})
-        referral.forwarded_to = forwarded_to.strip()
-    elif decision == Status.NO_ACTION:
-        if not reason.strip():
-            raise ValidationError({"reason": _("Say why no action is taken.")})
-    elif decision == Status.DUPLICATE:
-        if duplicate_of is None or duplicate_of.pk == referral.pk:
-            raise ValidationError({"duplicate_of": _("Choose the referral this one duplicates.")})
-        referral.duplicate_of = duplicate_of
-    else:
+    apply = _DECISIONS.get(decision)
+    if apply is None:
         raise ValidationError(_("Unknown decision."))
+    apply(
+        actor=actor,
+        referral=referral,
+        reason=reason,
+        forwarded_to=forwarded_to,
+        duplicate_of=duplicate_of,
+        track=track,
+        request=request,
+    )
     referral.status = decision
     referral.decision_reason = reason.strip()
     referral.decided_by = actor
