@@ -8,6 +8,7 @@ from django.http import Http404
 
 from cases.models import Case
 from disclosures.models import Disclosure
+from disclosures.permissions import may_read_register
 from mentorprogram.paging import page_of
 from mentorprogram.roles import may_reach_personal_data
 
@@ -19,11 +20,6 @@ def _with_correction(queryset):
     return queryset.annotate(corrected=Exists(Disclosure.objects.filter(corrects=OuterRef("pk")))).select_related(
         "recorded_by", "correction"
     )
-
-
-def may_read_register(user) -> bool:
-    """The privacy officer reads every case's disclosures (DESIGN.md: «read all»)."""
-    return may_reach_personal_data(user) and user.has_perm("disclosures.view_disclosure")
 
 
 def case_disclosures(*, case: Case) -> list[Disclosure]:

@@ -11,7 +11,7 @@ from audit.services import audit_event_record
 from cases.models import Case
 from cases.selectors import case_coordinators
 from disclosures.models import Disclosure
-from mentorprogram.roles import may_reach_personal_data
+from disclosures.permissions import may_record_disclosure
 from notifications.models import Notification
 from notifications.services import notification_send
 
@@ -31,15 +31,6 @@ DISCLOSURE_FIELDS = (
     "not_informed_reason",
     "correction_reason",
 )
-
-
-def may_record_disclosure(user, case: Case) -> bool:
-    """SLT coordinators, coordinators and mentors, on a case they hold (DESIGN.md: «record a disclosure»)."""
-    return (
-        may_reach_personal_data(user)
-        and user.has_perm("disclosures.add_disclosure")
-        and user.has_perm("cases.view_case", case)
-    )
 
 
 def _validate(fields: dict, *, case: Case, corrects: Disclosure | None) -> dict:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.models import AccessEvent
 from audit.services import access_event_record
 from cases.selectors import case_get_for_user
-from disclosures import selectors, services
+from disclosures import permissions, selectors, services
 from disclosures.forms import DisclosureForm, RegisterFilterForm
 from disclosures.models import Disclosure
 from mentorprogram import roles
@@ -27,7 +27,7 @@ def case_disclosures(request, pk):
     context = {
         "case": case,
         "disclosures": disclosures,
-        "may_record": services.may_record_disclosure(request.user, case),
+        "may_record": permissions.may_record_disclosure(request.user, case),
     }
     return render(request, "disclosures/case_disclosures.html", context)
 
@@ -49,7 +49,7 @@ def _correcting(request, case):
 @require_http_methods(["GET", "POST"])
 def disclosure_create(request, pk):
     case = case_get_for_user(user=request.user, pk=pk)
-    if not services.may_record_disclosure(request.user, case):
+    if not permissions.may_record_disclosure(request.user, case):
         raise PermissionDenied
     correcting = _correcting(request, case)
     if request.method == "GET":
@@ -88,7 +88,7 @@ def disclosure_detail(request, pk):
     access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=disclosure)
     context = {
         "disclosure": disclosure,
-        "may_correct": not disclosure.corrected and services.may_record_disclosure(request.user, disclosure.case),
+        "may_correct": not disclosure.corrected and permissions.may_record_disclosure(request.user, disclosure.case),
         "holds_case": request.user.has_perm("cases.view_case", disclosure.case),
     }
     return render(request, "disclosures/disclosure_detail.html", context)

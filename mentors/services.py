@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseAssignment
 from cases.services import case_assignment_start
-from mentorprogram.roles import SLT_COORDINATOR, may_reach_personal_data, role_slugs_for
+from mentorprogram.roles import may_reach_personal_data
 from mentors.models import Attendance, MatchingWeights, Mentor, PersonalTie, Qualification
+from mentors.permissions import may_match
 from mentors.selectors import matching_for_case
 
 EXCLUSION_TEXTS = {
@@ -24,15 +25,6 @@ EXCLUSION_TEXTS = {
 
 def exclusion_text(reasons) -> str:
     return ", ".join(EXCLUSION_TEXTS[r]() for r in reasons)
-
-
-def may_match(user, case: Case) -> bool:
-    """SLT coordinators match any case; a coordinator matches the cases they coordinate."""
-    if not may_reach_personal_data(user):
-        return False
-    if SLT_COORDINATOR in role_slugs_for(user) and user.has_perm("mentors.view_mentor_pool"):
-        return True
-    return user.has_perm("cases.assign_case", case)
 
 
 @transaction.atomic

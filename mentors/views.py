@@ -12,7 +12,7 @@ from cases.models import Case, CaseWishes
 from mentorprogram.access import requires_permission, requires_role
 from mentorprogram.forms import apply_validation_error
 from mentorprogram.roles import MENTOR as MENTOR_ROLE
-from mentors import selectors, services
+from mentors import permissions, selectors, services
 from mentors.forms import (
     AssignForm,
     AttendanceForm,
@@ -71,7 +71,7 @@ def weights(request):
 def _matchable_case(request, pk):
     """The case, for someone who may match it; 404 for everyone else (ids reveal nothing)."""
     case = Case.objects.select_related("participant").filter(pk=pk).first()
-    if case is None or not services.may_match(request.user, case):
+    if case is None or not permissions.may_match(request.user, case):
         raise Http404
     return case
 

@@ -20,8 +20,14 @@ from audit.models import AuditEvent
 from audit.services import audit_event_record
 from cases.models import Case
 from cases.selectors import case_coordinators
-from mentorprogram.roles import SLT_COORDINATOR, active_users_with_role, may_reach_personal_data
+from mentorprogram.roles import SLT_COORDINATOR, active_users_with_role
 from mentorsessions.models import ConcernSignal, MentorSession, MentorSessionDraft, SessionAddendum
+from mentorsessions.permissions import (
+    may_acknowledge_concern,
+    may_log_session,
+    may_start_session,
+    session_editable_until,
+)
 from notifications.models import Notification
 from notifications.services import notification_send
 
@@ -40,36 +46,6 @@ DRAFT_FIELDS = SESSION_FIELDS + ("concern_level", "concern_description")
 DRAFT_MAX_CHARS = 20_000
 # Set by the service, not typed: left out of full_clean.
 NOT_TYPED = ["case", "mentor", "submission_key", "voided_by"]
-
-
-def may_log_session(user, case: Case) -> bool:
-    """Whether ``user`` holds ``case`` as its mentor now (an object right from the assignment)."""
-    return may_reach_personal_data(user) and user.has_perm("cases.log_session", case)
-
-
-def may_start_session(user, case: Case) -> bool:
-    """Whether ``user`` may log a new session on ``case`` now: they hold it and it is not closed."""
-    return case.status != Case.Status.CLOSED and may_log_session(user, case)
-
-
-def may_acknowledge_concern(user, case: Case) -> bool:
-    """Whether ``user`` coordinates ``case`` (the right that comes with a coordinator assignment)."""
-    return may_reach_personal_data(user) and user.has_perm("cases.change_case", case)
-
-
-def session_editable_until(session: MentorSession) -> datetime.datetime:
-    return session.recorded_at + MentorSession.EDIT_WINDOW
-
-
-def may_edit_session(user, session: MentorSession, *, now: datetime.datetime | None = None) -> bool:
-    """The author, still holding the case, within the edit window, of a session not voided."""
-    now = now or timezone.now()
-    return (
-        session.mentor_id == user.pk
-        and not session.is_voided
-        and now < session_editable_until(session)
-        and may_log_session(user, session.case)
-    )
 
 
 def _not_holding_error() -> ValidationError:

@@ -18,7 +18,7 @@ from audit.services import access_event_record
 from cases.models import Case
 from mentorprogram.access import requires_permission
 from mentorprogram.forms import apply_validation_error, page_number
-from mentorsessions import selectors, services
+from mentorsessions import permissions, selectors, services
 from mentorsessions.forms import AcknowledgeForm, AddendumForm, SessionCreateForm, SessionForm, VoidForm
 from mentorsessions.models import ConcernSignal, MentorSession
 
@@ -107,7 +107,7 @@ def case_sessions(request, pk):
         "sessions": sessions,
         "page": page,
         "has_next": has_next,
-        "may_log_session": services.may_start_session(request.user, case),
+        "may_log_session": permissions.may_start_session(request.user, case),
     }
     return render(request, "mentorsessions/case_sessions.html", context)
 
@@ -115,7 +115,7 @@ def case_sessions(request, pk):
 def _detail_context(request, session, **bound_forms):
     user = request.user
     concern = getattr(session, "concern", None)
-    holds_case = services.may_log_session(user, session.case)
+    holds_case = permissions.may_log_session(user, session.case)
     may_add = holds_case and not session.is_voided
     is_author = holds_case and session.mentor_id == user.pk
     return {
@@ -123,12 +123,12 @@ def _detail_context(request, session, **bound_forms):
         "case": session.case,
         "concern": concern,
         "addenda": selectors.session_addenda(session=session),
-        "editable_until": services.session_editable_until(session),
-        "may_edit": services.may_edit_session(user, session),
+        "editable_until": permissions.session_editable_until(session),
+        "may_edit": permissions.may_edit_session(user, session),
         "addendum_form": (bound_forms.get("addendum_form") or AddendumForm()) if may_add else None,
         "void_form": (bound_forms.get("void_form") or VoidForm()) if is_author and not session.is_voided else None,
         "acknowledge_form": (bound_forms.get("acknowledge_form") or AcknowledgeForm())
-        if concern is not None and concern.is_open and services.may_acknowledge_concern(user, session.case)
+        if concern is not None and concern.is_open and permissions.may_acknowledge_concern(user, session.case)
         else None,
         "radicalisation_contact": settings.RADICALISATION_CONTACT,
     }
@@ -149,7 +149,7 @@ def session_edit(request, pk):
     if session.mentor_id != request.user.pk:
         raise PermissionDenied
     with_concern = not ConcernSignal.objects.filter(session=session).exists()
-    if not services.may_edit_session(request.user, session):
+    if not permissions.may_edit_session(request.user, session):
         messages.error(request, _("The session can no longer be corrected: write an addendum instead."))
         return redirect("mentorsessions:detail", pk=session.pk)
     if request.method == "POST":
@@ -169,7 +169,7 @@ def session_edit(request, pk):
         form = SessionForm(initial=initial, with_concern=with_concern)
     access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=session)
     context = _form_context(
-        request, session.case, form, session=session, editable_until=services.session_editable_until(session)
+        request, session.case, form, session=session, editable_until=permissions.session_editable_until(session)
     )
     return render(request, "mentorsessions/session_form.html", context, status=400 if form.errors else 200)
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent, ModelChange
 from cases.services import case_assignment_end
-from mentorsessions import services
+from mentorsessions import permissions, services
 from mentorsessions.models import ConcernSignal, MentorSession, MentorSessionDraft, SessionAddendum
 from notifications.models import Notification, OutboxItem
 from notifications.reminders import reminders_run
@@ -134,7 +134,7 @@ def test_after_24_hours_the_session_takes_addenda_only(team):
     session = MentorSessionFactory(
         case=team.case, mentor=team.mentor, recorded_at=timezone.now() - datetime.timedelta(hours=24, minutes=1)
     )
-    assert not services.may_edit_session(team.mentor, session)
+    assert not permissions.may_edit_session(team.mentor, session)
     with pytest.raises(ValidationError) as caught:
         services.mentor_session_update(actor=team.mentor, session=session, **fields(notes="For sent."))
     assert caught.value.code == "edit_window"
