@@ -50,11 +50,20 @@ def case_list_for_user(*, user):
     return cases_held(user, "cases.view_case").select_related("participant").order_by("-opened_at", "-pk")
 
 
+# The emergency grants a user holds, looked up once per case per request: the permission backend
+# (cases.backends) asks at every check. Kept on the user object, which lives for one request, under
+# this one name; opening or ending a grant forgets it (emergency_grants_forget).
+EMERGENCY_GRANTS_CACHE = "_mentorprogram_emergency_grants"
+
+
+def emergency_grants_forget(user) -> None:
+    """Forget the user's cached grants (after one is opened or ended in this request)."""
+    user.__dict__.pop(EMERGENCY_GRANTS_CACHE, None)
+
+
 def emergency_access_active(*, user, case_pk) -> EmergencyAccess | None:
     """The user's active emergency access to the case, if any (cached on the user for the request)."""
-    cache = getattr(user, "_emergency_access", None)
-    if cache is None:
-        cache = user._emergency_access = {}
+    cache = user.__dict__.setdefault(EMERGENCY_GRANTS_CACHE, {})
     if case_pk not in cache:
         cache[case_pk] = EmergencyAccess.objects.active().filter(user=user, case_id=case_pk).first()
     return cache[case_pk]

@@ -15,6 +15,7 @@ from cases.models import (
     EmergencyAccess,
 )
 from cases.permissions import may_open_emergency_access
+from cases.selectors import emergency_access_active, emergency_grants_forget
 from mentorprogram.roles import (
     PRIVACY_OFFICER,
     active_users_with_role,
@@ -51,8 +52,6 @@ def emergency_access_open(*, actor, case: Case, legal_basis: str, reason: str, o
     from django.conf import settings
     from django_otp import match_token
 
-    from cases.selectors import emergency_access_active
-
     if not may_open_emergency_access(actor, case):
         raise PermissionDenied
     active = emergency_access_active(user=actor, case_pk=case.pk)
@@ -78,7 +77,7 @@ def emergency_access_open(*, actor, case: Case, legal_basis: str, reason: str, o
         granted_at=now,
         expires_at=now + datetime.timedelta(hours=settings.EMERGENCY_ACCESS_HOURS),
     )
-    actor._emergency_access = {}
+    emergency_grants_forget(actor)
     audit_event_record(
         action=AuditEvent.Action.EMERGENCY_ACCESS_GRANTED,
         actor=actor,
@@ -107,7 +106,7 @@ def emergency_access_end(*, actor, grant: EmergencyAccess, request=None) -> Emer
         return grant
     grant.ended_at = timezone.now()
     grant.save(update_fields=["ended_at"])
-    actor._emergency_access = {}
+    emergency_grants_forget(actor)
     audit_event_record(
         action=AuditEvent.Action.EMERGENCY_ACCESS_ENDED,
         actor=actor,
