@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from audit.models import ChainLink
+from audit.models import AuditEvent, ChainLink, ErasedRow, Erasure
 
 GENESIS = "0" * 64
 # pg_advisory_xact_lock key: one sealer at a time.
@@ -385,7 +385,6 @@ def chain_verify(*, batch: int = 5000, heads_file: Path | None = None) -> Verifi
 
 def _erased_rows() -> set[tuple[str, int]]:
     """(table, row id) of every row the database's privileged erasure removed and noted."""
-    from audit.models import ErasedRow
 
     return set(ErasedRow.objects.values_list("table", "row_id"))
 
@@ -396,7 +395,6 @@ def _unbacked_erasure_events() -> list[Finding]:
     The runtime role may write events, so an event claiming an erasure proves
     nothing; the database's erasure function writes the record that does.
     """
-    from audit.models import AuditEvent, Erasure
 
     backed = {
         AuditEvent.Action.CASE_ERASED: set(Erasure.objects.filter(kind="case").values_list("case_pk", flat=True)),

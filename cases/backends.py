@@ -20,6 +20,7 @@ class EmergencyAccessBackend:
         app_label, _dot, codename = perm.partition(".")
         if app_label != "cases" or codename not in EMERGENCY_ACCESS_GRANTS:
             return False
+        # Imported here: Django loads authentication backends while cases.selectors is still importing.
         from cases.selectors import emergency_access_active
 
         return emergency_access_active(user=user_obj, case_pk=obj.pk) is not None

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from cases.models import Case
+from cases.selectors import TimelineEvent
 from disclosures.models import Disclosure
 from disclosures.permissions import may_read_register
 from mentorprogram.paging import page_of
@@ -72,8 +73,6 @@ def disclosure_register(*, user, filters: RegisterFilters, page: int = 1, per_pa
 def case_timeline_entries(*, case, reader, name):
     """The case timeline's disclosures (registered with ``cases.registry``): basis and recipient kind only."""
     from django.utils.translation import gettext
-
-    from cases.selectors import TimelineEvent
 
     return [
         TimelineEvent(

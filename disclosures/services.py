@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEvent
 from audit.services import audit_event_record
 from cases.models import Case
+from cases.retention import delete_each
 from cases.selectors import case_coordinators
 from disclosures.models import Disclosure
 from disclosures.permissions import may_record_disclosure
@@ -129,6 +130,5 @@ def case_page_actions(*, case, user) -> dict:
 
 def erase_with_case(case) -> dict:
     """Erasure under the retention rules (registered with ``cases.registry``): the case's disclosures, newest first."""
-    from cases.retention import delete_each
 
     return {"disclosures": len(delete_each(Disclosure.objects.filter(case=case)))}

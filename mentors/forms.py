@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.forms import CommaListField, DateInput
 from cases.models import CaseWishes
 from mentorprogram.forms import DesignsystemetFormMixin
+from mentorprogram.roles import MENTOR
 from mentors.models import Attendance, MatchingWeights, Mentor, Qualification
 
 
@@ -98,8 +99,6 @@ class MentorProfileForm(DesignsystemetFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from django.contrib.auth import get_user_model
-
-        from mentorprogram.roles import MENTOR
 
         users = get_user_model().objects.filter(groups__name=MENTOR, is_active=True)
         if self.instance.pk:

@@ -6,7 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseAssignment
+from cases.models import Case, CaseAssignment, CaseWishes
+from cases.retention import delete_each
 from cases.services import case_assignment_start
 from mentorprogram.roles import may_reach_personal_data
 from mentors.models import Attendance, MatchingWeights, Mentor, PersonalTie, Qualification
@@ -116,7 +117,6 @@ def qualification_record(*, actor, mentor: Mentor, kind: str, completed_on, vali
 @transaction.atomic
 def case_wishes_save(*, actor, case: Case, **fields):
     """The participant's wishes for a mentor, on the case."""
-    from cases.models import CaseWishes
 
     if not may_match(actor, case):
         raise PermissionDenied
@@ -177,7 +177,6 @@ def case_page_actions(*, case, user) -> dict:
 
 def erase_with_participant(participant) -> None:
     """Erasure under the retention rules (registered with ``cases.registry``): mentors' ties to the participant."""
-    from cases.retention import delete_each
 
     delete_each(PersonalTie.objects.filter(participant=participant))
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.models import AccessEvent
 from audit.services import access_event_record
 from cases.models import Case, CaseWishes
+from cases.selectors import case_get_for_user
 from mentorprogram.access import requires_permission, requires_role
 from mentorprogram.forms import apply_validation_error
 from mentorprogram.roles import MENTOR as MENTOR_ROLE
@@ -281,7 +282,6 @@ def me(request):
 @require_POST
 def declare_tie(request, pk):
     """An assigned mentor says they know the participant; the coordinator is told."""
-    from cases.selectors import case_get_for_user
 
     case = case_get_for_user(user=request.user, pk=pk)
     mentor = Mentor.objects.filter(user=request.user).first()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseAssignment
-from cases.selectors import cases_held, cases_readable, set_detail_urls
+from cases.selectors import TimelineEvent, cases_held, cases_readable, set_detail_urls
 from mentorprogram.paging import page_of
 from mentorsessions.models import ConcernSignal, MentorSession, MentorSessionDraft
 
@@ -272,8 +272,6 @@ def case_timeline_entries(*, case, reader, name):
     """Sessions and concern signals in the case timeline, for a reader who may read them (``cases.registry``)."""
     from django.utils import formats
     from django.utils.translation import gettext
-
-    from cases.selectors import TimelineEvent
 
     if reader is None or not reader.has_perm("cases.view_sessions", case):
         return []

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEvent
 from audit.services import audit_event_record
 from cases.models import Case
+from cases.retention import delete_each
 from cases.selectors import case_coordinators
 from mentorprogram.roles import SLT_COORDINATOR, active_users_with_role
 from mentorsessions.models import ConcernSignal, MentorSession, MentorSessionDraft, SessionAddendum
@@ -392,7 +393,6 @@ def case_page_actions(*, case, user) -> dict:
 
 def erase_with_case(case) -> dict:
     """Erasure under the retention rules (registered with ``cases.registry``): drafts, addenda, signals, sessions."""
-    from cases.retention import delete_each
 
     return {
         "drafts": len(delete_each(MentorSessionDraft.objects.filter(case=case))),

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.models import AccessEvent, AuditEvent
+from cases.models import Case, Participant
 from mentorprogram.forms import strict_int
 from mentorprogram.paging import page_of
 
@@ -34,8 +35,6 @@ def audit_event_search(*, filters: EventFilters, page: int = 1, per_page: int = 
     if filters.case:
         from django.contrib.contenttypes.models import ContentType
 
-        from cases.models import Case
-
         on_case = Q(content_type=ContentType.objects.get_for_model(Case), object_pk=str(filters.case))
         events = events.filter(on_case | Q(data__case=filters.case))
     events = _within_days(events, filters.occurred_from, filters.occurred_to)
@@ -44,7 +43,6 @@ def audit_event_search(*, filters: EventFilters, page: int = 1, per_page: int = 
 
 def participants_matching(query: str, *, limit: int = 10) -> list:
     """Participants the privacy officer may mean: by number, national identity number, or a similar name."""
-    from cases.models import Participant
 
     query = query.strip()
     if not query:

@@ -20,6 +20,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AccessEvent
+from cases.models import ConsentWithdrawal, Referral
+from disclosures.models import Disclosure
+from mentors.models import PersonalTie
+from mentorsessions.models import ConcernSignal, MentorSession, SessionAddendum
 
 # Bookkeeping that says nothing about the person.
 NOT_EXPORTED = {"id", "submission_key", "search_name"}
@@ -116,10 +120,6 @@ def _record(obj: models.Model, title: str, *, flag: str = "") -> Record:
 
 
 def subject_access_report(*, participant, generated_by) -> SubjectAccessReport:
-    from cases.models import ConsentWithdrawal, Referral
-    from disclosures.models import Disclosure
-    from mentors.models import PersonalTie
-    from mentorsessions.models import ConcernSignal, MentorSession, SessionAddendum
 
     sections = [Section("participant", _("The participant"), [_record(participant, str(participant))])]
     cases = Section("cases", _("Cases"))

@@ -10,10 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import AccessEvent, AuditEvent
-from audit.services import access_event_record
+from audit.services import access_event_record, audit_event_record
+from cases import retention as retention_rules
+from cases.forms import EmergencyReviewForm
+from cases.models import Case, EmergencyAccess, LegalHold, Participant, Referral, RetentionRun
+from cases.selectors import emergency_access_list
+from cases.services import emergency_access_review
 from mentorprogram.access import requires_permission
 from mentorprogram.forms import apply_validation_error, page_number, query_without
-from privacy.forms import AccessSearchForm, EventFilterForm, LegalHoldForm, LegalHoldLiftForm
+from privacy import subject_access as exports
+from privacy.forms import AccessSearchForm, EventFilterForm, LegalHoldForm, LegalHoldLiftForm, ParticipantFindForm
 from privacy.selectors import (
     AccessFilters,
     EventFilters,
@@ -46,7 +52,6 @@ def event_list(request):
 
 def _participant_for(request, form):
     """(the participant searched for, candidates to choose from): one of them, or neither."""
-    from cases.models import Participant
 
     chosen = form.cleaned_data.get("participant_id")
     if chosen:
@@ -133,8 +138,6 @@ def access_list(request):
 
 
 def _emergency_context(*, review_forms=None):
-    from cases.forms import EmergencyReviewForm
-    from cases.selectors import emergency_access_list
 
     grants = emergency_access_list()
     review_forms = review_forms or {}
@@ -147,7 +150,6 @@ def _emergency_context(*, review_forms=None):
 @require_GET
 def emergency_list(request):
     """Every emergency access, those waiting for review first."""
-    from cases.models import EmergencyAccess
 
     context = _emergency_context()
     access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=EmergencyAccess, objects=context["grants"])
@@ -157,9 +159,6 @@ def emergency_list(request):
 @requires_permission("cases.review_emergencyaccess")
 @require_POST
 def emergency_review(request, pk):
-    from cases.forms import EmergencyReviewForm
-    from cases.models import EmergencyAccess
-    from cases.services import emergency_access_review
 
     grant = EmergencyAccess.objects.filter(pk=pk).first()
     if grant is None:
@@ -186,7 +185,6 @@ def retention(request):
 
 
 def _retention_page(request, *, hold_form=None, lift_forms=None, status=200):
-    from cases.models import Case, LegalHold, Referral, RetentionRun
 
     pending = RetentionRun.objects.filter(erased_at__isnull=True).first()
     cases, referrals = [], []
@@ -225,8 +223,6 @@ def _retention_page(request, *, hold_form=None, lift_forms=None, status=200):
 @require_POST
 def legal_hold_place(request):
     """Keep a case (by its number) from erasure, with a reason."""
-    from cases.models import Case
-    from cases.retention import legal_hold_place
 
     form = LegalHoldForm(request.POST)
     if form.is_valid():
@@ -235,7 +231,9 @@ def legal_hold_place(request):
             form.add_error("case", _("No case has this number."))
         else:
             try:
-                legal_hold_place(actor=request.user, case=case, reason=form.cleaned_data["reason"], request=request)
+                retention_rules.legal_hold_place(
+                    actor=request.user, case=case, reason=form.cleaned_data["reason"], request=request
+                )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
@@ -247,8 +245,6 @@ def legal_hold_place(request):
 @requires_permission("cases.change_legalhold")
 @require_POST
 def legal_hold_lift(request, pk):
-    from cases.models import LegalHold
-    from cases.retention import legal_hold_lift
 
     hold = LegalHold.objects.filter(pk=pk, lifted_at__isnull=True).first()
     if hold is None:
@@ -256,7 +252,9 @@ def legal_hold_lift(request, pk):
     form = LegalHoldLiftForm(request.POST, auto_id=f"lift-{hold.pk}-%s")
     if form.is_valid():
         try:
-            legal_hold_lift(actor=request.user, hold=hold, reason=form.cleaned_data["reason"], request=request)
+            retention_rules.legal_hold_lift(
+                actor=request.user, hold=hold, reason=form.cleaned_data["reason"], request=request
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -268,13 +266,11 @@ def legal_hold_lift(request, pk):
 @requires_permission("cases.change_retentionrun")
 @require_POST
 def retention_erase_now(request, pk):
-    from cases.models import RetentionRun
-    from cases.retention import retention_erase
 
     run = RetentionRun.objects.filter(pk=pk, erased_at__isnull=True).first()
     if run is None:
         raise Http404
-    erased = retention_erase(run=run, actor=request.user, request=request)
+    erased = retention_rules.retention_erase(run=run, actor=request.user, request=request)
     messages.success(request, _("%(count)s cases are erased.") % {"count": len(erased)})
     return redirect("audit:retention")
 
@@ -283,8 +279,6 @@ def retention_erase_now(request, pk):
 @require_http_methods(["GET", "POST"])
 def subject_access(request):
     """Find the participant who asked for access, see what the export holds, download it."""
-    from privacy.forms import ParticipantFindForm
-    from privacy.subject_access import subject_access_report
 
     form = ParticipantFindForm((request.POST if request.method == "POST" else _without_name(request.GET)) or None)
     participant, candidates, report = None, [], None
@@ -294,19 +288,16 @@ def subject_access(request):
         # Found by name: shown at an address that names them by number only.
         return redirect(f"{reverse('audit:subject_access')}?participant_id={participant.pk}")
     if participant is not None:
-        report = subject_access_report(participant=participant, generated_by=request.user)
+        report = exports.subject_access_report(participant=participant, generated_by=request.user)
         access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=participant)
     context = {"form": form, "participant": participant, "candidates": candidates, "report": report}
     return render(request, "privacy/subject_access.html", context, status=400 if form.errors else 200)
 
 
 def _subject_access_export(request, pk, *, fmt):
-    from audit.services import audit_event_record
-    from cases.models import Participant
-    from privacy.subject_access import subject_access_pdf, subject_access_report
 
     participant = get_object_or_404(Participant, pk=pk)
-    report = subject_access_report(participant=participant, generated_by=request.user)
+    report = exports.subject_access_report(participant=participant, generated_by=request.user)
     access_event_record(request=request, kind=AccessEvent.Kind.EXPORT, obj=participant)
     audit_event_record(
         action=AuditEvent.Action.ACCESS_REQUEST_EXPORTED,
@@ -317,7 +308,9 @@ def _subject_access_export(request, pk, *, fmt):
     )
     stamp = timezone.localdate().isoformat()
     if fmt == "pdf":
-        response = HttpResponse(subject_access_pdf(report, participant=participant), content_type="application/pdf")
+        response = HttpResponse(
+            exports.subject_access_pdf(report, participant=participant), content_type="application/pdf"
+        )
     else:
         response = HttpResponse(report.as_json(), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="innsyn-deltaker-{participant.pk}-{stamp}.{fmt}"'

@@ -36,6 +36,7 @@ from mentorprogram.accounts.forms import (
     TokenForm,
 )
 from mentorprogram.forms import apply_validation_error
+from mentorprogram.models import RoleGrantRequest, User
 from mentorprogram.roles import roles_for
 
 SESSION_BACKUP_CODES = "mentorprogram_backup_codes"
@@ -196,8 +197,6 @@ class PasswordResetView(auth_views.PasswordResetView):
         """
         from django.http import HttpResponseRedirect
 
-        from mentorprogram.models import User
-
         for user in User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True):
             services.password_link_queue(user=user, reason="reset")
         audit_event_record(action=AuditEvent.Action.PASSWORD_RESET_REQUESTED, request=self.request)
@@ -238,7 +237,6 @@ def role_requests(request):
 
 
 def _role_requests_page(request, *, forms=None, status=200):
-    from mentorprogram.models import RoleGrantRequest
 
     forms = forms or {}
     pending = list(RoleGrantRequest.objects.filter(decided_at__isnull=True).select_related("user", "requested_by"))
@@ -254,7 +252,6 @@ def _role_requests_page(request, *, forms=None, status=200):
 @requires_permission("mentorprogram.decide_role_grant", personal_data=False)
 @require_POST
 def role_request_decide(request, pk):
-    from mentorprogram.models import RoleGrantRequest
 
     grant = get_object_or_404(RoleGrantRequest, pk=pk)
     form = RoleDecisionForm(request.POST, auto_id=f"r{grant.pk}-%s")
