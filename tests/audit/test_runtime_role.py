@@ -54,21 +54,22 @@ def test_the_runtime_role_writes_the_trail_and_the_application(as_runtime_role, 
         team.case.participant.save()  # an audited change: a ModelChange row, inserted by the runtime role
         assert ModelChange.objects.filter(object_pk=str(team.case.participant.pk)).exists()
         # Through the ORM too: no update path past the privileges.
-        with pytest.raises(DatabaseError), transaction.atomic():
+        with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic():
             AccessEvent.objects.filter(pk=event.pk).update(path="/rewritten/")  # audit: the test of the refusal
-        with pytest.raises(DatabaseError), transaction.atomic():
+        with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic():
             ChainLink.objects.all().delete()
     assert AccessEvent.objects.filter(pk=event.pk, path="").exists()
 
 
 def test_disclosures_are_kept_by_their_triggers_for_the_runtime_role(as_runtime_role, team):
     disclosure = record_disclosure(team.mentor, team.case)
-    for statement in (
-        "UPDATE disclosures_disclosure SET recipient = 'x' WHERE id = %s",
-        "DELETE FROM disclosures_disclosure WHERE id = %s",
+    for statement, message in (
+        ("UPDATE disclosures_disclosure SET recipient = 'x' WHERE id = %s", "append-only: UPDATE"),
+        ("DELETE FROM disclosures_disclosure WHERE id = %s", "records are voided or corrected, never removed"),
     ):
-        refused(as_runtime_role, statement, [disclosure.pk])
-    refused(as_runtime_role, "TRUNCATE disclosures_disclosure CASCADE")
+        assert message in refused(as_runtime_role, statement, [disclosure.pk])
+    # The runtime role holds no TRUNCATE at all: the privilege refuses it before any trigger.
+    assert "permission denied" in refused(as_runtime_role, "TRUNCATE disclosures_disclosure CASCADE")
     assert Disclosure.objects.filter(pk=disclosure.pk).exists()
 
 

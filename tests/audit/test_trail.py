@@ -58,7 +58,11 @@ def test_the_orm_cannot_change_the_trail(trail_rows, model):
 
 
 def test_a_user_cannot_be_deleted(user):
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="users are deactivated, never deleted"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("DELETE FROM mentorprogram_user WHERE id = %s", [user.pk])
 
 

@@ -154,10 +154,13 @@ def test_the_database_keeps_the_record(team):
     grant = emergency_access_open(
         actor=team.slt, case=team.case, legal_basis="danger", reason=REASON, otp_token=current_code(team.slt)
     )
-    for sql in (
-        "UPDATE cases_emergencyaccess SET reason = 'x' WHERE id = %s",
-        "UPDATE cases_emergencyaccess SET expires_at = expires_at + interval '1 day' WHERE id = %s",
-        "DELETE FROM cases_emergencyaccess WHERE id = %s",
+    for sql, message in (
+        ("UPDATE cases_emergencyaccess SET reason = 'x' WHERE id = %s", "is a record: only its end and its review"),
+        (
+            "UPDATE cases_emergencyaccess SET expires_at = expires_at + interval '1 day' WHERE id = %s",
+            "is a record: only its end and its review",
+        ),
+        ("DELETE FROM cases_emergencyaccess WHERE id = %s", "DELETE on cases_emergencyaccess is refused"),
     ):
-        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        with pytest.raises(DatabaseError, match=message), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [grant.pk])

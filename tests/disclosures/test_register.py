@@ -100,20 +100,24 @@ def test_the_steering_report_gets_counts_by_basis_only(team):
     )
 
 
-def _refused(sql, params=()):
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+def _refused(sql, params=(), *, message):
+    with pytest.raises(DatabaseError, match=message), transaction.atomic(), connection.cursor() as cursor:
+        # Fire the test's own pending foreign-key checks first: else TRUNCATE fails on those, not on our trigger.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(sql, params)
 
 
 def test_the_database_refuses_to_change_or_remove_a_disclosure(team):
     disclosure = record(team.mentor, team.case)
-    _refused("UPDATE disclosures_disclosure SET shared = 'x' WHERE id = %s", [disclosure.pk])
-    _refused("DELETE FROM disclosures_disclosure WHERE id = %s", [disclosure.pk])
-    _refused("TRUNCATE disclosures_disclosure CASCADE")
+    append_only = "append-only: UPDATE on disclosures_disclosure is refused"
+    removed = "DELETE on disclosures_disclosure is refused: records are voided or corrected, never removed"
+    _refused("UPDATE disclosures_disclosure SET shared = 'x' WHERE id = %s", [disclosure.pk], message=append_only)
+    _refused("DELETE FROM disclosures_disclosure WHERE id = %s", [disclosure.pk], message=removed)
+    _refused("TRUNCATE disclosures_disclosure CASCADE", message="TRUNCATE on disclosures_disclosure is refused")
     disclosure.shared = "Endret i ettertid."
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with pytest.raises(DatabaseError, match=append_only), transaction.atomic():
         disclosure.save()
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with pytest.raises(DatabaseError, match=removed), transaction.atomic():
         Disclosure.objects.filter(pk=disclosure.pk).delete()
     assert Disclosure.objects.get(pk=disclosure.pk).shared.startswith("Deltakeren")
 
@@ -130,6 +134,7 @@ def test_a_correction_cannot_point_into_another_case(team):
            VALUES (%s, 'consent', '', 'nav', 'NAV', 'x', 'y', now(), 'z', '{}', 'later', 'w', %s, 'feil', %s, now(),
                    gen_random_uuid())""",
         [other.pk, disclosure.pk, team.mentor.pk],
+        message="a correction belongs to the case of the disclosure it corrects",
     )
 
 

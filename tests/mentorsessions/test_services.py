@@ -173,7 +173,7 @@ def test_the_database_refuses_a_late_edit_a_delete_and_a_changed_addendum(team):
         _sql("UPDATE mentorsessions_sessionaddendum SET text = 'x' WHERE id = %s", [addendum.pk])
     with pytest.raises(DatabaseError, match="never removed"):
         _sql("DELETE FROM mentorsessions_sessionaddendum")
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with pytest.raises(DatabaseError, match="never removed"), transaction.atomic():
         MentorSession.objects.filter(pk=fresh.pk).delete()
     assert MentorSession.objects.count() == 2
 
