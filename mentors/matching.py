@@ -60,13 +60,32 @@ class CaseFacts:
     district: str = ""
 
 
+class Why(NamedTuple):
+    """Why a factor scored as it did: a code and the facts behind it, rendered in words by ``mentors.texts``.
+
+    Codes: ``no_wish``, ``not_wanted``, ``speaks``/``does_not_speak``,
+    ``shared`` (with ``shared``), ``matches``/``differs``, ``age`` and ``gap``
+    (with ``years``), ``same``/``other`` district, ``experience`` (with
+    ``track`` and ``ideology``), ``load`` (with ``load`` and ``capacity``).
+    A NamedTuple: cheap to make for every mentor of a large pool.
+    """
+
+    code: str
+    shared: tuple[str, ...] = ()
+    years: int | None = None
+    track: bool = False
+    ideology: bool = False
+    load: int = 0
+    capacity: int = 0
+
+
 @dataclass(frozen=True)
 class Factor:
     name: str
     value: float  # 0–1
     weight: int
     points: float
-    why: str  # a code for the explanation, rendered by the view
+    why: Why
 
 
 @dataclass(frozen=True)
@@ -76,7 +95,7 @@ class Suggestion:
     max_score: int
     # (name, value, why) for each factor; ``factors`` weighs them. Kept raw so
     # ranking a large pool builds explanation objects only for what is shown.
-    values: tuple[tuple[str, float, str], ...]
+    values: tuple[tuple[str, float, Why], ...]
     weights: dict[str, int] = field(compare=False, repr=False)
 
     @property
@@ -138,49 +157,58 @@ def exclusion_reasons(mentor: MentorFacts) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-def _values(case: CaseFacts, mentor: MentorFacts, *, year: int) -> tuple[tuple[str, float, str], ...]:
-    """Each soft factor's value (0–1) and the code that explains it."""
+NO_WISH = Why("no_wish")
+
+
+def _values(case: CaseFacts, mentor: MentorFacts, *, year: int) -> tuple[tuple[str, float, Why], ...]:
+    """Each soft factor's value (0–1) and why."""
     out = []
     if case.preferred_language:
         speaks = case.preferred_language in mentor.languages
-        out.append(("language", 1.0 if speaks else 0.0, "speaks" if speaks else "does_not_speak"))
+        out.append(("language", 1.0 if speaks else 0.0, Why("speaks" if speaks else "does_not_speak")))
     else:
-        out.append(("language", 0.0, "no_wish"))
+        out.append(("language", 0.0, NO_WISH))
     if case.interests:
         shared = case.interests & mentor.interests
-        out.append(("interests", len(shared) / len(case.interests), "shared:" + ",".join(sorted(shared))))
+        out.append(("interests", len(shared) / len(case.interests), Why("shared", shared=tuple(sorted(shared)))))
     else:
-        out.append(("interests", 0.0, "no_wish"))
+        out.append(("interests", 0.0, NO_WISH))
     if case.gender_wish:
         same = mentor.gender == case.gender_wish
-        out.append(("gender", 1.0 if same else 0.0, "matches" if same else "differs"))
+        out.append(("gender", 1.0 if same else 0.0, Why("matches" if same else "differs")))
     else:
-        out.append(("gender", 0.0, "no_wish"))
+        out.append(("gender", 0.0, NO_WISH))
     if case.background_wanted and case.background:
         same = case.background in mentor.background
-        out.append(("background", 1.0 if same else 0.0, "matches" if same else "differs"))
+        out.append(("background", 1.0 if same else 0.0, Why("matches" if same else "differs")))
     else:
-        out.append(("background", 0.0, "not_wanted"))
+        out.append(("background", 0.0, Why("not_wanted")))
     mentor_age = year - mentor.birth_year
-    out.append(("age_over_25", 1.0 if mentor_age >= 25 else 0.0, f"age:{mentor_age}"))
+    out.append(("age_over_25", 1.0 if mentor_age >= 25 else 0.0, Why("age", years=mentor_age)))
     gap = abs(mentor.birth_year - case.participant_birth_year)
-    out.append(("age_closeness", max(0.0, 1 - gap / 40), f"gap:{gap}"))
+    out.append(("age_closeness", max(0.0, 1 - gap / 40), Why("gap", years=gap)))
     if case.district:
         same = bool(mentor.district) and mentor.district.lower() == case.district.lower()
-        out.append(("district", 1.0 if same else 0.0, "same" if same else "other"))
+        out.append(("district", 1.0 if same else 0.0, Why("same" if same else "other")))
     else:
-        out.append(("district", 0.0, "no_wish"))
+        out.append(("district", 0.0, NO_WISH))
     has_track = case.track in mentor.tracks
     has_ideology = bool(case.ideology) and case.ideology in mentor.ideologies
     out.append(
         (
             "experience",
             (0.5 if has_track else 0.0) + (0.5 if has_ideology else 0.0),
-            f"track:{has_track},ideology:{has_ideology}",
+            Why("experience", track=has_track, ideology=has_ideology),
         )
     )
     free = 1 - mentor.active_participants / mentor.max_participants if mentor.max_participants else 0.0
-    out.append(("workload", max(0.0, free), f"load:{mentor.active_participants}/{mentor.max_participants}"))
+    out.append(
+        (
+            "workload",
+            max(0.0, free),
+            Why("load", load=mentor.active_participants, capacity=mentor.max_participants),
+        )
+    )
     return tuple(out)
 
 

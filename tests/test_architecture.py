@@ -35,3 +35,15 @@ def test_every_app_of_the_project_has_its_place_in_the_contracts():
         for name in layer.replace(":", "|").split("|")
     }
     assert ours - {"mentorprogram"} == layered, "give the new app its layer in the «apps» contract"
+
+
+def test_no_module_is_longer_than_a_person_can_hold_in_their_head():
+    """500 lines at most (STYLE.md): past that a module becomes a package that re-exports from __init__."""
+    ours = sorted(config.name for config in apps.get_app_configs() if (ROOT / config.name).is_dir())
+    long = [
+        f"{path.relative_to(ROOT)}: {count}"
+        for name in ours
+        for path in (ROOT / name).rglob("*.py")
+        if "migrations" not in path.parts and (count := len(path.read_text().splitlines())) > 500
+    ]
+    assert long == []

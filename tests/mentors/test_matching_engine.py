@@ -13,6 +13,7 @@ from mentors.matching import (
     VALID,
     CaseFacts,
     MentorFacts,
+    Why,
     qualification_state,
     rank,
 )
@@ -107,8 +108,8 @@ def test_the_best_match_comes_first_and_every_factor_is_explained():
     assert [s.mentor_id for s in ranking.suggestions] == [1, 2]
     factors = {f.name: f for f in ranking.suggestions[0].factors}
     assert set(factors) == set(WEIGHTS)
-    assert factors["language"].points == 8 and factors["language"].why == "speaks"
-    assert factors["interests"].value == 0.5 and factors["interests"].why == "shared:fotball"
+    assert factors["language"].points == 8 and factors["language"].why == Why("speaks")
+    assert factors["interests"].value == 0.5 and factors["interests"].why == Why("shared", shared=("fotball",))
     assert factors["background"].points == 5
     assert factors["experience"].value == 1.0
     assert ranking.suggestions[0].score == round(sum(f.points for f in factors.values()), 3)
@@ -124,7 +125,7 @@ def test_background_counts_only_where_the_participant_wants_it():
         today=TODAY,
     )
     factor = {f.name: f for f in ranking.suggestions[0].factors}["background"]
-    assert (factor.points, factor.why) == (0, "not_wanted")
+    assert (factor.points, factor.why) == (0, Why("not_wanted"))
 
 
 def test_the_weights_change_the_order():
@@ -151,7 +152,7 @@ def test_ties_break_on_workload_then_id_whatever_the_input_order():
 def test_a_young_mentor_scores_nothing_for_age_over_25():
     young = mentor(1, birth_year=2004)
     factor = {f.name: f for f in rank(CASE, [young], WEIGHTS, today=TODAY).suggestions[0].factors}["age_over_25"]
-    assert (factor.value, factor.why) == (0.0, "age:22")
+    assert (factor.value, factor.why) == (0.0, Why("age", years=22))
 
 
 @pytest.mark.parametrize(
