@@ -1,11 +1,13 @@
 """Writes to the audit trail. Call these in the same transaction as the change."""
 
+import functools
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from audit.context import current_request
 from audit.models import AccessEvent, AuditEvent
 from audit.registry import cases_held_by, subject_lookups
 
@@ -68,28 +70,68 @@ _DOMAIN_ACTIONS = {
 }
 
 
+def records_read(kind: str, *, model: type[models.Model] | None = None, rows=None, skip_empty: bool = False):
+    """Decorate a selector that returns personal data: every call records the read as an access event.
+
+    The reader is the request being answered (``audit.context``), or the
+    selector's ``user`` keyword outside a request; with neither, nothing is
+    recorded (nobody read anything). ``rows(result)`` picks what was read from
+    what the selector returns; without ``model`` the result is one object
+    (a VIEW or an EXPORT), with it a list of ``model`` rows (``skip_empty``: a
+    search that found nobody read nobody). A selector that raises (404, 403)
+    read nothing.
+    """
+
+    def decorate(selector):
+        @functools.wraps(selector)
+        def wrapper(*args, **kwargs):
+            result = selector(*args, **kwargs)
+            read = rows(result) if rows else result
+            request = current_request()
+            user = request.user if request is not None else kwargs.get("user")
+            if user is None or not user.is_authenticated or read is None:
+                return result
+            if model is not None:
+                read = list(read)
+                if skip_empty and not read:
+                    return result
+            if model is None:
+                access_event_record(request=request, user=user, kind=kind, obj=read)
+            else:
+                access_event_record(request=request, user=user, kind=kind, model=model, objects=read)
+            return result
+
+        wrapper.records_read = kind
+        return wrapper
+
+    return decorate
+
+
 def access_event_record(
     *,
-    request,
+    request=None,
+    user=None,
     kind: str,
     obj: models.Model | None = None,
     objects: Iterable[models.Model] | None = None,
     model: type[models.Model] | None = None,
 ) -> AccessEvent:
-    """Record that ``request.user`` read personal data: one object, or a list of them.
+    """Record that the reader read personal data: one object, or a list of them.
 
-    Every view, API endpoint and export that shows personal data calls this
-    before it answers.
+    The scoped selectors call this through ``records_read``; a view that reads
+    without one (a search, an export) calls it itself. ``request`` gives the
+    reader, the address and the path; ``user`` names the reader outside a request.
     """
     from mentorprogram.roles import role_slugs_for
 
+    request = request if request is not None else current_request()
     if obj is not None:
         model = type(obj)
     if model is None:
         raise ValueError("access_event_record needs obj, or model with objects")
     rows = [obj] if obj is not None else list(objects or [])
     case_pks, participant_pks = _subjects_of(model, rows)
-    user = request.user
+    user = user if user is not None else request.user
     return AccessEvent.objects.create(
         actor=user,
         roles=",".join(role_slugs_for(user)),
@@ -100,7 +142,7 @@ def access_event_record(
         case_pks=case_pks,
         participant_pks=participant_pks,
         outside_assignment=bool(case_pks) and not _holds_all(user, case_pks),
-        path=request.path[:300],
+        path=request.path[:300] if request is not None else "",
         remote_addr=client_ip(request),
     )
 

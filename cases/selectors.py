@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from guardian.shortcuts import get_objects_for_user
 
+from audit.models import AccessEvent
+from audit.services import records_read
 from cases.backends import EMERGENCY_ACCESS_GRANTS
 from cases.models import Case, CaseAssignment, EmergencyAccess, Participant, Referral
 from cases.registry import timeline_contributions
@@ -38,6 +40,7 @@ def set_detail_urls(rows, route: str, *, pk=lambda row: row.pk) -> None:
         row.detail_url = template.format(pk(row))
 
 
+@records_read(AccessEvent.Kind.LIST, model=Case, rows=lambda result: result[0])
 def case_page_for_user(*, user, page: int = 1, per_page: int = CASE_PAGE_SIZE):
     """One page of the user's cases and whether there is a next one (a fixed number of queries)."""
     rows, has_next = page_of(case_list_for_user(user=user), page=page, per_page=per_page)
@@ -94,6 +97,7 @@ def cases_readable(user, perm: str):
     return Case.objects.filter(Q(pk__in=held.values("pk")) | Q(pk__in=emergency))
 
 
+@records_read(AccessEvent.Kind.VIEW)
 def case_get_for_user(*, user, pk) -> Case:
     """One case the user may see (assigned, or emergency access), or Http404 (so an id reveals nothing)."""
     case = cases_readable(user, "cases.view_case").select_related("participant").filter(pk=pk).first()
@@ -182,6 +186,14 @@ def referral_queue(
     return rows
 
 
+@records_read(AccessEvent.Kind.LIST, model=Referral, rows=lambda result: result[0])
+def referral_queue_page(*, user, page: int, **filters) -> tuple[list[Referral], bool]:
+    """One page of the triage queue and whether another follows; the page read is recorded."""
+    rows = referral_queue(user=user, offset=(page - 1) * QUEUE_PAGE_SIZE, limit=QUEUE_PAGE_SIZE + 1, **filters)
+    return rows[:QUEUE_PAGE_SIZE], len(rows) > QUEUE_PAGE_SIZE
+
+
+@records_read(AccessEvent.Kind.VIEW)
 def referral_get_for_triage(*, user, pk) -> Referral:
     if not user.has_perm("cases.triage_referral") or not may_reach_personal_data(user):
         raise Http404
@@ -225,6 +237,9 @@ class DuplicateMatch:
 DOB_WINDOW = datetime.timedelta(days=DUPLICATE_DOB_DAYS)
 
 
+@records_read(
+    AccessEvent.Kind.SEARCH, model=Participant, rows=lambda matches: [m.participant for m in matches], skip_empty=True
+)
 def participant_duplicates(
     *, first_name: str, last_name: str, date_of_birth, national_id: str = "", limit: int = 10
 ) -> list[DuplicateMatch]:

@@ -9,8 +9,6 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.models import AccessEvent
-from audit.services import access_event_record
 from cases import permissions, selectors, services
 from cases.forms import (
     AssessmentForm,
@@ -23,7 +21,7 @@ from cases.forms import (
     ParticipantResolveForm,
     ReferralForm,
 )
-from cases.models import Case, Consent, Participant, Referral
+from cases.models import Case, Consent, Referral
 from cases.registry import case_page_contributions
 from mentorprogram.access import requires_permission
 from mentorprogram.forms import apply_validation_error, page_number, strict_int
@@ -36,7 +34,6 @@ from mentorprogram.forms import apply_validation_error, page_number, strict_int
 def case_list(request):
     page = page_number(request)
     cases, has_next = selectors.case_page_for_user(user=request.user, page=page)
-    access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=Case, objects=cases)
     return render(request, "cases/case_list.html", {"cases": cases, "page": page, "has_next": has_next})
 
 
@@ -75,7 +72,6 @@ def _case_detail_context(request, case, **bound_forms):
 @require_GET
 def case_detail(request, pk):
     case = selectors.case_get_for_user(user=request.user, pk=pk)
-    access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=case)
     return render(request, "cases/case_detail.html", _case_detail_context(request, case))
 
 
@@ -92,7 +88,6 @@ def case_status(request, pk):
         else:
             messages.success(request, _("The status is changed."))
             return redirect("cases:detail", pk=case.pk)
-    access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=case)
     return render(request, "cases/case_detail.html", _case_detail_context(request, case, status_form=form), status=400)
 
 
@@ -108,7 +103,6 @@ def _case_form_post(request, pk, *, form_class, prefix, service, success):
         else:
             messages.success(request, success)
             return redirect("cases:detail", pk=case.pk)
-    access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=case)
     context = _case_detail_context(request, case, **{f"{prefix}_form": form})
     return render(request, "cases/case_detail.html", context, status=400)
 
@@ -260,13 +254,6 @@ def referral_duplicate_check(request):
     matches = []
     if form.is_valid():
         matches = selectors.participant_duplicates(**form.cleaned_data)
-        if matches:
-            access_event_record(
-                request=request,
-                kind=AccessEvent.Kind.SEARCH,
-                model=Participant,
-                objects=[m.participant for m in matches],
-            )
     return render(request, "cases/includes/duplicate_check.html", {"matches": matches, "checked": form.is_valid()})
 
 
@@ -288,10 +275,7 @@ def triage_queue(request):
         "sort": request.GET.get("sort", "waiting"),
     }
     page = page_number(request)
-    per_page = selectors.QUEUE_PAGE_SIZE
-    referrals = selectors.referral_queue(user=request.user, offset=(page - 1) * per_page, limit=per_page + 1, **filters)
-    has_next, referrals = len(referrals) > per_page, referrals[:per_page]
-    access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=Referral, objects=referrals)
+    referrals, has_next = selectors.referral_queue_page(user=request.user, page=page, **filters)
     query = urlencode({k: v for k, v in filters.items() if v})
     context = {
         "referrals": referrals,
@@ -316,15 +300,7 @@ def _referral_detail(request, referral, *, decision_form=None, resolve_error=Non
             date_of_birth=referral.date_of_birth,
             national_id=referral.national_id,
         )
-        if duplicates:
-            access_event_record(
-                request=request,
-                kind=AccessEvent.Kind.SEARCH,
-                model=Participant,
-                objects=[m.participant for m in duplicates],
-            )
     others = selectors.referral_other_open(referral=referral)
-    access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=referral)
     context = {
         "referral": referral,
         "duplicates": duplicates,

@@ -14,6 +14,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AccessEvent
+from audit.services import access_event_record, records_read
 from cases.models import Case, CaseAssignment
 from cases.selectors import TimelineEvent, cases_held, cases_readable, set_detail_urls
 from mentorprogram.paging import page_of
@@ -32,14 +34,22 @@ def case_get_for_sessions(*, user, pk) -> Case:
     return case
 
 
-def case_get_for_logging(*, user, pk) -> Case:
-    """A case ``user`` holds as mentor (may log sessions on), or Http404."""
+def case_scope_for_logging(*, user, pk) -> Case:
+    """A case ``user`` holds as mentor, or Http404, read to check the right only (a draft saved): not a read.
+
+    A page that shows the case uses ``case_get_for_logging``, which records the read.
+    """
     case = cases_held(user, "cases.log_session").select_related("participant").filter(pk=pk).first()
     if case is None:
         raise Http404
     return case
 
 
+# A case ``user`` holds as mentor (may log sessions on), or Http404; the read is recorded.
+case_get_for_logging = records_read(AccessEvent.Kind.VIEW)(case_scope_for_logging)
+
+
+@records_read(AccessEvent.Kind.VIEW)
 def session_get_for_user(*, user, pk) -> MentorSession:
     """One session of a case the user may read sessions of, or Http404."""
     session = (
@@ -64,6 +74,7 @@ def concern_get_for_user(*, user, pk) -> ConcernSignal:
     return signal
 
 
+@records_read(AccessEvent.Kind.LIST, model=MentorSession, rows=lambda result: result[0])
 def session_page_for_case(*, case: Case, page: int = 1, per_page: int = SESSION_PAGE_SIZE):
     """A case's sessions, newest first, with their concern signals; call after case_get_for_sessions."""
     rows, has_next = page_of(
@@ -147,6 +158,7 @@ class HomeRow:
     urgent: bool = False
 
 
+@records_read(AccessEvent.Kind.LIST, model=Case, rows=lambda rows: [row.case for row in rows])
 def mentor_home(*, user, today: datetime.date | None = None) -> list[HomeRow]:
     """The mentor's participants: last session, agreed next step, open signal, what is due (four queries)."""
     today = today or timezone.localdate()
@@ -245,6 +257,12 @@ def coordinator_overview(*, user, today: datetime.date | None = None, page: int 
     )
     set_detail_urls(recent, "mentorsessions:detail")
     set_detail_urls(signals, "mentorsessions:detail", pk=lambda signal: signal.session_id)
+    # What the page shows is read: the recent sessions, and the open signals and quiet cases when there are any.
+    access_event_record(user=user, kind=AccessEvent.Kind.LIST, model=MentorSession, objects=recent)
+    if signals:
+        access_event_record(user=user, kind=AccessEvent.Kind.LIST, model=ConcernSignal, objects=signals)
+    if quiet:
+        access_event_record(user=user, kind=AccessEvent.Kind.LIST, model=Case, objects=quiet)
     return CoordinatorOverview(open_signals=signals, quiet_cases=quiet, recent_sessions=recent, has_next=has_next)
 
 

@@ -13,14 +13,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.models import AccessEvent
-from audit.services import access_event_record
-from cases.models import Case
 from mentorprogram.access import requires_permission
 from mentorprogram.forms import apply_validation_error, page_number
 from mentorsessions import permissions, selectors, services
 from mentorsessions.forms import AcknowledgeForm, AddendumForm, SessionCreateForm, SessionForm, VoidForm
-from mentorsessions.models import ConcernSignal, MentorSession
+from mentorsessions.models import ConcernSignal
 
 
 @requires_permission("mentorsessions.log_sessions")
@@ -28,7 +25,6 @@ from mentorsessions.models import ConcernSignal, MentorSession
 def mentor_home(request):
     """The mentor's start page: my participants, what is due, «log a session» one tap away."""
     rows = selectors.mentor_home(user=request.user)
-    access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=Case, objects=[r.case for r in rows])
     return render(request, "mentorsessions/mentor_home.html", {"rows": rows})
 
 
@@ -48,7 +44,6 @@ def session_create(request, pk):
         case = selectors.case_get_for_logging(user=request.user, pk=pk)
         draft = selectors.session_draft_for(user=request.user, case=case)
         form = SessionCreateForm(initial=SessionCreateForm.initial_for(draft.data if draft else None))
-        access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=case)
         context = _form_context(request, case, form, draft_saved_at=draft.saved_at if draft else None)
         return render(request, "mentorsessions/session_form.html", context)
     form = SessionCreateForm(request.POST)
@@ -75,7 +70,6 @@ def session_create(request, pk):
             if getattr(session, "concern", None) is not None and session.concern.level == ConcernSignal.Level.ACUTE:
                 messages.warning(request, _("Acute danger: call the police on 112 now if you have not done so."))
             return redirect("mentorsessions:detail", pk=session.pk)
-    access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=case)
     context = _form_context(request, case, form, draft_saved_at=timezone.now())
     return render(request, "mentorsessions/session_form.html", context, status=400)
 
@@ -84,7 +78,7 @@ def session_create(request, pk):
 @require_POST
 def session_draft(request, pk):
     """htmx, as the mentor types: keep the draft; answer with a line for the status region."""
-    case = selectors.case_get_for_logging(user=request.user, pk=pk)
+    case = selectors.case_scope_for_logging(user=request.user, pk=pk)
     data = {name: request.POST.get(name, "") for name in services.DRAFT_FIELDS}
     data["topics"] = request.POST.getlist("topics")
     draft = services.session_draft_save(actor=request.user, case=case, data=data)
@@ -101,7 +95,6 @@ def case_sessions(request, pk):
     case = selectors.case_get_for_sessions(user=request.user, pk=pk)
     page = page_number(request)
     sessions, has_next = selectors.session_page_for_case(case=case, page=page)
-    access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=MentorSession, objects=sessions)
     context = {
         "case": case,
         "sessions": sessions,
@@ -138,7 +131,6 @@ def _detail_context(request, session, **bound_forms):
 @require_GET
 def session_detail(request, pk):
     session = selectors.session_get_for_user(user=request.user, pk=pk)
-    access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=session)
     return render(request, "mentorsessions/session_detail.html", _detail_context(request, session))
 
 
@@ -167,7 +159,6 @@ def session_edit(request, pk):
     else:
         initial = {name: getattr(session, name) for name in services.SESSION_FIELDS}
         form = SessionForm(initial=initial, with_concern=with_concern)
-    access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=session)
     context = _form_context(
         request, session.case, form, session=session, editable_until=permissions.session_editable_until(session)
     )
@@ -185,7 +176,6 @@ def _detail_post(request, pk, *, form_class, name, call, success):
         else:
             messages.success(request, success)
             return redirect("mentorsessions:detail", pk=session.pk)
-    access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=session)
     context = _detail_context(request, session, **{name: form})
     return render(request, "mentorsessions/session_detail.html", context, status=400)
 
@@ -242,15 +232,6 @@ def coordinator_overview(request):
     """Open concern signals, quiet cases and recent sessions across the cases the user coordinates."""
     page = page_number(request)
     overview = selectors.coordinator_overview(user=request.user, page=page)
-    access_event_record(
-        request=request, kind=AccessEvent.Kind.LIST, model=MentorSession, objects=overview.recent_sessions
-    )
-    if overview.open_signals:
-        access_event_record(
-            request=request, kind=AccessEvent.Kind.LIST, model=ConcernSignal, objects=overview.open_signals
-        )
-    if overview.quiet_cases:
-        access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=Case, objects=overview.quiet_cases)
     context = {
         "overview": overview,
         "page": page,

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # The request being answered, for the reads the selectors record (audit.context).
+    "audit.context.CurrentRequestMiddleware",
     # Deny by default: a view needs a login unless it is marked public, and a
     # verified second factor and a permission unless it says otherwise
     # (mentorprogram.access). A view without a declaration answers 403.
