@@ -6,12 +6,16 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Max, Q, Sum
+from django.http import Http404
 from django.utils import timezone
 
+from audit.models import AccessEvent
+from audit.services import records_read
 from cases.models import Case, CaseAssignment, CaseWishes
 from mentorprogram.roles import may_reach_personal_data
 from mentors.matching import EXPIRED, EXPIRING, MISSING, CaseFacts, MentorFacts, qualification_state, rank
 from mentors.models import Attendance, MatchingWeights, Mentor, PersonalTie, Qualification
+from mentors.permissions import may_match
 
 DEFAULT_WEIGHTS = {name: MatchingWeights._meta.get_field(name).default for name in MatchingWeights.FACTORS}
 
@@ -222,6 +226,7 @@ def session_hours_per_week(*, today) -> dict[int, float]:
     return {user_id: round(total / 60 / HOURS_IN_USE_WEEKS, 1) for user_id, total in minutes}
 
 
+@records_read(AccessEvent.Kind.LIST, model=Mentor, rows=lambda rows: [row.mentor for row in rows])
 def mentor_pool(*, user, only: str = "", today=None) -> list[PoolRow]:
     """The mentor pool for SLT coordinators: capacity, hours in use, qualification states, supervision (six queries).
 
@@ -262,3 +267,21 @@ def mentor_pool(*, user, only: str = "", today=None) -> list[PoolRow]:
             continue
         rows.append(row)
     return rows
+
+
+@records_read(AccessEvent.Kind.VIEW)
+def case_get_for_matching(*, user, pk) -> Case:
+    """The case, for someone who may match it; Http404 for everyone else (ids reveal nothing). The read is recorded."""
+    case = Case.objects.select_related("participant").filter(pk=pk).first()
+    if case is None or not may_match(user, case):
+        raise Http404
+    return case
+
+
+@records_read(AccessEvent.Kind.VIEW)
+def mentor_get_for_pool(*, user, pk) -> Mentor:
+    """A mentor's profile for whoever keeps the pool (the view requires the right); Http404 when there is none."""
+    mentor = Mentor.objects.select_related("user").filter(pk=pk).first()
+    if mentor is None:
+        raise Http404
+    return mentor

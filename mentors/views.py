@@ -6,14 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.models import AccessEvent
-from audit.services import access_event_record
-from cases.models import Case, CaseWishes
+from cases.models import CaseWishes
 from cases.selectors import case_get_for_user
 from mentorprogram.access import requires_permission, requires_role
 from mentorprogram.forms import apply_validation_error
 from mentorprogram.roles import MENTOR as MENTOR_ROLE
-from mentors import permissions, selectors, services
+from mentors import selectors, services
 from mentors.forms import (
     AssignForm,
     AttendanceForm,
@@ -33,7 +31,6 @@ from mentors.texts import factor_label, factor_why
 def pool(request):
     only = request.GET.get("only", "")
     rows = selectors.mentor_pool(user=request.user, only=only)
-    access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=Mentor, objects=[r.mentor for r in rows])
     filters = [
         ("", _("All")),
         ("capacity", _("Has capacity")),
@@ -70,11 +67,7 @@ def weights(request):
 
 
 def _matchable_case(request, pk):
-    """The case, for someone who may match it; 404 for everyone else (ids reveal nothing)."""
-    case = Case.objects.select_related("participant").filter(pk=pk).first()
-    if case is None or not permissions.may_match(request.user, case):
-        raise Http404
-    return case
+    return selectors.case_get_for_matching(user=request.user, pk=pk)
 
 
 def _matching_page(request, case, *, wishes_form=None, assign_error=None, tie_form=None, status=200):
@@ -82,7 +75,6 @@ def _matching_page(request, case, *, wishes_form=None, assign_error=None, tie_fo
     top = settings.MATCHING_TOP_SUGGESTIONS
     shown_ids = [s.mentor_id for s in ranking.suggestions] + [e.mentor_id for e in ranking.excluded]
     mentors = selectors.mentors_by_id(shown_ids)
-    access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=case)
     suggestions = [
         {
             "mentor": mentors[s.mentor_id],
@@ -176,14 +168,10 @@ def tie(request, pk):
 
 
 def _pool_mentor(request, pk) -> Mentor:
-    mentor = Mentor.objects.select_related("user").filter(pk=pk).first()
-    if mentor is None:
-        raise Http404
-    return mentor
+    return selectors.mentor_get_for_pool(user=request.user, pk=pk)
 
 
 def _mentor_page(request, mentor, *, qualification_form=None, attendance_form=None, status=200):
-    access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=mentor)
     context = {
         "mentor": mentor,
         "states": selectors.mentor_qualification_states(mentor=mentor),
