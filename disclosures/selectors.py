@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 
+from audit.models import AccessEvent
+from audit.services import records_read
 from cases.models import Case
 from cases.selectors import TimelineEvent
 from disclosures.models import Disclosure
@@ -23,10 +25,12 @@ def _with_correction(queryset):
     )
 
 
+@records_read(AccessEvent.Kind.LIST, model=Disclosure)
 def case_disclosures(*, case: Case) -> list[Disclosure]:
     return list(_with_correction(Disclosure.objects.filter(case=case)).order_by("-disclosed_on", "-recorded_at"))
 
 
+@records_read(AccessEvent.Kind.VIEW)
 def disclosure_get_for_user(*, user, pk) -> Disclosure:
     """One record: for the privacy officer, or a holder of its case; Http404 for anyone else."""
     disclosure = _with_correction(Disclosure.objects.select_related("case", "corrects")).filter(pk=pk).first()
@@ -48,6 +52,7 @@ class RegisterFilters:
     current_only: bool = False
 
 
+@records_read(AccessEvent.Kind.LIST, model=Disclosure, rows=lambda result: result[0])
 def disclosure_register(*, user, filters: RegisterFilters, page: int = 1, per_page: int = REGISTER_PAGE_SIZE):
     """The register across all cases, newest first: (rows of the page, whether there is a next page)."""
     if not may_read_register(user):
@@ -83,3 +88,9 @@ def case_timeline_entries(*, case, reader, name):
         )
         for disclosure in Disclosure.objects.filter(case=case).select_related("recorded_by")
     ]
+
+
+@records_read(AccessEvent.Kind.VIEW)
+def disclosure_to_correct(*, case, pk: int) -> Disclosure | None:
+    """The record of ``case`` a correction is written against (read, and recorded as read); None when none has ``pk``."""
+    return Disclosure.objects.filter(case=case, pk=pk).first()

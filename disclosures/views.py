@@ -7,12 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from audit.models import AccessEvent
-from audit.services import access_event_record
 from cases.selectors import case_get_for_user
 from disclosures import permissions, selectors, services
 from disclosures.forms import DisclosureForm, RegisterFilterForm
-from disclosures.models import Disclosure
 from mentorprogram import roles
 from mentorprogram.access import requires_permission, requires_role
 from mentorprogram.forms import apply_validation_error, page_number, query_without, strict_int
@@ -23,7 +20,6 @@ from mentorprogram.forms import apply_validation_error, page_number, query_witho
 def case_disclosures(request, pk):
     case = case_get_for_user(user=request.user, pk=pk)
     disclosures = selectors.case_disclosures(case=case)
-    access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=Disclosure, objects=disclosures)
     context = {
         "case": case,
         "disclosures": disclosures,
@@ -39,7 +35,7 @@ def _correcting(request, case):
         return None
     if strict_int(value) is None:
         raise Http404
-    disclosure = Disclosure.objects.filter(case=case, pk=strict_int(value)).first()
+    disclosure = selectors.disclosure_to_correct(case=case, pk=strict_int(value))
     if disclosure is None:
         raise Http404
     return disclosure
@@ -73,10 +69,6 @@ def disclosure_create(request, pk):
                 messages.success(request, _("The disclosure is recorded in the register."))
                 return redirect("disclosures:detail", pk=disclosure.pk)
         status = 400
-    if correcting is not None:
-        access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=correcting)
-    else:
-        access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=case)
     context = {"case": case, "form": form, "correcting": correcting}
     return render(request, "disclosures/disclosure_form.html", context, status=status)
 
@@ -85,7 +77,6 @@ def disclosure_create(request, pk):
 @require_GET
 def disclosure_detail(request, pk):
     disclosure = selectors.disclosure_get_for_user(user=request.user, pk=pk)
-    access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=disclosure)
     context = {
         "disclosure": disclosure,
         "may_correct": not disclosure.corrected and permissions.may_record_disclosure(request.user, disclosure.case),
@@ -103,6 +94,5 @@ def register(request):
         filters = selectors.RegisterFilters(**form.cleaned_data)
     page = page_number(request)
     rows, has_next = selectors.disclosure_register(user=request.user, filters=filters, page=page)
-    access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=Disclosure, objects=rows)
     context = {"form": form, "rows": rows, "page": page, "has_next": has_next, "query": query_without(request)}
     return render(request, "disclosures/register.html", context, status=400 if form.errors else 200)
