@@ -72,6 +72,7 @@ def emergency_access_active(*, user, case_pk) -> EmergencyAccess | None:
     return cache[case_pk]
 
 
+@records_read(AccessEvent.Kind.LIST, model=EmergencyAccess)
 def emergency_access_list(*, limit: int = 200) -> list[EmergencyAccess]:
     """For the privacy officer: emergency accesses, those not yet reviewed first, then the newest."""
     return list(

@@ -4,13 +4,16 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Q
+from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.utils import timezone
 
 from audit.models import AccessEvent, AuditEvent
-from cases.models import Case, Participant
+from audit.services import records_read
+from cases.models import Case, LegalHold, Participant, Referral
 from mentorprogram.forms import strict_int
 from mentorprogram.paging import page_of
+from privacy.subject_access import subject_access_report
 
 SEARCH_PAGE_SIZE = 50
 PARTICIPANT_NAME_SIMILARITY = 0.35
@@ -41,6 +44,7 @@ def audit_event_search(*, filters: EventFilters, page: int = 1, per_page: int = 
     return page_of(events.order_by("-timestamp", "-id"), page=page, per_page=per_page)
 
 
+@records_read(AccessEvent.Kind.SEARCH, model=Participant, skip_empty=True)
 def participants_matching(query: str, *, limit: int = 10) -> list:
     """Participants the privacy officer may mean: by number, national identity number, or a similar name."""
 
@@ -98,3 +102,35 @@ def access_event_search(*, filters: AccessFilters, page: int = 1, per_page: int 
     if filters.outside_assignment:
         events = events.filter(outside_assignment=True)
     return page_of(events.order_by("-timestamp", "-id"), page=page, per_page=per_page)
+
+
+@records_read(AccessEvent.Kind.LIST, model=Case, skip_empty=True)
+def retention_cases(*, run) -> list[Case]:
+    """The cases a retention run lists, with any hold in force (``holds``), oldest closing first. A read."""
+    return list(
+        Case.objects.filter(pk__in=run.case_pks)
+        .select_related("participant")
+        .prefetch_related(Prefetch("legal_holds", LegalHold.objects.filter(lifted_at__isnull=True), "holds"))
+        .order_by("closed_at")
+    )
+
+
+@records_read(AccessEvent.Kind.LIST, model=Referral, skip_empty=True)
+def retention_referrals(*, run) -> list[Referral]:
+    """The referrals a retention run lists, oldest first. A read."""
+    return list(Referral.objects.filter(pk__in=run.referral_pks).order_by("submitted_at"))
+
+
+@records_read(AccessEvent.Kind.VIEW, rows=lambda result: result[0])
+def access_request_view(*, participant, reader):
+    """(participant, everything held about them) for the access-request page. A read of the participant."""
+    return participant, subject_access_report(participant=participant, generated_by=reader)
+
+
+@records_read(AccessEvent.Kind.EXPORT, rows=lambda result: result[0])
+def access_request_export(*, pk, reader):
+    """(participant, everything held about them) for a download; Http404 when nobody has ``pk``. An export."""
+    participant = Participant.objects.filter(pk=pk).first()
+    if participant is None:
+        raise Http404
+    return participant, subject_access_report(participant=participant, generated_by=reader)

@@ -1,23 +1,23 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.models import AccessEvent, AuditEvent
-from audit.services import access_event_record, audit_event_record
+from audit.models import AuditEvent
+from audit.services import audit_event_record
 from cases import retention as retention_rules
 from cases.forms import EmergencyReviewForm
-from cases.models import Case, EmergencyAccess, LegalHold, Participant, Referral, RetentionRun
+from cases.models import Case, EmergencyAccess, LegalHold, Participant, RetentionRun
 from cases.selectors import emergency_access_list
 from cases.services import emergency_access_review
 from mentorprogram.access import requires_permission
 from mentorprogram.forms import apply_validation_error, page_number, query_without
+from privacy import selectors
 from privacy import subject_access as exports
 from privacy.forms import AccessSearchForm, EventFilterForm, LegalHoldForm, LegalHoldLiftForm, ParticipantFindForm
 from privacy.selectors import (
@@ -63,8 +63,6 @@ def _participant_for(request, form):
     if not query:
         return None, []
     candidates = participants_matching(query)
-    if candidates:
-        access_event_record(request=request, kind=AccessEvent.Kind.SEARCH, model=Participant, objects=candidates)
     if not candidates:
         form.add_error("participant", _("No participant matches."))
     if len(candidates) == 1:
@@ -152,7 +150,6 @@ def emergency_list(request):
     """Every emergency access, those waiting for review first."""
 
     context = _emergency_context()
-    access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=EmergencyAccess, objects=context["grants"])
     return render(request, "privacy/emergency_list.html", context)
 
 
@@ -173,7 +170,6 @@ def emergency_review(request, pk):
             messages.success(request, _("The review is recorded."))
             return redirect("audit:emergency")
     context = _emergency_context(review_forms={grant.pk: form})
-    access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=EmergencyAccess, objects=context["grants"])
     return render(request, "privacy/emergency_list.html", context, status=400)
 
 
@@ -189,17 +185,8 @@ def _retention_page(request, *, hold_form=None, lift_forms=None, status=200):
     pending = RetentionRun.objects.filter(erased_at__isnull=True).first()
     cases, referrals = [], []
     if pending is not None:
-        cases = list(
-            Case.objects.filter(pk__in=pending.case_pks)
-            .select_related("participant")
-            .prefetch_related(Prefetch("legal_holds", LegalHold.objects.filter(lifted_at__isnull=True), "holds"))
-            .order_by("closed_at")
-        )
-        referrals = list(Referral.objects.filter(pk__in=pending.referral_pks).order_by("submitted_at"))
-        if cases:
-            access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=Case, objects=cases)
-        if referrals:
-            access_event_record(request=request, kind=AccessEvent.Kind.LIST, model=Referral, objects=referrals)
+        cases = selectors.retention_cases(run=pending)
+        referrals = selectors.retention_referrals(run=pending)
     lift_forms = lift_forms or {}
     holds = [
         (hold, lift_forms.get(hold.pk) or LegalHoldLiftForm(auto_id=f"lift-{hold.pk}-%s"))
@@ -288,17 +275,14 @@ def subject_access(request):
         # Found by name: shown at an address that names them by number only.
         return redirect(f"{reverse('audit:subject_access')}?participant_id={participant.pk}")
     if participant is not None:
-        report = exports.subject_access_report(participant=participant, generated_by=request.user)
-        access_event_record(request=request, kind=AccessEvent.Kind.VIEW, obj=participant)
+        participant, report = selectors.access_request_view(participant=participant, reader=request.user)
     context = {"form": form, "participant": participant, "candidates": candidates, "report": report}
     return render(request, "privacy/subject_access.html", context, status=400 if form.errors else 200)
 
 
 def _subject_access_export(request, pk, *, fmt):
 
-    participant = get_object_or_404(Participant, pk=pk)
-    report = exports.subject_access_report(participant=participant, generated_by=request.user)
-    access_event_record(request=request, kind=AccessEvent.Kind.EXPORT, obj=participant)
+    participant, report = selectors.access_request_export(pk=pk, reader=request.user)
     audit_event_record(
         action=AuditEvent.Action.ACCESS_REQUEST_EXPORTED,
         actor=request.user,
