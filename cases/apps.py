@@ -31,6 +31,25 @@ class CasesConfig(AppConfig):
         from notifications.texts import notification_text_register
 
         notification_text_register(Notification.Kind.REFERRAL_DECIDED, referral_decided_text)
+        from audit.subject_access import subject_access_register
+        from cases import subject_access
+
+        subject_access_register(section="cases", title=_("Cases"), order=10, per_case=subject_access.the_case)
+        subject_access_register(
+            section="case_records",
+            title=_("Assessments, network, consents, assignments and status"),
+            order=20,
+            per_case=subject_access.case_records,
+        )
+        subject_access_register(
+            section="emergency_accesses",
+            title=_("Emergency access to the case"),
+            order=60,
+            per_case=subject_access.emergency_accesses,
+        )
+        subject_access_register(
+            section="referrals", title=_("Referrals"), order=70, per_participant=subject_access.referrals
+        )
         case_holder_register(_cases_held)
         for rule in (
             reminders.cases_waiting_for_mentor,

@@ -15,6 +15,13 @@ class DisclosuresConfig(AppConfig):
         case_timeline_register(selectors.case_timeline_entries)
         case_page_register(services.case_page_actions)
         case_erasure_register(case=services.erase_with_case)
+
+        from audit.subject_access import subject_access_register
+        from disclosures import subject_access
+
+        subject_access_register(
+            section="disclosures", title=_("Disclosures"), order=50, per_case=subject_access.disclosures
+        )
         from disclosures.models import Disclosure
 
         audit_register(

@@ -16,6 +16,16 @@ class MentorsConfig(AppConfig):
         notification_text_register(Notification.Kind.QUALIFICATION_EXPIRING, services.qualification_expiring_text)
         case_page_register(services.case_page_actions)
         case_erasure_register(participant=services.erase_with_participant)
+
+        from audit.subject_access import subject_access_register
+        from mentors import subject_access
+
+        subject_access_register(
+            section="personal_ties",
+            title=_("Mentors who know the participant personally"),
+            order=80,
+            per_participant=subject_access.personal_ties,
+        )
         from mentors.models import Attendance, MatchingWeights, Mentor, PersonalTie, Qualification
 
         # Mentors' profiles hold their own (sometimes sensitive) personal data.

@@ -23,6 +23,16 @@ class MentorSessionsConfig(AppConfig):
         ):
             notification_text_register(kind, services.concern_notice_text(kind))
         case_page_register(services.case_page_actions)
+
+        from audit.subject_access import subject_access_register
+        from mentorsessions import subject_access
+
+        subject_access_register(
+            section="sessions", title=_("Mentor sessions"), order=30, per_case=subject_access.sessions
+        )
+        subject_access_register(
+            section="concern_signals", title=_("Concern signals"), order=40, per_case=subject_access.concern_signals
+        )
         case_erasure_register(case=services.erase_with_case)
         from mentorsessions.models import ConcernSignal, MentorSession, MentorSessionDraft, SessionAddendum
 
