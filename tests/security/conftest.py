@@ -50,3 +50,21 @@ def as_owner_without_triggers(sql, params=()) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(sql, params)
+
+
+def log_session(team, **overrides):
+    """A session the team's mentor logs on the team's case today, through the service."""
+    import uuid
+
+    from django.utils import timezone
+
+    from mentorsessions.services import mentor_session_log
+
+    fields = {
+        "held_on": timezone.localdate(),
+        "duration_minutes": 30,
+        "mode": "meeting",
+        "progress": "some",
+        **overrides,
+    }
+    return mentor_session_log(actor=team.mentor, case=team.case, submission_key=uuid.uuid4(), **fields)

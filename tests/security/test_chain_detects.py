@@ -2,7 +2,6 @@
 
 import datetime
 import json
-import uuid
 
 import pytest
 from django.core.management import call_command
@@ -14,9 +13,9 @@ from audit.models import AuditEvent
 from audit.services import audit_event_record
 from cases.services import consent_record, consent_withdraw, emergency_access_end, emergency_access_open
 from mentorsessions.models import MentorSession
-from mentorsessions.services import concern_signal_acknowledge, mentor_session_log, mentor_session_void
+from mentorsessions.services import concern_signal_acknowledge, mentor_session_void
 from tests.mentorprogram.factories import current_code
-from tests.security.conftest import as_owner_without_triggers
+from tests.security.conftest import as_owner_without_triggers, log_session
 from tests.support.db import backdate
 
 pytestmark = pytest.mark.django_db
@@ -34,14 +33,9 @@ def findings():
 @pytest.fixture
 def old_session(team):
     """A session recorded two days ago: its edit window has closed and it is sealed."""
-    session = mentor_session_log(
-        actor=team.mentor,
-        case=team.case,
-        submission_key=uuid.uuid4(),
+    session = log_session(
+        team,
         held_on=timezone.localdate() - datetime.timedelta(days=2),
-        duration_minutes=45,
-        mode="meeting",
-        progress="some",
         notes="Snakket om skolen.",
         concern_level="serious",
         concern_description="Uro.",
@@ -52,15 +46,7 @@ def old_session(team):
 
 
 def test_a_session_is_sealed_once_its_window_closes(team, old_session):
-    fresh = mentor_session_log(
-        actor=team.mentor,
-        case=team.case,
-        submission_key=uuid.uuid4(),
-        held_on=timezone.localdate(),
-        duration_minutes=30,
-        mode="phone",
-        progress="some",
-    )
+    fresh = log_session(team, mode="phone")
     chain.chain_seal()
     sealed = set(chain.ChainLink.objects.filter(table="mentorsessions_mentorsession").values_list("row_id", "stage"))
     assert (old_session.pk, "") in sealed and (fresh.pk, "") not in sealed

@@ -1,7 +1,6 @@
 """Erasure goes only through the database's privileged function; the runtime role cannot take it on its own."""
 
 import datetime
-import uuid
 
 import pytest
 from django.db import connection
@@ -13,10 +12,10 @@ from cases.retention import retention_erase, retention_list
 from cases.services import case_status_change, consent_record, consent_withdraw, emergency_access_open
 from disclosures.models import Disclosure
 from mentorsessions.models import ConcernSignal, MentorSession, SessionAddendum
-from mentorsessions.services import mentor_session_log, session_addendum_add
+from mentorsessions.services import session_addendum_add
 from tests.disclosures.factories import record_disclosure
 from tests.mentorprogram.factories import current_code
-from tests.security.conftest import refused
+from tests.security.conftest import log_session, refused
 from tests.support.db import backdate
 
 pytestmark = pytest.mark.django_db
@@ -27,17 +26,7 @@ REFUSED = "is refused: records are voided or corrected, never removed"
 @pytest.fixture
 def records(team):
     """One of every kept record on the team's case."""
-    session = mentor_session_log(
-        actor=team.mentor,
-        case=team.case,
-        submission_key=uuid.uuid4(),
-        held_on=timezone.localdate(),
-        duration_minutes=30,
-        mode="meeting",
-        progress="some",
-        concern_level="worry",
-        concern_description="Uro.",
-    )
+    session = log_session(team, concern_level="worry", concern_description="Uro.")
     addendum = session_addendum_add(actor=team.mentor, session=session, text="Tillegg.")
     consent = consent_record(
         actor=team.coordinator,
