@@ -83,14 +83,21 @@ def emergency_access_list(*, limit: int = 200) -> list[EmergencyAccess]:
 
 
 def cases_held(user, perm: str):
-    """Cases on which ``user`` holds ``perm`` through an assignment (django-guardian)."""
+    """Cases on which ``user`` holds ``perm`` through an assignment (django-guardian), never a model-wide right.
+
+    With ``cases_readable`` the one gate that scopes a case to its reader: every
+    selector that returns a case, or what hangs on one, starts from one of the two.
+    """
     if not may_reach_personal_data(user):
         return Case.objects.none()
     return get_objects_for_user(user, perm, klass=Case, accept_global_perms=False, with_superuser=False)
 
 
 def cases_readable(user, perm: str):
-    """``cases_held``, and for the reading rights the cases the user has active emergency access to."""
+    """The read gate: ``cases_held``, and for the reading rights the cases the user has active emergency access to.
+
+    Admins and the steering group get nothing, whatever they hold (``may_reach_personal_data``).
+    """
     held = cases_held(user, perm)
     if perm.partition(".")[2] not in EMERGENCY_ACCESS_GRANTS or not may_reach_personal_data(user):
         return held
