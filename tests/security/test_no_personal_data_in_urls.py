@@ -118,3 +118,28 @@ def test_a_typed_name_reaches_no_log_and_no_address(gunicorn_server, browser, pa
     for url in visited:
         for secret in (MARKER, national_id, "2009-03-04"):
             assert secret not in url, f"{secret} stood in the address {url}"
+
+
+def test_the_request_log_withholds_query_strings_and_unrouted_paths():
+    import logging
+
+    from mentorprogram.logging import RedactingFormatter
+
+    formatter = RedactingFormatter("%(message)s")
+    record = logging.LogRecord(
+        "django.server",
+        logging.INFO,
+        __file__,
+        1,
+        '"%s" %s %s',
+        ("GET /audit/access/?participant=Qxz HTTP/1.1", 200, 10),
+        None,
+    )
+    assert formatter.format(record) == '"GET /audit/access/?(query withheld) HTTP/1.1" 200 10'
+    record.args = ("GET /Qxz-Hansen/ HTTP/1.1", 404, 10)
+    assert "Qxz" not in formatter.format(record)
+
+
+def test_the_development_server_logs_through_the_redacting_formatter(settings):
+    handlers = settings.LOGGING["loggers"]["django.server"]["handlers"]
+    assert [settings.LOGGING["handlers"][name]["formatter"] for name in handlers] == ["plain"]
