@@ -97,6 +97,7 @@ class AuditEvent(ActorCopyMixin, models.Model):
         ROLE_GRANT_APPROVED = "role_grant_approved", _("Role approved by a second person")
         ROLE_GRANT_REFUSED = "role_grant_refused", _("Role refused by a second person")
         PASSWORD_LINK_SENT = "password_link_sent", _("Link to set a password sent")
+        EMAIL_CHANGED = "email_changed", _("Email address changed by an administrator")
         ASSIGNMENT_STARTED = "assignment_started", _("Assignment started")
         ASSIGNMENT_ENDED = "assignment_ended", _("Assignment ended")
         SESSION_CORRECTED = "session_corrected", _("Session corrected")

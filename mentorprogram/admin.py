@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit.models import AuditEvent
 from audit.services import audit_event_record
 from mentorprogram.accounts.services import (
+    contact_change_record,
     password_link_queue,
     role_grant_request,
     role_needs_second_person,
@@ -118,6 +119,8 @@ class UserAdmin(DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             password_link_queue(user=obj, reason="welcome", actor=request.user, request=request)
+        elif "email" in form.changed_data and any(role_needs_second_person(s) for s in role_slugs_for(obj)):
+            contact_change_record(actor=request.user, user=obj, request=request)
 
     def save_related(self, request, form, formsets, change):
         before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
@@ -143,8 +146,8 @@ class UserAdmin(DjangoUserAdmin):
             messages.info(
                 request,
                 _(
-                    "The role «%(role)s» reaches personal data: it is asked for, and the privacy officer or another "
-                    "administrator approves it."
+                    "The role «%(role)s» is not given by one administrator: it is asked for, and the privacy "
+                    "officer or another administrator approves it."
                 )
                 % {"role": ROLES_BY_SLUG[slug].name},
             )

@@ -41,6 +41,7 @@ class Notification(models.Model):
         ROLE_GRANT_DECIDED = "role_grant_decided", _("A role you asked for was decided")
         ROLE_GRANTED = "role_granted", _("A role that reaches personal data was granted")
         SECOND_FACTOR_RESET_BY_ADMIN = "second_factor_reset_by_admin", _("A user's second factor was reset")
+        EMAIL_CHANGED_BY_ADMIN = "email_changed_by_admin", _("A user's email address was changed")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)

@@ -89,6 +89,10 @@ _TEXTS = {
         _("Administrator %(actor)s reset the second factor of user %(user)s.")
         % {"actor": p.get("actor"), "user": p.get("user")}
     ),
+    Kind.EMAIL_CHANGED_BY_ADMIN: lambda p: (
+        _("Administrator %(actor)s changed the email address of user %(user)s, who reaches personal data.")
+        % {"actor": p.get("actor"), "user": p.get("user")}
+    ),
     Kind.PASSWORD_CHANGED: lambda p: _(
         "Your password was changed. If it was not you, contact the programme's administrator at once."
     ),

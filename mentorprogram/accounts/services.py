@@ -153,8 +153,13 @@ def password_link_send(payload: dict) -> None:
 
 
 def role_needs_second_person(slug: str) -> bool:
+    """A role that reaches personal data, or the administrator's (who decides such grants): never given alone.
+
+    Were the administrator's role given directly, one administrator could make
+    a second one to approve their own requests.
+    """
     role = ROLES_BY_SLUG.get(slug)
-    return role is not None and role.reaches_personal_data
+    return role is not None and (role.reaches_personal_data or slug == ADMIN)
 
 
 @transaction.atomic
@@ -272,3 +277,23 @@ def role_grant_decide(*, actor, grant: RoleGrantRequest, approve: bool, note: st
         dedup_key=f"role_decided:{grant.pk}",
     )
     return grant
+
+
+@transaction.atomic
+def contact_change_record(*, actor, user, request=None) -> None:
+    """An administrator changed the email address of someone who reaches personal data: on record, and told.
+
+    A changed address is where the next password link goes; together with a
+    reset second factor it would hand the account to whoever owns the address.
+    The privacy officer is told at once, and it is its own audit event.
+    """
+    event = audit_event_record(
+        action=AuditEvent.Action.EMAIL_CHANGED, actor=actor, subject_user=user, request=request, data={}
+    )
+    for officer in active_users_with_role(PRIVACY_OFFICER).exclude(pk=actor.pk):
+        notification_send(
+            recipient=officer,
+            kind=Notification.Kind.EMAIL_CHANGED_BY_ADMIN,
+            params={"user": user.username, "actor": actor.username},
+            dedup_key=f"email_changed:{event.pk}",
+        )

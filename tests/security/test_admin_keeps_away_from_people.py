@@ -146,3 +146,29 @@ def test_a_second_factor_reset_tells_the_user_and_the_privacy_officer(admin_user
     assert (user.pk, Notification.Kind.SECOND_FACTOR_RESET) in kinds
     assert (officer.pk, Notification.Kind.SECOND_FACTOR_RESET_BY_ADMIN) in kinds
     assert AuditEvent.objects.filter(action=AuditEvent.Action.OTP_RESET, subject_user=user).exists()
+
+
+def test_the_administrators_role_is_not_given_alone_either(as_admin, admin_user, officer, make_user):
+    """Else one administrator could make a second one to approve their own requests."""
+    target = make_user(otp=False)
+    response = as_admin.post(
+        reverse("admin:mentorprogram_user_change", args=[target.pk]), _change_form(target, [ADMIN])
+    )
+    assert response.status_code == 302
+    assert ADMIN not in role_slugs_for(target)
+    assert RoleGrantRequest.objects.filter(user=target, role=ADMIN, decided_at__isnull=True).exists()
+
+
+def test_changing_the_address_of_someone_who_reaches_people_tells_the_privacy_officer(
+    as_admin, admin_user, officer, make_user
+):
+    slt = make_user(SLT_COORDINATOR)
+    form = _change_form(slt, [SLT_COORDINATOR])
+    response = as_admin.post(
+        reverse("admin:mentorprogram_user_change", args=[slt.pk]), {**form, "email": "ny-adresse@angriper.invalid"}
+    )
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EMAIL_CHANGED, subject_user=slt).exists()
+    told = OutboxItem.objects.filter(payload__kind="email_changed_by_admin", payload__recipient=officer.pk)
+    assert told.exists()
+    assert SLT_COORDINATOR in role_slugs_for(slt)  # a role already held stays
