@@ -23,7 +23,17 @@ class AuditConfig(AppConfig):
             "audit.Erasure",
             Stage(written="opened_at"),
             by_id=True,
-            columns=("id", "kind", "case_pk", "referral_pk", "retention_run_pk", "actor_id", "txid", "opened_at"),
+            columns=(
+                "id",
+                "kind",
+                "case_pk",
+                "referral_pk",
+                "participant_pk",
+                "retention_run_pk",
+                "actor_id",
+                "txid",
+                "opened_at",
+            ),
         )
         chain_register(
             "audit.ErasedRow",

@@ -274,6 +274,8 @@ class Erasure(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     case_pk = models.BigIntegerField(_("case"), null=True, blank=True)
     referral_pk = models.BigIntegerField(_("referral"), null=True, blank=True)
+    # The participant the case or referral is about: erased with it when nothing else names them.
+    participant_pk = models.BigIntegerField(_("participant"), null=True, blank=True)
     retention_run_pk = models.BigIntegerField(_("retention run"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

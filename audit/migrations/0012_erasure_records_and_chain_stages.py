@@ -40,6 +40,7 @@ class Migration(migrations.Migration):
                 ),
                 ("case_pk", models.BigIntegerField(blank=True, null=True, verbose_name="case")),
                 ("referral_pk", models.BigIntegerField(blank=True, null=True, verbose_name="referral")),
+                ("participant_pk", models.BigIntegerField(blank=True, null=True, verbose_name="participant")),
                 ("retention_run_pk", models.BigIntegerField(verbose_name="retention run")),
                 ("txid", models.BigIntegerField(editable=False)),
                 ("opened_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="erased")),

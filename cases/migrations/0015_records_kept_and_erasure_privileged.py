@@ -103,8 +103,10 @@ BEGIN
         IF EXISTS (SELECT 1 FROM public.cases_legalhold h WHERE h.case_id = p_pk AND h.lifted_at IS NULL) THEN
             RAISE EXCEPTION 'case % is on legal hold', p_pk USING ERRCODE = 'insufficient_privilege';
         END IF;
-        INSERT INTO public.audit_erasure (kind, case_pk, retention_run_pk, actor_id, txid, opened_at)
-             VALUES ('case', p_pk, p_run, p_actor, txid_current(), now()) RETURNING id INTO v_id;
+        INSERT INTO public.audit_erasure (kind, case_pk, participant_pk, retention_run_pk, actor_id, txid, opened_at)
+             SELECT 'case', p_pk, c.participant_id, p_run, p_actor, txid_current(), now()
+               FROM public.cases_case c WHERE c.id = p_pk
+             RETURNING id INTO v_id;
     ELSIF p_kind = 'referral' THEN
         IF NOT EXISTS (SELECT 1 FROM public.cases_retentionrun r
                         WHERE r.id = p_run AND r.erased_at IS NULL AND p_pk = ANY(r.referral_pks)) THEN
@@ -118,8 +120,10 @@ BEGIN
             RAISE EXCEPTION 'referral % is not past the retention period', p_pk
                 USING ERRCODE = 'insufficient_privilege';
         END IF;
-        INSERT INTO public.audit_erasure (kind, referral_pk, retention_run_pk, actor_id, txid, opened_at)
-             VALUES ('referral', p_pk, p_run, p_actor, txid_current(), now()) RETURNING id INTO v_id;
+        INSERT INTO public.audit_erasure (kind, referral_pk, participant_pk, retention_run_pk, actor_id, txid, opened_at)
+             SELECT 'referral', p_pk, f.participant_id, p_run, p_actor, txid_current(), now()
+               FROM public.cases_referral f WHERE f.id = p_pk
+             RETURNING id INTO v_id;
     ELSE
         RAISE EXCEPTION 'unknown erasure kind %', p_kind USING ERRCODE = 'invalid_parameter_value';
     END IF;

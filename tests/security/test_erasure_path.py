@@ -138,3 +138,25 @@ def closed_long_ago(team, records):
         case_status_change(actor=team.coordinator, case=team.case, to_status=status, outcome="completed")
     backdate(Case, team.case.pk, closed_at=timezone.now() - datetime.timedelta(days=6 * 365))
     return Case.objects.get(pk=team.case.pk)
+
+
+def test_referrals_and_participants_go_only_with_an_erasure(runtime_sql, team):
+    from tests.cases.factories import ReferralFactory
+
+    referral = ReferralFactory(participant=team.case.participant)
+    for sql, pk, table in (
+        ("DELETE FROM cases_referral WHERE id = %s", referral.pk, "cases_referral"),
+        ("DELETE FROM cases_participant WHERE id = %s", team.case.participant_id, "cases_participant"),
+    ):
+        message = refused(runtime_sql, sql, [pk])
+        assert f"DELETE on {table} is refused: only an erasure under the retention rules removes it" in message
+
+
+def test_an_erasure_notes_the_referral_and_the_participant_it_removes(as_runtime_role, closed_long_ago):
+    participant_pk = closed_long_ago.participant_id
+    run = retention_list()
+    with as_runtime_role():
+        retention_erase(run=run, actor=None)
+    noted = set(ErasedRow.objects.values_list("table", "row_id"))
+    assert ("cases_participant", participant_pk) in noted
+    assert Erasure.objects.get().participant_pk == participant_pk
