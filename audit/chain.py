@@ -125,8 +125,12 @@ def trail_tables() -> dict[str, str]:
     return {entry.table: entry.label for entry in _chained.values()}
 
 
+def _by_table() -> dict[str, Chained]:
+    return {entry.table: entry for entry in _chained.values()}
+
+
 def _entry(table: str) -> Chained | None:
-    return next((entry for entry in _chained.values() if entry.table == table), None)
+    return _by_table().get(table)
 
 
 def content_hash_sql(table: str, spec: int = CHAIN_SPEC, stage: Stage | None = None) -> str:
@@ -300,7 +304,8 @@ def chain_verify(*, batch: int = 5000, heads_file: Path | None = None) -> Verifi
     erased = _erased_rows()
     expected_prev = GENESIS
     last_position = 0
-    tables = trail_tables()
+    # Looked up once, not per link: the walk visits millions of links.
+    entries = _by_table()
     while True:
         links = list(ChainLink.objects.filter(position__gt=last_position).order_by("position")[:batch])
         if not links:
@@ -308,7 +313,7 @@ def chain_verify(*, batch: int = 5000, heads_file: Path | None = None) -> Verifi
         current: dict[tuple[str, str, int], str] = {}
         with connection.cursor() as cursor:
             for table, stage_name, spec in {(link.table, link.stage, link.spec) for link in links}:
-                entry = _entry(table)
+                entry = entries.get(table)
                 stage = entry.stage(stage_name) if entry else None
                 if stage is None:
                     continue
@@ -325,7 +330,7 @@ def chain_verify(*, batch: int = 5000, heads_file: Path | None = None) -> Verifi
                 current.update({(table, stage_name, row_id): h for row_id, h in cursor.fetchall()})
         for link in links:
             result.links += 1
-            entry = _entry(link.table) if link.table in tables else None
+            entry = entries.get(link.table)
             if entry is None or entry.stage(link.stage) is None:
                 result.findings.append(Finding(link.position, link.table, link.row_id, "a link to an unknown table"))
             elif link.prev_hash != expected_prev:
@@ -385,7 +390,6 @@ def chain_verify(*, batch: int = 5000, heads_file: Path | None = None) -> Verifi
 
 def _erased_rows() -> set[tuple[str, int]]:
     """(table, row id) of every row the database's privileged erasure removed and noted."""
-
     return set(ErasedRow.objects.values_list("table", "row_id"))
 
 
@@ -395,7 +399,6 @@ def _unbacked_erasure_events() -> list[Finding]:
     The runtime role may write events, so an event claiming an erasure proves
     nothing; the database's erasure function writes the record that does.
     """
-
     backed = {
         AuditEvent.Action.CASE_ERASED: set(Erasure.objects.filter(kind="case").values_list("case_pk", flat=True)),
         AuditEvent.Action.REFERRAL_ERASED: set(

@@ -91,17 +91,14 @@ def records_read(kind: str, *, model: type[models.Model] | None = None, rows=Non
             user = request.user if request is not None else kwargs.get("user")
             if user is None or not user.is_authenticated or read is None:
                 return result
-            if model is not None:
-                read = list(read)
-                if skip_empty and not read:
-                    return result
             if model is None:
                 access_event_record(request=request, user=user, kind=kind, obj=read)
             else:
-                access_event_record(request=request, user=user, kind=kind, model=model, objects=read)
+                read = list(read)
+                if read or not skip_empty:
+                    access_event_record(request=request, user=user, kind=kind, model=model, objects=read)
             return result
 
-        wrapper.records_read = kind
         return wrapper
 
     return decorate

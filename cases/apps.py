@@ -9,7 +9,7 @@ class CasesConfig(AppConfig):
     def ready(self):
         from audit.chain import Stage, chain_register
         from audit.registry import audit_register, case_holder_register
-        from cases import reminders
+        from cases import reminders, selectors
         from cases.models import (
             Assessment,
             Case,
@@ -50,7 +50,7 @@ class CasesConfig(AppConfig):
         subject_access_register(
             section="referrals", title=_("Referrals"), order=70, per_participant=subject_access.referrals
         )
-        case_holder_register(_cases_held)
+        case_holder_register(selectors.case_pks_held)
         for rule in (
             reminders.cases_waiting_for_mentor,
             reminders.referrals_waiting_for_triage,
@@ -174,14 +174,3 @@ class CasesConfig(AppConfig):
 
 def _all_fields(model):
     return [f.name for f in model._meta.concrete_fields if not f.primary_key]
-
-
-def _cases_held(user, case_pks):
-    """The ids among ``case_pks`` that ``user`` holds an active assignment on (for the trail's reads)."""
-    from cases.models import CaseAssignment
-
-    return (
-        CaseAssignment.objects.filter(user=user, case_id__in=case_pks, ended_at__isnull=True)
-        .values_list("case_id", flat=True)
-        .distinct()
-    )

@@ -51,9 +51,9 @@ from cases.models import (
     RetentionRun,
 )
 from cases.registry import erasure_contributions
-from mentorprogram.roles import PRIVACY_OFFICER, active_users_with_role, may_reach_personal_data
+from mentorprogram.roles import PRIVACY_OFFICER, may_reach_personal_data
 from notifications.models import Notification
-from notifications.services import notification_send
+from notifications.services import notification_send_to_role
 
 
 def retention_cutoff(now=None) -> datetime.datetime:
@@ -101,14 +101,13 @@ def retention_list(now=None) -> RetentionRun | None:
         erase_after=now + datetime.timedelta(days=settings.RETENTION_NOTICE_DAYS),
     )
     audit_event_record(action=AuditEvent.Action.RETENTION_LISTED, obj=run, data={"cases": due, "referrals": referrals})
-    for officer in active_users_with_role(PRIVACY_OFFICER):
-        notification_send(
-            recipient=officer,
-            kind=Notification.Kind.RETENTION_DUE,
-            params={"count": len(due) + len(referrals)},
-            url="/audit/retention/",
-            dedup_key=f"retention_due:{run.pk}",
-        )
+    notification_send_to_role(
+        PRIVACY_OFFICER,
+        kind=Notification.Kind.RETENTION_DUE,
+        params={"count": len(due) + len(referrals)},
+        url="/audit/retention/",
+        dedup_key=f"retention_due:{run.pk}",
+    )
     return run
 
 

@@ -93,6 +93,15 @@ def cases_held(user, perm: str):
     return get_objects_for_user(user, perm, klass=Case, accept_global_perms=False, with_superuser=False)
 
 
+def case_pks_held(user, case_pks):
+    """The ids among ``case_pks`` that ``user`` holds an active assignment on (the trail flags reads outside one)."""
+    return (
+        CaseAssignment.objects.filter(user=user, case_id__in=case_pks, ended_at__isnull=True)
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+
+
 def cases_readable(user, perm: str):
     """The read gate: ``cases_held``, and for the reading rights the cases the user has active emergency access to.
 

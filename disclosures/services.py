@@ -130,5 +130,4 @@ def case_page_actions(*, case, user) -> dict:
 
 def erase_with_case(case) -> dict:
     """Erasure under the retention rules (registered with ``cases.registry``): the case's disclosures, newest first."""
-
     return {"disclosures": len(delete_each(Disclosure.objects.filter(case=case)))}

@@ -51,12 +51,16 @@ def apply_validation_error(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def query_without(request, *names: str) -> str:
-    """The list page's filters as a query string, without ``page`` (the pager adds it) and ``names``."""
+def query_without(request, *names: str, params=None) -> str:
+    """The list page's filters as a query string, without ``page`` (the pager adds it) and ``names``.
+
+    ``params`` gives the fields to use instead of the request's query string (a search sent by POST).
+    """
     from urllib.parse import urlencode
 
-    left_out = {"page", *names}
-    return urlencode([(key, value) for key, value in request.GET.items() if key not in left_out and value])
+    left_out = {"page", "csrfmiddlewaretoken", *names}
+    params = request.GET if params is None else params
+    return urlencode([(key, value) for key, value in params.items() if key not in left_out and value])
 
 
 # The largest id PostgreSQL's bigint holds; a larger number is no id.

@@ -117,7 +117,6 @@ def qualification_record(*, actor, mentor: Mentor, kind: str, completed_on, vali
 @transaction.atomic
 def case_wishes_save(*, actor, case: Case, **fields):
     """The participant's wishes for a mentor, on the case."""
-
     if not may_match(actor, case):
         raise PermissionDenied
     wishes = CaseWishes.objects.filter(case=case).first() or CaseWishes(case=case)
@@ -177,7 +176,6 @@ def case_page_actions(*, case, user) -> dict:
 
 def erase_with_participant(participant) -> None:
     """Erasure under the retention rules (registered with ``cases.registry``): mentors' ties to the participant."""
-
     delete_each(PersonalTie.objects.filter(participant=participant))
 
 

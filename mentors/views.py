@@ -270,7 +270,6 @@ def me(request):
 @require_POST
 def declare_tie(request, pk):
     """An assigned mentor says they know the participant; the coordinator is told."""
-
     case = case_get_for_user(user=request.user, pk=pk)
     mentor = Mentor.objects.filter(user=request.user).first()
     if mentor is None:

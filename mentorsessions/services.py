@@ -393,7 +393,6 @@ def case_page_actions(*, case, user) -> dict:
 
 def erase_with_case(case) -> dict:
     """Erasure under the retention rules (registered with ``cases.registry``): drafts, addenda, signals, sessions."""
-
     return {
         "drafts": len(delete_each(MentorSessionDraft.objects.filter(case=case))),
         "addenda": len(delete_each(SessionAddendum.objects.filter(session__case=case))),

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from mentorprogram.roles import active_users_with_role
 from notifications.models import Notification, NotificationPreference, OutboxItem
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,14 @@ def notification_send(*, recipient, kind: str, params: dict | None = None, url: 
         raise ValueError(f"unknown notification kind {kind!r}")
     payload = {"recipient": recipient.pk, "kind": kind, "params": params or {}, "url": url, "dedup_key": dedup_key}
     return outbox_enqueue(kind=DELIVER_NOTIFICATION, payload=payload)
+
+
+def notification_send_to_role(
+    role: str, *, kind: str, params: dict | None = None, url: str = "", dedup_key: str, exclude=()
+) -> None:
+    """Notify every active holder of ``role`` (all the privacy officers, all the SLT coordinators), but ``exclude``."""
+    for recipient in active_users_with_role(role).exclude(pk__in=[user.pk for user in exclude]):
+        notification_send(recipient=recipient, kind=kind, params=params, url=url, dedup_key=dedup_key)
 
 
 def deliver_notification(payload: dict) -> None:

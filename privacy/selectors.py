@@ -47,7 +47,6 @@ def audit_event_search(*, filters: EventFilters, page: int = 1, per_page: int = 
 @records_read(AccessEvent.Kind.SEARCH, model=Participant, skip_empty=True)
 def participants_matching(query: str, *, limit: int = 10) -> list:
     """Participants the privacy officer may mean: by number, national identity number, or a similar name."""
-
     query = query.strip()
     if not query:
         return []

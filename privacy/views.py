@@ -52,7 +52,6 @@ def event_list(request):
 
 def _participant_for(request, form):
     """(the participant searched for, candidates to choose from): one of them, or neither."""
-
     chosen = form.cleaned_data.get("participant_id")
     if chosen:
         participant = Participant.objects.filter(pk=chosen).first()
@@ -70,12 +69,9 @@ def _participant_for(request, form):
     return None, candidates
 
 
-def _by_number(data):
+def _by_number(request, data):
     """The search's own fields as a query string, the participant by number only: no name in any URL."""
-    from urllib.parse import urlencode
-
-    left_out = {"participant", "csrfmiddlewaretoken", "page"}
-    return urlencode([(key, value) for key, value in data.items() if key not in left_out and value])
+    return query_without(request, "participant", params=data)
 
 
 def _without_name(data):
@@ -98,11 +94,11 @@ def access_list(request):
         if form.is_valid():
             participant, candidates = _participant_for(request, form)
             if candidates:
-                context = {"form": form, "candidates": candidates, "choose_query": _by_number(request.POST)}
+                context = {"form": form, "candidates": candidates, "choose_query": _by_number(request, request.POST)}
                 return render(request, "privacy/access_list.html", context)
             if not form.errors:
                 data = {**request.POST.dict(), "participant_id": participant.pk if participant else ""}
-                return redirect(f"{reverse('audit:access')}?{_by_number(data)}")
+                return redirect(f"{reverse('audit:access')}?{_by_number(request, data)}")
         return render(request, "privacy/access_list.html", {"form": form}, status=400)
     form = AccessSearchForm(_without_name(request.GET) or None, initial=AccessSearchForm.this_year())
     participant, candidates, rows, has_next = None, [], [], False
@@ -136,7 +132,6 @@ def access_list(request):
 
 
 def _emergency_context(*, review_forms=None):
-
     grants = emergency_access_list()
     review_forms = review_forms or {}
     for grant in grants:
@@ -148,7 +143,6 @@ def _emergency_context(*, review_forms=None):
 @require_GET
 def emergency_list(request):
     """Every emergency access, those waiting for review first."""
-
     context = _emergency_context()
     return render(request, "privacy/emergency_list.html", context)
 
@@ -156,7 +150,6 @@ def emergency_list(request):
 @requires_permission("cases.review_emergencyaccess")
 @require_POST
 def emergency_review(request, pk):
-
     grant = EmergencyAccess.objects.filter(pk=pk).first()
     if grant is None:
         raise Http404
@@ -181,7 +174,6 @@ def retention(request):
 
 
 def _retention_page(request, *, hold_form=None, lift_forms=None, status=200):
-
     pending = RetentionRun.objects.filter(erased_at__isnull=True).first()
     cases, referrals = [], []
     if pending is not None:
@@ -210,7 +202,6 @@ def _retention_page(request, *, hold_form=None, lift_forms=None, status=200):
 @require_POST
 def legal_hold_place(request):
     """Keep a case (by its number) from erasure, with a reason."""
-
     form = LegalHoldForm(request.POST)
     if form.is_valid():
         case = Case.objects.filter(pk=form.cleaned_data["case"]).first()
@@ -232,7 +223,6 @@ def legal_hold_place(request):
 @requires_permission("cases.change_legalhold")
 @require_POST
 def legal_hold_lift(request, pk):
-
     hold = LegalHold.objects.filter(pk=pk, lifted_at__isnull=True).first()
     if hold is None:
         raise Http404
@@ -253,7 +243,6 @@ def legal_hold_lift(request, pk):
 @requires_permission("cases.change_retentionrun")
 @require_POST
 def retention_erase_now(request, pk):
-
     run = RetentionRun.objects.filter(pk=pk, erased_at__isnull=True).first()
     if run is None:
         raise Http404
@@ -266,7 +255,6 @@ def retention_erase_now(request, pk):
 @require_http_methods(["GET", "POST"])
 def subject_access(request):
     """Find the participant who asked for access, see what the export holds, download it."""
-
     form = ParticipantFindForm((request.POST if request.method == "POST" else _without_name(request.GET)) or None)
     participant, candidates, report = None, [], None
     if form.is_bound and form.is_valid():
@@ -281,7 +269,6 @@ def subject_access(request):
 
 
 def _subject_access_export(request, pk, *, fmt):
-
     participant, report = selectors.access_request_export(pk=pk, reader=request.user)
     audit_event_record(
         action=AuditEvent.Action.ACCESS_REQUEST_EXPORTED,

@@ -18,11 +18,10 @@ from cases.permissions import may_open_emergency_access
 from cases.selectors import emergency_access_active, emergency_grants_forget
 from mentorprogram.roles import (
     PRIVACY_OFFICER,
-    active_users_with_role,
     may_reach_personal_data,
 )
 from notifications.models import Notification
-from notifications.services import notification_send
+from notifications.services import notification_send_to_role
 
 
 def emergency_access_refuse(*, actor, otp_token: str) -> None:
@@ -85,14 +84,13 @@ def emergency_access_open(*, actor, case: Case, legal_basis: str, reason: str, o
         data={"case": case.pk, "legal_basis": legal_basis, "expires_at": grant.expires_at.isoformat()},
         request=request,
     )
-    for officer in active_users_with_role(PRIVACY_OFFICER):
-        notification_send(
-            recipient=officer,
-            kind=Notification.Kind.EMERGENCY_ACCESS,
-            params={"case": case.pk, "user": actor.username},
-            url=reverse("audit:emergency"),
-            dedup_key=f"emergency_access:{grant.pk}",
-        )
+    notification_send_to_role(
+        PRIVACY_OFFICER,
+        kind=Notification.Kind.EMERGENCY_ACCESS,
+        params={"case": case.pk, "user": actor.username},
+        url=reverse("audit:emergency"),
+        dedup_key=f"emergency_access:{grant.pk}",
+    )
     return grant
 
 

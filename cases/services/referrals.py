@@ -16,11 +16,10 @@ from cases.models import (
 from cases.services.assignments import case_assignment_start
 from mentorprogram.roles import (
     SLT_COORDINATOR,
-    active_users_with_role,
     may_reach_personal_data,
 )
 from notifications.models import Notification
-from notifications.services import notification_send
+from notifications.services import notification_send, notification_send_to_role
 
 
 @transaction.atomic
@@ -39,14 +38,13 @@ def referral_submit(*, actor, submission_key, **fields) -> Referral:
     referral.full_clean()
     referral.save()
     kind = Notification.Kind.REFERRAL_ACUTE if referral.is_acute else Notification.Kind.REFERRAL_RECEIVED
-    for slt in active_users_with_role(SLT_COORDINATOR):
-        notification_send(
-            recipient=slt,
-            kind=kind,
-            params={"referral": referral.pk},
-            url=reverse("cases:referral_detail", args=[referral.pk]),
-            dedup_key=f"referral:{referral.pk}:received",
-        )
+    notification_send_to_role(
+        SLT_COORDINATOR,
+        kind=kind,
+        params={"referral": referral.pk},
+        url=reverse("cases:referral_detail", args=[referral.pk]),
+        dedup_key=f"referral:{referral.pk}:received",
+    )
     return referral
 
 

@@ -19,7 +19,7 @@ from audit.services import audit_event_record
 from mentorprogram.models import RoleGrantRequest, User
 from mentorprogram.roles import ADMIN, PRIVACY_OFFICER, ROLES_BY_SLUG, active_users_with_role, role_slugs_for
 from notifications.models import Notification
-from notifications.services import PermanentFailure, notification_send, outbox_enqueue
+from notifications.services import PermanentFailure, notification_send, notification_send_to_role, outbox_enqueue
 
 BACKUP_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "authenticator"
@@ -81,13 +81,12 @@ def second_factor_reset(*, actor, user, request=None) -> None:
     event = audit_event_record(action=AuditEvent.Action.OTP_RESET, actor=actor, subject_user=user, request=request)
     notification_send(recipient=user, kind=Notification.Kind.SECOND_FACTOR_RESET, dedup_key=f"otp_reset:{event.pk}")
     # A reset is how an administrator could get into someone's account: the privacy officer hears of each.
-    for officer in active_users_with_role(PRIVACY_OFFICER):
-        notification_send(
-            recipient=officer,
-            kind=Notification.Kind.SECOND_FACTOR_RESET_BY_ADMIN,
-            params={"user": user.username, "actor": actor.username if actor else ""},
-            dedup_key=f"otp_reset:{event.pk}",
-        )
+    notification_send_to_role(
+        PRIVACY_OFFICER,
+        kind=Notification.Kind.SECOND_FACTOR_RESET_BY_ADMIN,
+        params={"user": user.username, "actor": actor.username if actor else ""},
+        dedup_key=f"otp_reset:{event.pk}",
+    )
 
 
 @transaction.atomic
@@ -229,19 +228,18 @@ def role_grant_decide(*, actor, grant: RoleGrantRequest, approve: bool, note: st
     grant.decision = RoleGrantRequest.Decision.APPROVED if approve else RoleGrantRequest.Decision.REFUSED
     grant.note = note.strip()
     grant.save(update_fields=["decided_by", "decided_at", "decision", "note"])
-    data = {"role": grant.role, "request": grant.pk}
+    audit_event_record(
+        action=AuditEvent.Action.ROLE_GRANT_APPROVED if approve else AuditEvent.Action.ROLE_GRANT_REFUSED,
+        actor=actor,
+        subject_user=grant.user,
+        obj=grant,
+        data={"role": grant.role, "request": grant.pk},
+        request=request,
+    )
     if approve:
         from django.contrib.auth.models import Group
 
         grant.user.groups.add(Group.objects.get(name=grant.role))
-        audit_event_record(
-            action=AuditEvent.Action.ROLE_GRANT_APPROVED,
-            actor=actor,
-            subject_user=grant.user,
-            obj=grant,
-            data=data,
-            request=request,
-        )
         audit_event_record(
             action=AuditEvent.Action.ROLES_CHANGED,
             actor=actor,
@@ -249,26 +247,16 @@ def role_grant_decide(*, actor, grant: RoleGrantRequest, approve: bool, note: st
             request=request,
             data={"added": [grant.role], "removed": []},
         )
-        for officer in active_users_with_role(PRIVACY_OFFICER):
-            notification_send(
-                recipient=officer,
-                kind=Notification.Kind.ROLE_GRANTED,
-                params={
-                    "user": grant.user.username,
-                    "role": grant.role,
-                    "asked_by": grant.requested_by.username,
-                    "approved_by": actor.username,
-                },
-                dedup_key=f"role_granted:{grant.pk}",
-            )
-    else:
-        audit_event_record(
-            action=AuditEvent.Action.ROLE_GRANT_REFUSED,
-            actor=actor,
-            subject_user=grant.user,
-            obj=grant,
-            data=data,
-            request=request,
+        notification_send_to_role(
+            PRIVACY_OFFICER,
+            kind=Notification.Kind.ROLE_GRANTED,
+            params={
+                "user": grant.user.username,
+                "role": grant.role,
+                "asked_by": grant.requested_by.username,
+                "approved_by": actor.username,
+            },
+            dedup_key=f"role_granted:{grant.pk}",
         )
     notification_send(
         recipient=grant.requested_by,
@@ -290,10 +278,10 @@ def contact_change_record(*, actor, user, request=None) -> None:
     event = audit_event_record(
         action=AuditEvent.Action.EMAIL_CHANGED, actor=actor, subject_user=user, request=request, data={}
     )
-    for officer in active_users_with_role(PRIVACY_OFFICER).exclude(pk=actor.pk):
-        notification_send(
-            recipient=officer,
-            kind=Notification.Kind.EMAIL_CHANGED_BY_ADMIN,
-            params={"user": user.username, "actor": actor.username},
-            dedup_key=f"email_changed:{event.pk}",
-        )
+    notification_send_to_role(
+        PRIVACY_OFFICER,
+        kind=Notification.Kind.EMAIL_CHANGED_BY_ADMIN,
+        params={"user": user.username, "actor": actor.username},
+        dedup_key=f"email_changed:{event.pk}",
+        exclude=[actor],
+    )

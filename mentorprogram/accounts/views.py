@@ -237,7 +237,6 @@ def role_requests(request):
 
 
 def _role_requests_page(request, *, forms=None, status=200):
-
     forms = forms or {}
     pending = list(RoleGrantRequest.objects.filter(decided_at__isnull=True).select_related("user", "requested_by"))
     for grant in pending:
@@ -252,7 +251,6 @@ def _role_requests_page(request, *, forms=None, status=200):
 @requires_permission("mentorprogram.decide_role_grant", personal_data=False)
 @require_POST
 def role_request_decide(request, pk):
-
     grant = get_object_or_404(RoleGrantRequest, pk=pk)
     form = RoleDecisionForm(request.POST, auto_id=f"r{grant.pk}-%s")
     if form.is_valid():
