@@ -115,6 +115,8 @@ class AuditEvent(ActorCopyMixin, models.Model):
         REFERRAL_ERASED = "referral_erased", _("Referral erased under the retention rules")
         LEGAL_HOLD_PLACED = "legal_hold_placed", _("Legal hold placed on a case")
         LEGAL_HOLD_LIFTED = "legal_hold_lifted", _("Legal hold lifted")
+        PLAN_COORDINATOR_STARTED = "plan_coordinator_started", _("Became a plan's responsible coordinator")
+        PLAN_COORDINATOR_ENDED = "plan_coordinator_ended", _("Handed a plan over to another coordinator")
 
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)

@@ -67,6 +67,8 @@ _DOMAIN_ACTIONS = {
     AuditEvent.Action.REFERRAL_ERASED,
     AuditEvent.Action.LEGAL_HOLD_PLACED,
     AuditEvent.Action.LEGAL_HOLD_LIFTED,
+    AuditEvent.Action.PLAN_COORDINATOR_STARTED,
+    AuditEvent.Action.PLAN_COORDINATOR_ENDED,
 }
 
 

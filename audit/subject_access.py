@@ -82,7 +82,7 @@ def value_text(value) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(value_text(v) if v is not None else "" for v in value)
     return str(value)
 
 
@@ -100,7 +100,9 @@ def record_of(obj: models.Model, title: str, *, flag: str = "") -> Record:
                 value = getattr(obj, model_field.attname)
         else:
             value = getattr(obj, model_field.attname)
-            if model_field.choices:
+            if hasattr(value, "lower") and hasattr(value, "upper") and hasattr(value, "isempty"):
+                value = [value.lower, value.upper]  # a range (a period): its start and end, the end open as None
+            elif model_field.choices:
                 labels = dict(model_field.flatchoices)
                 value = str(labels.get(value, value)) if value != "" else ""
             elif hasattr(model_field, "base_field") and model_field.base_field.choices:

@@ -6,13 +6,15 @@
 - erasure under the retention rules: ``case=fn(case) -> dict of counts`` removes
   what the app hangs on a case, ``participant=fn(participant)`` what it hangs on
   a participant. Both run inside the erasure the database opened; rows go one
-  by one (``cases.retention.delete_each``) so the audit records each.
+  by one (``cases.retention.delete_each``) so the audit records each;
+- a consent withdrawn: ``fn(*, consent, actor)``, in the withdrawal's transaction.
 """
 
 _timeline: list = []
 _case_page: list = []
 _erase_with_case: list = []
 _erase_with_participant: list = []
+_consent_withdrawn: list = []
 
 
 def _add(registry: list, fn) -> None:
@@ -31,6 +33,14 @@ def case_page_register(fn) -> None:
 def case_erasure_register(*, case=None, participant=None) -> None:
     _add(_erase_with_case, case)
     _add(_erase_with_participant, participant)
+
+
+def consent_withdrawal_register(fn) -> None:
+    _add(_consent_withdrawn, fn)
+
+
+def consent_withdrawal_contributions() -> list:
+    return list(_consent_withdrawn)
 
 
 def timeline_contributions() -> list:

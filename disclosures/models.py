@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentorprogram.partners import partner_choices
+
 
 class Disclosure(models.Model):
     class LegalBasis(models.TextChoices):
@@ -27,14 +29,12 @@ class Disclosure(models.Model):
         CONSENT = "consent", _("Consent")
         OTHER = "other", _("Other legal basis")
 
-    class RecipientKind(models.TextChoices):
-        POLICE = "police", _("Police")
-        CHILD_WELFARE = "child_welfare", _("Child welfare")
-        HEALTH = "health", _("Health service")
-        NAV = "nav", _("NAV")
-        SCHOOL = "school", _("School")
-        PRISON_PROBATION = "prison_probation", _("Prison and probation")
-        OTHER = "other", _("Other")
+    # The partner services a disclosure goes to (mentorprogram.partners).
+    RecipientKind = partner_choices(
+        "RecipientKind",
+        ("police", "child_welfare", "health", "nav", "school", "prison_probation"),
+        OTHER=("other", _("Other")),
+    )
 
     class Consulted(models.TextChoices):
         LEADER = "leader", _("Leader")

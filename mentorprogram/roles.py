@@ -70,10 +70,12 @@ ROLES: tuple[Role, ...] = (
             "mentorsessions.follow_sessions",
             "disclosures.add_disclosure",
             "cases.open_emergency_access",
+            "individualplans.follow_plans",
         ),
         navigation=(
             NavItem(_("Referrals"), "cases:triage", "cases.triage_referral"),
             NavItem(_("Cases"), "cases:list", "cases.list_assigned_cases"),
+            NavItem(_("Individual plans"), "plans:list", "individualplans.follow_plans"),
             NavItem(_("Sessions and concerns"), "mentorsessions:overview", "mentorsessions.follow_sessions"),
             NavItem(_("Mentors"), "mentors:pool", "mentors.view_mentor_pool"),
         ),
@@ -91,6 +93,7 @@ ROLES: tuple[Role, ...] = (
         ),
         navigation=(
             NavItem(_("My cases"), "cases:list", "cases.list_assigned_cases"),
+            NavItem(_("Individual plans"), "plans:list", "cases.list_assigned_cases"),
             NavItem(_("Sessions and concerns"), "mentorsessions:overview", "mentorsessions.follow_sessions"),
             NavItem(_("New referral"), "cases:referral_create", "cases.submit_referral"),
         ),

@@ -22,6 +22,7 @@ urlpatterns = [
     path("mentors/", include("mentors.urls")),
     path("sessions/", include("mentorsessions.urls")),
     path("disclosures/", include("disclosures.urls")),
+    path("plans/", include("individualplans.urls")),
     path("audit/", include("privacy.urls")),
     path("notifications/", include("notifications.urls")),
     path("api/v1/", include("mentorprogram.api_urls")),

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from mentorprogram.access import public, requires_role
 from mentorprogram.health import health_report
 from mentorprogram.roles import roles_for, start_page_for
+from mentorprogram.startpage import start_panels_for
 
 
 @requires_role()
@@ -18,7 +19,8 @@ def home(request):
     start_page = start_page_for(request.user)
     if start_page != "home":
         return redirect(start_page)
-    return render(request, "home.html", {"roles": roles_for(request.user)})
+    context = {"roles": roles_for(request.user), "panels": start_panels_for(request.user)}
+    return render(request, "home.html", context)
 
 
 @public

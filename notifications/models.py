@@ -42,6 +42,11 @@ class Notification(models.Model):
         ROLE_GRANTED = "role_granted", _("A role that reaches personal data was granted")
         SECOND_FACTOR_RESET_BY_ADMIN = "second_factor_reset_by_admin", _("A user's second factor was reset")
         EMAIL_CHANGED_BY_ADMIN = "email_changed_by_admin", _("A user's email address was changed")
+        PLAN_HANDED_TO_YOU = "plan_handed_to_you", _("An individual plan was handed over to you")
+        PLAN_HANDED_AWAY = "plan_handed_away", _("An individual plan you coordinated was handed over")
+        PLAN_EVALUATION_DUE = "plan_evaluation_due", _("A plan evaluation is due")
+        PLAN_GOAL_OVERDUE = "plan_goal_overdue", _("A plan goal is past its target date")
+        PLAN_CONSENT_WITHDRAWN = "plan_consent_withdrawn", _("The consent to an individual plan was withdrawn")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)

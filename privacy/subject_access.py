@@ -8,12 +8,12 @@ PDF (WeasyPrint), reviews it, and hands it over; disclosures the participant
 was not to be told of are flagged for that review.
 """
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AccessEvent
 from audit.subject_access import Section, SubjectAccessReport, person_name, record_of, subject_access_contributions
+from mentorprogram.pdf import pdf_render
 
 READS_LIMIT = 10_000
 
@@ -56,13 +56,5 @@ def _reads_of(participant) -> list[dict]:
     return reads
 
 
-def _only_own_static(url, timeout=10, ssl_context=None):
-    """WeasyPrint's url_fetcher: the report never fetches anything (no images, fonts or CSS from outside)."""
-    raise ValueError(f"the report does not fetch {url!r}")
-
-
 def subject_access_pdf(report: SubjectAccessReport, *, participant) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string("privacy/subject_access_pdf.html", {"report": report, "participant": participant})
-    return HTML(string=html, url_fetcher=_only_own_static).write_pdf()
+    return pdf_render("privacy/subject_access_pdf.html", {"report": report, "participant": participant})

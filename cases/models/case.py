@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.people import Ideology, Participant
+from mentorprogram.partners import PartnerService
 
 
 class Case(models.Model):
@@ -196,18 +197,8 @@ class Consent(models.Model):
     audit chain.
     """
 
-    class Service(models.TextChoices):
-        NAV = "nav", _("NAV")
-        CHILD_WELFARE = "child_welfare", _("Child welfare")
-        DPS = "dps", _("DPS (mental health)")
-        SCHOOL = "school", _("School")
-        HEALTH_STATION = "health_station", _("Health station")
-        POLICE = "police", _("Police")
-        PRISON_PROBATION = "prison_probation", _("Prison and probation")
-        MEDIATION = "mediation", _("Mediation service")
-        FAMILY_COUNSELLING = "family_counselling", _("Family counselling")
-        VOLUNTEER = "volunteer", _("Volunteer organisation")
-        MENTOR = "mentor", _("Mentor")
+    # The one list of partner services (mentorprogram.partners).
+    Service = PartnerService
 
     class GivenBy(models.TextChoices):
         PARTICIPANT = "participant", _("The participant")

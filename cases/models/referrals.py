@@ -8,21 +8,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.people import Gender, Participant
+from mentorprogram.partners import partner_choices
 
 
 class Referral(models.Model):
     """A tip from a partner service or a family member (bekymringsmelding)."""
 
-    class Source(models.TextChoices):
-        SCHOOL = "school", _("School")
-        POLICE = "police", _("Police")
-        NAV = "nav", _("NAV")
-        CHILD_WELFARE = "child_welfare", _("Child welfare")
-        REFUGEE_SERVICE = "refugee_service", _("Refugee service")
-        HEALTH = "health", _("Health services")
-        PRISON_PROBATION = "prison_probation", _("Prison and probation")
-        FAMILY = "family", _("Family")
-        OTHER = "other", _("Other")
+    # The partner services a referral comes from (mentorprogram.partners), and the family.
+    Source = partner_choices(
+        "Source",
+        ("school", "police", "nav", "child_welfare", "refugee_service", "health", "prison_probation"),
+        FAMILY=("family", _("Family")),
+        OTHER=("other", _("Other")),
+    )
 
     class Criterion(models.TextChoices):
         FAMILY_RADICALISED = "family_radicalised", _("Close family is radicalised")

@@ -16,7 +16,14 @@ from cases.services.assignments import (
     case_assignment_end,
     case_assignment_start,
 )
-from cases.services.content import assessment_record, consent_record, consent_withdraw, network_member_add
+from cases.services.content import (
+    assessment_record,
+    consent_record,
+    consent_withdraw,
+    consent_withdrawal_write,
+    consent_write,
+    network_member_add,
+)
 from cases.services.emergency import (
     emergency_access_end,
     emergency_access_open,
@@ -40,6 +47,8 @@ __all__ = [
     "case_status_change",
     "consent_record",
     "consent_withdraw",
+    "consent_withdrawal_write",
+    "consent_write",
     "emergency_access_end",
     "emergency_access_open",
     "emergency_access_refuse",

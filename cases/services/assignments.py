@@ -5,7 +5,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, get_perms, remove_perm
 
 from audit.models import AuditEvent
 from audit.services import audit_event_record
@@ -14,6 +13,7 @@ from cases.models import (
     CaseAssignment,
 )
 from cases.permissions import may_assign
+from mentorprogram.rights import object_rights_sync
 from mentorprogram.roles import (
     COORDINATOR,
     MENTOR,
@@ -35,6 +35,7 @@ ASSIGNABLE_ROLES: dict[str, set[str]] = {
     CaseAssignment.Kind.MENTOR: {MENTOR},
     CaseAssignment.Kind.COORDINATOR: {COORDINATOR, SLT_COORDINATOR},
 }
+_MANAGED = {perm for grants in ASSIGNMENT_GRANTS.values() for perm in grants}
 
 
 def _sync_rights(*, user, case: Case) -> None:
@@ -44,13 +45,7 @@ def _sync_rights(*, user, case: Case) -> None:
         "kind", flat=True
     ):
         wanted.update(ASSIGNMENT_GRANTS[kind])
-    held = {
-        perm for perm in get_perms(user, case) if perm in {p for grants in ASSIGNMENT_GRANTS.values() for p in grants}
-    }
-    for perm in wanted - held:
-        assign_perm(f"cases.{perm}", user, case)
-    for perm in held - wanted:
-        remove_perm(f"cases.{perm}", user, case)
+    object_rights_sync(user=user, obj=case, wanted=wanted, managed=_MANAGED)
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from cases.models import (
     NetworkMember,
 )
 from cases.permissions import may_change_case
+from cases.registry import consent_withdrawal_contributions
 
 
 @transaction.atomic
@@ -40,10 +41,15 @@ def consent_record(*, actor, case: Case, **fields) -> Consent:
     """Record a consent to share with the named services, from the participant or a guardian."""
     if not may_change_case(actor, case):
         raise PermissionDenied
+    return consent_write(actor=actor, case=case, **fields)
+
+
+def consent_write(*, actor, case: Case, **fields) -> Consent:
+    """The consent record itself. Callers have checked that ``actor`` may record it (the case's or a plan's rules)."""
     consent = Consent(case=case, recorded_by=actor, **fields)
     if consent.given_by == Consent.GivenBy.GUARDIAN and not consent.guardian_name.strip():
         raise ValidationError({"guardian_name": _("Name the guardian who gave the consent.")})
-    if consent.valid_to and consent.valid_to < consent.valid_from:
+    if consent.valid_to and consent.valid_from and consent.valid_to < consent.valid_from:
         raise ValidationError({"valid_to": _("The end cannot come before the start.")})
     consent.full_clean()
     consent.save()
@@ -60,7 +66,18 @@ def consent_withdraw(*, actor, consent: Consent) -> Consent:
     consent = Consent.objects.select_for_update().select_related("case").get(pk=consent.pk)
     if not may_change_case(actor, consent.case):
         raise PermissionDenied
+    return consent_withdrawal_write(actor=actor, consent=consent)
+
+
+def consent_withdrawal_write(*, actor, consent: Consent) -> Consent:
+    """The withdrawal record, and what the other apps do when a consent goes (``cases.registry``).
+
+    Callers hold the consent's row lock and have checked that ``actor`` may withdraw it.
+    """
     if ConsentWithdrawal.objects.filter(consent=consent).exists():
         raise ValidationError(_("The consent is already withdrawn."))
     ConsentWithdrawal.objects.create(consent=consent, withdrawn_by=actor)
-    return Consent.objects.select_related("withdrawal__withdrawn_by").get(pk=consent.pk)
+    consent = Consent.objects.select_related("case", "withdrawal__withdrawn_by").get(pk=consent.pk)
+    for contribute in consent_withdrawal_contributions():
+        contribute(consent=consent, actor=actor)
+    return consent

@@ -310,6 +310,7 @@ REMINDER_CASE_WAITING_FOR_MENTOR_DAYS = env_int("REMINDER_CASE_WAITING_FOR_MENTO
 # A referral not decided within this many days is marked in the triage queue and reminded.
 REFERRAL_TRIAGE_DAYS = env_int("REFERRAL_TRIAGE_DAYS", 5)
 REMINDER_CONSENT_EXPIRING_DAYS = env_int("REMINDER_CONSENT_EXPIRING_DAYS", 14)
+REMINDER_PLAN_EVALUATION_DAYS = env_int("REMINDER_PLAN_EVALUATION_DAYS", 7)
 # Kinds emailed to a user who has not chosen for themselves.
 NOTIFICATION_EMAIL_DEFAULT_KINDS = [
     "assigned_to_case",
@@ -366,6 +367,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs every layout step at INFO: a PDF would write seven lines.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         # The development server's request lines too: through the same formatter, query strings withheld.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },

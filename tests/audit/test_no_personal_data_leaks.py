@@ -36,6 +36,7 @@ from cases.services import (
 )
 from disclosures.models import Disclosure
 from disclosures.services import disclosure_record
+from individualplans.models import IndividualPlan, PlanGoal
 from mentorprogram.access import public
 from mentorprogram.logging import RedactingFormatter
 from mentorprogram.roles import COORDINATOR, PRIVACY_OFFICER, SLT_COORDINATOR
@@ -237,6 +238,66 @@ def test_planted_markers_never_leave_the_records(make_user, verified_login, logs
         **{k: v for k, v in disclosure_form.items() if k not in ("submission_key", "disclosed_on")},
         disclosed_on=timezone.localdate(),
     )
+
+    # An individual plan through its pages: consent, plan, goal, measure, evaluation, handover, closing.
+    as_coordinator = Client()
+    verified_login(as_coordinator, coordinator)
+    today = timezone.localdate()
+    later = (today + datetime.timedelta(days=60)).isoformat()
+    post(
+        as_coordinator,
+        f"/plans/cases/{case.pk}/new/",
+        {
+            "step": "consent",
+            "consent-services": ["mentor", "nav"],
+            "consent-given_by": "guardian",
+            "consent-guardian_name": m["plan_guardian_name"],
+            "consent-valid_from": today.isoformat(),
+        },
+    )
+    post(
+        as_coordinator,
+        f"/plans/cases/{case.pk}/new/",
+        {
+            "step": "plan",
+            "plan-coordinator": str(coordinator.pk),
+            "plan-first_evaluation_on": later,
+            "plan-participant_words": m["participant_words"],
+            "plan-services": ["nav"],
+        },
+    )
+    plan = IndividualPlan.objects.get(case=case)
+    post(
+        as_coordinator,
+        f"/plans/{plan.pk}/goals/new/",
+        {
+            "version": "1",
+            "life_area": "work",
+            "wording": m["goal_wording"],
+            "status": "in_progress",
+            "target_date": later,
+        },
+    )
+    goal = PlanGoal.objects.get(plan=plan)
+    measure = {
+        "version": "1",
+        "description": m["measure_description"],
+        "service": "nav",
+        "responsible_person": m["responsible_person"],
+        "starts_on": today.isoformat(),
+        "status": "planned",
+    }
+    refused = post(as_coordinator, f"/plans/goals/{goal.pk}/measures/new/", {**measure, "ends_on": "2000-01-01"}, 400)
+    assert m["measure_description"] in refused.content.decode()
+    post(as_coordinator, f"/plans/goals/{goal.pk}/measures/new/", measure)
+    post(
+        as_coordinator,
+        f"/plans/{plan.pk}/evaluations/new/",
+        {"summary": m["evaluation_summary"], "changes": m["evaluation_changes"], "next_due_on": later},
+    )
+    assert as_coordinator.get(f"/plans/{plan.pk}/plan.pdf").status_code == 200
+    post(as_coordinator, f"/plans/{plan.pk}/handover/", {"to": str(slt.pk), "note": m["handover_note"]})
+    post(as_slt, f"/plans/{plan.pk}/close/", {"version": "1", "note": m["closing_note"]})
 
     # Emergency access by another SLT coordinator, reviewed.
     other_slt = make_user(SLT_COORDINATOR)

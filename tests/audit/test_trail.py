@@ -129,6 +129,8 @@ NOT_AUDITED = {
     # Object rights: granted and revoked only by the assignment services, which record the events.
     "cases.CaseUserObjectPermission": "object rights, recorded as assignment events",
     "cases.CaseGroupObjectPermission": "object rights, recorded as assignment events",
+    "individualplans.IndividualPlanUserObjectPermission": "object rights, recorded as plan handover events",
+    "individualplans.IndividualPlanGroupObjectPermission": "object rights, recorded as plan handover events",
     # Notices hold ids and codes only (never a name); their sending is what the trail records.
     "notifications.Notification": "ids and codes only",
     "notifications.NotificationPreference": "which kinds a user wants by email",

@@ -20,6 +20,7 @@ from mentorprogram import roles
 from mentorsessions.services import mentor_session_log
 from tests.cases.factories import CaseFactory, ReferralFactory
 from tests.disclosures.factories import record_disclosure
+from tests.individualplans.factories import add_goal, add_measure, start_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -133,6 +134,21 @@ MATRIX = {
     "disclosures:detail": only({S: 404, C: 200, M: 200, P: 200}),
     "disclosures:case": only({S: 404, C: 200, M: 200}),
     "disclosures:create": only({S: 404, C: 200, M: 200}),
+    # The fixture's coordinator coordinates the fixture case's plan; its consent covers the mentor.
+    "plans:list": only({S: 200, C: 200, M: 200}),
+    "plans:start": only({S: 404, C: 200, M: 403}),  # the case's coordinator starts a plan
+    "plans:detail": only({S: 200, C: 200, M: 200}),  # SLT coordinators read every plan
+    "plans:pdf": only({S: 200, C: 200, M: 200}),
+    "plans:edit": only({S: 403, C: 200, M: 403}),
+    "plans:consent": only({S: 403, C: 200, M: 403}),
+    "plans:consent_withdraw": only({S: 405, C: 405, M: 405}),  # POST only
+    "plans:goal_add": only({S: 403, C: 200, M: 403}),
+    "plans:goal_edit": only({S: 403, C: 200, M: 403}),
+    "plans:measure_add": only({S: 403, C: 200, M: 403}),
+    "plans:measure_edit": only({S: 403, C: 200, M: 403}),
+    "plans:evaluation_add": only({S: 403, C: 200, M: 403}),
+    "plans:handover": only({S: 200, C: 200, M: 403}),  # an SLT coordinator hands over for an absent coordinator
+    "plans:close": only({S: 403, C: 200, M: 403}),
     "notifications:list": everyone(200),
     "notifications:preferences": everyone(200),
     "api:me": everyone(200),
@@ -181,6 +197,12 @@ def sample_url(route: str, objects) -> str:
         pk = objects.case.participant_id
     elif route.startswith("disclosures/<int:"):
         pk = objects.disclosure.pk
+    elif route.startswith("plans/goals/"):
+        pk = objects.goal.pk
+    elif route.startswith("plans/measures/"):
+        pk = objects.measure.pk
+    elif route.startswith("plans/<int:"):
+        pk = objects.plan.pk
     else:
         pk = objects.case.pk
     url = re.sub(r"<int:\w+>", str(pk), route)
@@ -222,8 +244,16 @@ def assigned_case(role_users):
         concern_description="Uro.",
     )
     disclosure = record_disclosure(role_users[C], case)
+    plan = start_plan(role_users[C], case)
+    goal = add_goal(role_users[C], plan)
     return SimpleNamespace(
-        case=case, session=session, disclosure=disclosure, referral=ReferralFactory(submitted_by=role_users[R])
+        case=case,
+        session=session,
+        disclosure=disclosure,
+        referral=ReferralFactory(submitted_by=role_users[R]),
+        plan=plan,
+        goal=goal,
+        measure=add_measure(role_users[C], goal),
     )
 
 

@@ -86,6 +86,7 @@ def test_the_navigation_shows_each_role_only_what_it_may_use(make_user):
     assert [i.url_name for i in roles.navigation_for(make_user(roles.SLT_COORDINATOR))] == [
         "cases:triage",
         "cases:list",
+        "plans:list",
         "mentorsessions:overview",
         "mentors:pool",
     ]

@@ -1,0 +1,261 @@
+"""Reads of individual plans. Each read of personal data is an access event (``records_read``)."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, DateField, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from audit.models import AccessEvent
+from audit.services import records_read
+from cases.models import CaseAssignment, Consent
+from cases.selectors import TimelineEvent
+from individualplans import permissions
+from individualplans.models import (
+    CoordinatorPeriod,
+    IndividualPlan,
+    LifeArea,
+    PlanConsent,
+    PlanEvaluation,
+    PlanGoal,
+    PlanMeasure,
+)
+from mentorprogram.paging import page_of
+from mentorprogram.partners import PartnerService
+from mentorprogram.roles import NO_PERSONAL_DATA, SLT_COORDINATOR, may_reach_personal_data, role_slugs_for
+
+PLAN_LIST_PAGE_SIZE = 50
+# The start page shows evaluations due within this many days.
+DUE_SOON_DAYS = 14
+
+
+def _with_due(plans):
+    """Each plan with ``evaluation_due_on`` (the newest evaluation's next date, or the first) and ``goals_overdue``."""
+    newest = PlanEvaluation.objects.filter(plan=OuterRef("pk")).order_by("-evaluated_at", "-pk").values("next_due_on")
+    today = timezone.localdate()
+    return plans.annotate(
+        evaluation_due_on=Coalesce(Subquery(newest[:1], output_field=DateField()), "first_evaluation_on"),
+        goals_overdue=Count(
+            "goals", filter=Q(goals__status__in=PlanGoal.OPEN_STATUSES, goals__target_date__lt=today), distinct=True
+        ),
+    )
+
+
+def _readable_by(user, plans):
+    """The plans of ``plans`` that ``user`` may read (the same rules as ``permissions.may_read_plan``)."""
+    if not may_reach_personal_data(user):
+        return plans.none()
+    if SLT_COORDINATOR in role_slugs_for(user) and user.has_perm("individualplans.follow_plans"):
+        return plans
+    coordinated = CoordinatorPeriod.objects.filter(plan=OuterRef("pk"), coordinator=user, period__upper_inf=True)
+    mentored = CaseAssignment.objects.filter(
+        case=OuterRef("case"), user=user, kind=CaseAssignment.Kind.MENTOR, ended_at__isnull=True
+    )
+    today = timezone.localdate()
+    mentor_consent = Consent.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today),
+        case=OuterRef("case"),
+        plan_consent__isnull=False,
+        withdrawal__isnull=True,
+        valid_from__lte=today,
+        services__contains=[PartnerService.MENTOR],
+    )
+    return plans.filter(Exists(coordinated) | (Exists(mentored) & Exists(mentor_consent)))
+
+
+def _coordinator_now():
+    return Prefetch(
+        "coordinator_periods",
+        queryset=CoordinatorPeriod.objects.filter(period__upper_inf=True).select_related("coordinator"),
+        to_attr="current_periods",
+    )
+
+
+@records_read(AccessEvent.Kind.VIEW)
+def plan_get_for_user(*, user, pk: int) -> IndividualPlan:
+    """One plan for a reader who may read it; Http404 for anyone else (as for a plan that does not exist)."""
+    plan = IndividualPlan.objects.select_related("case__participant", "participant").filter(pk=pk).first()
+    if plan is None or not permissions.may_read_plan(user, plan):
+        raise Http404
+    return plan
+
+
+@records_read(AccessEvent.Kind.VIEW)
+def goal_for_user(*, user, pk: int) -> PlanGoal:
+    goal = PlanGoal.objects.select_related("plan__case__participant").filter(pk=pk).first()
+    if goal is None or not permissions.may_read_plan(user, goal.plan):
+        raise Http404
+    return goal
+
+
+@records_read(AccessEvent.Kind.VIEW)
+def measure_for_user(*, user, pk: int) -> PlanMeasure:
+    measure = PlanMeasure.objects.select_related("plan__case__participant", "goal").filter(pk=pk).first()
+    if measure is None or not permissions.may_read_plan(user, measure.plan):
+        raise Http404
+    return measure
+
+
+@dataclass
+class AreaGoals:
+    area: str
+    label: str
+    goals: list = field(default_factory=list)
+
+
+@dataclass
+class PlanPage:
+    """Everything the plan page (and the participant's PDF) shows, in a fixed number of queries."""
+
+    plan: IndividualPlan
+    areas: list[AreaGoals]
+    evaluations: list[PlanEvaluation]
+    periods: list[CoordinatorPeriod]
+    consents: list[Consent]
+    coordinator: object
+    evaluation_due_on: datetime.date
+    consent_in_force: bool
+    mentor_may_read: bool
+    measure_count: int
+
+    @property
+    def evaluation_overdue(self) -> bool:
+        return self.plan.is_active and self.evaluation_due_on < timezone.localdate()
+
+
+def plan_page(*, plan: IndividualPlan) -> PlanPage:
+    """The plan's content, grouped by life area in the order of ``LifeArea``. Reads recorded by the caller's selector."""
+    goals = list(
+        PlanGoal.objects.filter(plan=plan).prefetch_related(
+            Prefetch("measures", queryset=PlanMeasure.objects.order_by("starts_on", "pk"))
+        )
+    )
+    areas = []
+    for code, label in LifeArea.choices:
+        in_area = [goal for goal in goals if goal.life_area == code]
+        if in_area:
+            areas.append(AreaGoals(code, label, in_area))
+    evaluations = list(PlanEvaluation.objects.filter(plan=plan).select_related("evaluated_by"))
+    periods = list(CoordinatorPeriod.objects.filter(plan=plan).select_related("coordinator", "started_by"))
+    today = timezone.localdate()
+    consents = list(
+        Consent.objects.filter(case_id=plan.case_id, plan_consent__isnull=False).select_related("withdrawal")
+    )
+    in_force = [consent for consent in consents if consent.is_active(today)]
+    return PlanPage(
+        plan=plan,
+        areas=areas,
+        evaluations=evaluations,
+        periods=periods,
+        consents=consents,
+        coordinator=next((p.coordinator for p in periods if p.ended_at is None), None),
+        evaluation_due_on=evaluations[0].next_due_on if evaluations else plan.first_evaluation_on,
+        consent_in_force=bool(in_force),
+        mentor_may_read=any(PartnerService.MENTOR in consent.services for consent in in_force),
+        measure_count=sum(len(goal.measures.all()) for goal in goals),
+    )
+
+
+@records_read(AccessEvent.Kind.EXPORT)
+def plan_for_print(*, user, pk: int) -> IndividualPlan:
+    """The plan the participant's copy is printed from: printing is an export, recorded as such."""
+    plan = IndividualPlan.objects.select_related("case__participant", "participant").filter(pk=pk).first()
+    if plan is None or not permissions.may_read_plan(user, plan):
+        raise Http404
+    return plan
+
+
+@records_read(AccessEvent.Kind.LIST, model=IndividualPlan, rows=lambda result: result[0])
+def plan_list_for_user(*, user, page: int = 1, include_closed: bool = False, per_page: int = PLAN_LIST_PAGE_SIZE):
+    """The plans the user may read, those with the earliest evaluation first: (rows, whether there is a next page)."""
+    plans = _readable_by(user, IndividualPlan.objects.all())
+    if not include_closed:
+        plans = plans.filter(status=IndividualPlan.Status.ACTIVE)
+    plans = _with_due(plans).select_related("participant").prefetch_related(_coordinator_now())
+    return page_of(plans.order_by("status", "evaluation_due_on", "pk"), page=page, per_page=per_page)
+
+
+@records_read(AccessEvent.Kind.LIST, model=IndividualPlan, skip_empty=True)
+def plans_needing_coordinator(*, user) -> list[IndividualPlan]:
+    """The active plans ``user`` coordinates with an evaluation due within two weeks or a goal past its date."""
+    horizon = timezone.localdate() + datetime.timedelta(days=DUE_SOON_DAYS)
+    coordinated = CoordinatorPeriod.objects.filter(plan=OuterRef("pk"), coordinator=user, period__upper_inf=True)
+    plans = _with_due(IndividualPlan.objects.filter(Exists(coordinated), status=IndividualPlan.Status.ACTIVE))
+    plans = plans.filter(Q(evaluation_due_on__lte=horizon) | Q(goals_overdue__gt=0)).select_related("participant")
+    return list(plans.order_by("evaluation_due_on", "pk")[:PLAN_LIST_PAGE_SIZE])
+
+
+def start_panel(user) -> dict | None:
+    """The coordinator's start page: plans that need them (registered with ``mentorprogram.startpage``)."""
+    if not (may_reach_personal_data(user) and set(role_slugs_for(user)) & permissions.COORDINATOR_ROLES):
+        return None
+    plans = plans_needing_coordinator(user=user)
+    return {"template": "individualplans/includes/start_panel.html", "plans": plans, "today": timezone.localdate()}
+
+
+def case_page_plan(*, case, user) -> dict:
+    """The case page's plan section (registered with ``cases.registry``): the plan's state, and what the user may do.
+
+    The plan's content stays on the plan's own page, for those who may read it.
+    """
+    plan = (
+        IndividualPlan.objects.filter(case=case)
+        .order_by("status", "-created_at")
+        .prefetch_related(_coordinator_now())
+        .first()
+    )
+    plan_consent_pks = set(PlanConsent.objects.filter(case=case).values_list("consent_id", flat=True))
+    return {
+        "plan_section": {
+            "plan": plan,
+            "coordinator": plan.current_periods[0].coordinator if plan and plan.current_periods else None,
+            "may_read": plan is not None and permissions.may_read_plan(user, plan),
+            "may_start": (plan is None or not plan.is_active) and permissions.may_start_plan(user, case),
+            "consent_in_force": permissions.plan_consent_in_force(case.pk),
+        },
+        "plan_consent_pks": plan_consent_pks,
+    }
+
+
+def case_timeline_entries(*, case, reader, name):
+    """The case timeline's plan events (registered with ``cases.registry``): started, handed over, evaluated, closed."""
+    events = []
+    plans = IndividualPlan.objects.filter(case=case).select_related("created_by", "closed_by")
+    for plan in plans:
+        events.append(TimelineEvent(plan.created_at, gettext("Individual plan started"), name(plan.created_by)))
+        if plan.closed_at:
+            events.append(TimelineEvent(plan.closed_at, gettext("Individual plan closed"), name(plan.closed_by)))
+    periods = CoordinatorPeriod.objects.filter(plan__case=case).select_related("coordinator", "started_by")
+    for period in periods.order_by("period"):
+        if period.handover_note:
+            events.append(
+                TimelineEvent(
+                    period.started_at,
+                    gettext("Individual plan handed over to %(name)s") % {"name": name(period.coordinator)},
+                    name(period.started_by),
+                )
+            )
+    for evaluation in PlanEvaluation.objects.filter(plan__case=case).select_related("evaluated_by"):
+        events.append(
+            TimelineEvent(evaluation.evaluated_at, gettext("Individual plan evaluated"), name(evaluation.evaluated_by))
+        )
+    return events
+
+
+def coordinator_choices(*, exclude=None):
+    """The people a plan may be given to: active users with a coordinator's role who reach personal data."""
+    from django.contrib.auth import get_user_model
+
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=permissions.COORDINATOR_ROLES)
+        .exclude(groups__name__in=NO_PERSONAL_DATA)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return users
