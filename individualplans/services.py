@@ -207,7 +207,9 @@ def plan_start(
     """Start the participant's individual plan, with its responsible coordinator from this moment."""
     if not permissions.may_start_plan(actor, case):
         raise PermissionDenied
-    Case.objects.select_for_update().get(pk=case.pk)  # one start at a time per case
+    case = Case.objects.select_for_update().get(pk=case.pk)  # one start at a time per case
+    if case.status == Case.Status.CLOSED:
+        raise ValidationError(_("The case is closed: a plan is started in an open case."))
     if not permissions.plan_consent_in_force(case.pk):
         raise ValidationError(
             _("A plan is made only when the participant wants one: record their consent to an individual plan first.")

@@ -16,13 +16,16 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
-from cases.models import Case, CaseAssignment, CaseWishes, Participant, Referral
+from cases.models import Case, CaseAssignment, CaseWishes, Consent, Participant, Referral
 from cases.services import case_assignment_start, referral_submit
 from disclosures.models import Disclosure
 from disclosures.services import disclosure_record
+from individualplans.models import LifeArea, PlanGoal, PlanMeasure
+from individualplans.services import goal_add, measure_add, plan_consent_record, plan_start
 from mentorprogram import roles
 from mentorprogram.accounts.services import TOTP_DEVICE_NAME, backup_codes_create
 from mentorprogram.models import User
+from mentorprogram.partners import PartnerService
 from mentors.models import Mentor, Qualification
 from mentorsessions.models import MentorSession
 from mentorsessions.services import mentor_session_log
@@ -251,6 +254,61 @@ class Command(BaseCommand):
             informed_on=timezone.localdate() - datetime.timedelta(days=19),
         )
 
+    def _plan(self, case, coordinator):
+        """An individual plan with goals in three life areas, measures from two services and an evaluation."""
+        plan_consent_record(
+            actor=coordinator,
+            case=case,
+            services=[PartnerService.MENTOR, PartnerService.NAV, PartnerService.SCHOOL],
+            given_by=Consent.GivenBy.PARTICIPANT,
+            guardian_name="",
+            valid_from=timezone.localdate() - datetime.timedelta(days=30),
+            valid_to=None,
+        )
+        plan = plan_start(
+            actor=coordinator,
+            case=case,
+            coordinator=coordinator,
+            first_evaluation_on=timezone.localdate() + datetime.timedelta(days=10),
+            participant_words="Oppdiktet: Jeg vil fullføre skolen, få en sommerjobb og ha noen å trene med.",
+            services=[PartnerService.NAV, PartnerService.SCHOOL],
+        )
+        soon = timezone.localdate() + datetime.timedelta(days=120)
+        goals = [
+            (
+                LifeArea.EDUCATION,
+                "Bestå matte og norsk til sommeren.",
+                PartnerService.SCHOOL,
+                "Leksehjelp to dager i uka.",
+            ),
+            (LifeArea.WORK, "Få en sommerjobb.", PartnerService.NAV, "Jobbsøkerkurs og hjelp med CV."),
+            (
+                LifeArea.LEISURE,
+                "Trene fast med et lag.",
+                PartnerService.MENTOR,
+                "Mentor blir med på de første treningene.",
+            ),
+        ]
+        for area, wording, service, measure in goals:
+            goal = goal_add(
+                actor=coordinator,
+                plan=plan,
+                life_area=area,
+                wording=wording,
+                status=PlanGoal.Status.IN_PROGRESS,
+                target_date=soon,
+            )
+            measure_add(
+                actor=coordinator,
+                goal=goal,
+                description=measure,
+                service=service,
+                responsible_person="Oppdiktet kontaktperson",
+                starts_on=timezone.localdate(),
+                ends_on=None,
+                status=PlanMeasure.Status.ONGOING,
+            )
+
     def _cases(self, fake, users):
         if Participant.objects.exists():
             return 0
@@ -279,6 +337,8 @@ class Command(BaseCommand):
             if mentor:
                 case_assignment_start(actor=slt, case=case, user=users[mentor], kind=CaseAssignment.Kind.MENTOR)
                 self._sessions(case, users[mentor], concern=mentor == "mentor2")
+                if mentor == "mentor":
+                    self._plan(case, users["koordinator"])
                 if mentor == "mentor2":
                     self._disclosure(case, users["koordinator"])
             else:
