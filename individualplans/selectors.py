@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DateField, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, DateField, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -35,35 +35,50 @@ DUE_SOON_DAYS = 14
 def _with_due(plans):
     """Each plan with ``evaluation_due_on`` (the newest evaluation's next date, or the first) and ``goals_overdue``."""
     newest = PlanEvaluation.objects.filter(plan=OuterRef("pk")).order_by("-evaluated_at", "-pk").values("next_due_on")
-    today = timezone.localdate()
+    overdue = (
+        PlanGoal.objects.filter(
+            plan=OuterRef("pk"), status__in=PlanGoal.OPEN_STATUSES, target_date__lt=timezone.localdate()
+        )
+        .order_by()
+        .values("plan")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return plans.annotate(
         evaluation_due_on=Coalesce(Subquery(newest[:1], output_field=DateField()), "first_evaluation_on"),
-        goals_overdue=Count(
-            "goals", filter=Q(goals__status__in=PlanGoal.OPEN_STATUSES, goals__target_date__lt=today), distinct=True
-        ),
+        goals_overdue=Coalesce(Subquery(overdue, output_field=IntegerField()), 0),
     )
 
 
+def _coordinated_by(user):
+    """The ids of the plans ``user`` is the responsible coordinator of now (an index scan on the periods)."""
+    return CoordinatorPeriod.objects.filter(coordinator=user, period__upper_inf=True).values("plan_id")
+
+
 def _readable_by(user, plans):
-    """The plans of ``plans`` that ``user`` may read (the same rules as ``permissions.may_read_plan``)."""
+    """The plans of ``plans`` that ``user`` may read (the same rules as ``permissions.may_read_plan``).
+
+    Written as two uncorrelated id lists (the plans they coordinate, the plans of the cases they
+    mentor under a consent that covers the mentor), so the database reads each once, however many
+    plans there are.
+    """
     if not may_reach_personal_data(user):
         return plans.none()
     if SLT_COORDINATOR in role_slugs_for(user) and user.has_perm("individualplans.follow_plans"):
         return plans
-    coordinated = CoordinatorPeriod.objects.filter(plan=OuterRef("pk"), coordinator=user, period__upper_inf=True)
-    mentored = CaseAssignment.objects.filter(
-        case=OuterRef("case"), user=user, kind=CaseAssignment.Kind.MENTOR, ended_at__isnull=True
-    )
     today = timezone.localdate()
-    mentor_consent = Consent.objects.filter(
+    mentored_cases = CaseAssignment.objects.filter(
+        user=user, kind=CaseAssignment.Kind.MENTOR, ended_at__isnull=True
+    ).values("case_id")
+    covered_cases = Consent.objects.filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=today),
-        case=OuterRef("case"),
+        case_id__in=mentored_cases,
         plan_consent__isnull=False,
         withdrawal__isnull=True,
         valid_from__lte=today,
         services__contains=[PartnerService.MENTOR],
-    )
-    return plans.filter(Exists(coordinated) | (Exists(mentored) & Exists(mentor_consent)))
+    ).values("case_id")
+    return plans.filter(Q(pk__in=_coordinated_by(user)) | Q(case_id__in=covered_cases))
 
 
 def _coordinator_now():
@@ -182,8 +197,7 @@ def plan_list_for_user(*, user, page: int = 1, include_closed: bool = False, per
 def plans_needing_coordinator(*, user) -> list[IndividualPlan]:
     """The active plans ``user`` coordinates with an evaluation due within two weeks or a goal past its date."""
     horizon = timezone.localdate() + datetime.timedelta(days=DUE_SOON_DAYS)
-    coordinated = CoordinatorPeriod.objects.filter(plan=OuterRef("pk"), coordinator=user, period__upper_inf=True)
-    plans = _with_due(IndividualPlan.objects.filter(Exists(coordinated), status=IndividualPlan.Status.ACTIVE))
+    plans = _with_due(IndividualPlan.objects.filter(pk__in=_coordinated_by(user), status=IndividualPlan.Status.ACTIVE))
     plans = plans.filter(Q(evaluation_due_on__lte=horizon) | Q(goals_overdue__gt=0)).select_related("participant")
     return list(plans.order_by("evaluation_due_on", "pk")[:PLAN_LIST_PAGE_SIZE])
 
