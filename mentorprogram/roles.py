@@ -71,6 +71,7 @@ ROLES: tuple[Role, ...] = (
             "disclosures.add_disclosure",
             "cases.open_emergency_access",
             "individualplans.follow_plans",
+            "steeringgroup.generate_steering_reports",
         ),
         navigation=(
             NavItem(_("Referrals"), "cases:triage", "cases.triage_referral"),
@@ -78,6 +79,7 @@ ROLES: tuple[Role, ...] = (
             NavItem(_("Individual plans"), "plans:list", "individualplans.follow_plans"),
             NavItem(_("Sessions and concerns"), "mentorsessions:overview", "mentorsessions.follow_sessions"),
             NavItem(_("Mentors"), "mentors:pool", "mentors.view_mentor_pool"),
+            NavItem(_("Steering reports"), "steering:list", "steeringgroup.generate_steering_reports"),
         ),
     ),
     Role(
@@ -113,7 +115,10 @@ ROLES: tuple[Role, ...] = (
         slug=STEERING_GROUP,
         name=_("Steering group"),
         description=_("Reads anonymous, aggregated steering reports."),
+        permissions=("steeringgroup.read_steering_reports",),
+        navigation=(NavItem(_("Steering reports"), "steering:list", "steeringgroup.read_steering_reports"),),
         reaches_personal_data=False,
+        start_page="steering:list",
     ),
     Role(
         slug=PRIVACY_OFFICER,

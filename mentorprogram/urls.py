@@ -23,6 +23,7 @@ urlpatterns = [
     path("sessions/", include("mentorsessions.urls")),
     path("disclosures/", include("disclosures.urls")),
     path("plans/", include("individualplans.urls")),
+    path("reports/", include("steeringgroup.urls")),
     path("audit/", include("privacy.urls")),
     path("notifications/", include("notifications.urls")),
     path("api/v1/", include("mentorprogram.api_urls")),

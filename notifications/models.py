@@ -47,6 +47,7 @@ class Notification(models.Model):
         PLAN_EVALUATION_DUE = "plan_evaluation_due", _("A plan evaluation is due")
         PLAN_GOAL_OVERDUE = "plan_goal_overdue", _("A plan goal is past its target date")
         PLAN_CONSENT_WITHDRAWN = "plan_consent_withdrawn", _("The consent to an individual plan was withdrawn")
+        STEERING_REPORT_READY = "steering_report_ready", _("A steering report is ready to publish")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)

@@ -294,6 +294,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Retention: erase lists whose notice has run out, then list the closed cases newly due.
     "retention": {"task": "cases.tasks.retention_step_task", "schedule": crontab(hour=3, minute=30)},
+    # Last quarter's steering report, on the first day of each quarter.
+    "quarterly-steering-report": {
+        "task": "steeringgroup.tasks.quarterly_report_task",
+        "schedule": crontab(day_of_month=1, month_of_year="1,4,7,10", hour=6, minute=0),
+    },
+    "stalled-steering-reports": {"task": "steeringgroup.tasks.stalled_reports_task", "schedule": crontab(minute="*/5")},
 }
 
 # The outbox (notifications.relay): how often each worker hands pending rows
@@ -311,6 +317,11 @@ REMINDER_CASE_WAITING_FOR_MENTOR_DAYS = env_int("REMINDER_CASE_WAITING_FOR_MENTO
 REFERRAL_TRIAGE_DAYS = env_int("REFERRAL_TRIAGE_DAYS", 5)
 REMINDER_CONSENT_EXPIRING_DAYS = env_int("REMINDER_CONSENT_EXPIRING_DAYS", 14)
 REMINDER_PLAN_EVALUATION_DAYS = env_int("REMINDER_PLAN_EVALUATION_DAYS", 7)
+
+# Steering reports: the municipality named on the cover, and the smallest count published as a number
+# (smaller ones read «<5», and more cells are hidden so that no arithmetic recovers them).
+MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Eksempel kommune")
+STEERING_SMALL_COUNT_THRESHOLD = env_int("STEERING_SMALL_COUNT_THRESHOLD", 5)
 # Kinds emailed to a user who has not chosen for themselves.
 NOTIFICATION_EMAIL_DEFAULT_KINDS = [
     "assigned_to_case",

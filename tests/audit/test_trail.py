@@ -129,6 +129,7 @@ NOT_AUDITED = {
     # Object rights: granted and revoked only by the assignment services, which record the events.
     "cases.CaseUserObjectPermission": "object rights, recorded as assignment events",
     "cases.CaseGroupObjectPermission": "object rights, recorded as assignment events",
+    "steeringgroup.ReportCell": "a report's counts, written once with it and never changed (no personal data)",
     "individualplans.IndividualPlanUserObjectPermission": "object rights, recorded as plan handover events",
     "individualplans.IndividualPlanGroupObjectPermission": "object rights, recorded as plan handover events",
     # Notices hold ids and codes only (never a name); their sending is what the trail records.

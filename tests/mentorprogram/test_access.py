@@ -21,6 +21,7 @@ from mentorsessions.services import mentor_session_log
 from tests.cases.factories import CaseFactory, ReferralFactory
 from tests.disclosures.factories import record_disclosure
 from tests.individualplans.factories import add_goal, add_measure, start_plan
+from tests.steeringgroup.factories import published_report
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ UNVERIFIED = {"logout", "accounts:two_factor_setup"}
 
 # route name → {role: status for a GET by a verified user holding only that role}
 MATRIX = {
-    "home": {**everyone(200), M: 302},  # a mentor goes on to their own start page
+    "home": {**everyone(200), M: 302, G: 302},  # a mentor and the steering group go on to their own start page
     "login": everyone(302),  # a verified user is sent on to the start page
     "logout": everyone(405),  # POST only
     "health": everyone({200, 503}),
@@ -149,6 +150,13 @@ MATRIX = {
     "plans:evaluation_add": only({S: 403, C: 200, M: 403}),
     "plans:handover": only({S: 200, C: 200, M: 403}),  # an SLT coordinator hands over for an absent coordinator
     "plans:close": only({S: 403, C: 200, M: 403}),
+    # Steering reports: the fixture's report is published; the steering group reads it, SLT coordinators make them.
+    "steering:list": only({S: 200, G: 200}),
+    "steering:create": only({S: 405}),  # POST only
+    "steering:detail": only({S: 200, G: 200}),
+    "steering:publish": only({S: 405}),  # POST only
+    "steering:pdf": only({S: 200, G: 200}),
+    "steering:csv": only({S: 200, G: 200}),
     "notifications:list": everyone(200),
     "notifications:preferences": everyone(200),
     "api:me": everyone(200),
@@ -203,6 +211,8 @@ def sample_url(route: str, objects) -> str:
         pk = objects.measure.pk
     elif route.startswith("plans/<int:"):
         pk = objects.plan.pk
+    elif route.startswith("reports/<int:"):
+        pk = objects.report.pk
     else:
         pk = objects.case.pk
     url = re.sub(r"<int:\w+>", str(pk), route)
@@ -254,6 +264,7 @@ def assigned_case(role_users):
         plan=plan,
         goal=goal,
         measure=add_measure(role_users[C], goal),
+        report=published_report(role_users[S]),
     )
 
 

@@ -1,5 +1,7 @@
 """In Debian's Chromium through Playwright: log in, land, and pass axe-core."""
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
@@ -69,7 +71,7 @@ def test_each_demo_user_logs_in_with_two_factors_and_lands_on_their_page(live_se
 
     from mentorprogram.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERS
     from mentorprogram.models import User
-    from mentorprogram.roles import MENTOR, ROLES_BY_SLUG
+    from mentorprogram.roles import MENTOR, ROLES_BY_SLUG, STEERING_GROUP
 
     settings.DEBUG = True
     call_command("seed_demo", verbosity=0)
@@ -85,6 +87,15 @@ def test_each_demo_user_logs_in_with_two_factors_and_lands_on_their_page(live_se
             page.wait_for_url(f"{live_server.url}/sessions/")
             assert "Mine deltakere" in page.locator("main").inner_text()
             assert serious_violations(page) == []
+        elif role == STEERING_GROUP:  # the published reports: last quarter's, from the demo data
+            page.wait_for_url(f"{live_server.url}/reports/")
+            page.locator("main table a").first.click()
+            page.wait_for_url(re.compile(r"/reports/\d+/$"))
+            assert "Bekymringsmeldinger etter kilde og måned" in page.locator("main").inner_text()
+            assert serious_violations(page) == []
+            with page.expect_download() as download:
+                page.get_by_role("link", name="Last ned rapporten (PDF)").click()
+            assert download.value.suggested_filename.startswith("styringsrapport-")
         else:
             page.wait_for_url(f"{live_server.url}/")
             assert str(ROLES_BY_SLUG[role].name) in page.locator("main").inner_text()

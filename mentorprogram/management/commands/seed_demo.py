@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
 from cases.models import Case, CaseAssignment, CaseWishes, Consent, Participant, Referral
-from cases.services import case_assignment_start, referral_submit
+from cases.services import case_assignment_start, referral_decide, referral_participant_resolve, referral_submit
 from disclosures.models import Disclosure
 from disclosures.services import disclosure_record
 from individualplans.models import LifeArea, PlanGoal, PlanMeasure
@@ -29,6 +29,13 @@ from mentorprogram.partners import PartnerService
 from mentors.models import Mentor, Qualification
 from mentorsessions.models import MentorSession
 from mentorsessions.services import mentor_session_log
+from steeringgroup.models import SteeringReport
+from steeringgroup.services import (
+    last_quarter,
+    steering_report_build,
+    steering_report_publish,
+    steering_report_request,
+)
 
 DEMO_PASSWORD = "demo-passord-2026"  # noqa: S105  (fictional demo users only; refused without DEBUG)
 DEMO_USERS = [
@@ -62,6 +69,7 @@ class Command(BaseCommand):
             created_cases = self._cases(fake, users)
             self._mentors(fake, users)
             created_referrals = self._referrals(fake, users)
+            self._steering_report(fake, users)
         self.stdout.write(
             f"Demo data: {len(users)} users, {created_cases} new cases, {created_referrals} new referrals."
         )
@@ -170,6 +178,47 @@ class Command(BaseCommand):
                         valid_until=until,
                         recorded_by=users["slt"],
                     )
+
+    def _steering_report(self, fake, users):
+        """Last quarter's activity (referrals from several services, decided), and its steering report, published."""
+        if SteeringReport.objects.exists():
+            return
+        start, end = last_quarter(timezone.localdate())
+        sources = ["school", "school", "police", "nav", "child_welfare", "health", "family", "school", "police"]
+        for i in range(27):
+            received = start + datetime.timedelta(days=(i * 13) % ((end - start).days + 1))
+            referral = referral_submit(
+                actor=users["slt"],
+                submission_key=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-quarter-referral-{i}"),
+                source=sources[i % len(sources)],
+                source_organisation="",
+                referrer_name="Oppdiktet melder",
+                referrer_phone="",
+                referrer_email="",
+                received_on=received,
+                concern="Oppdiktet eksempel fra forrige kvartal.",
+                criteria=["low_attachment"],
+                urgency="normal",
+                first_name=fake.first_name(),
+                last_name=fake.last_name(),
+                date_of_birth=datetime.date(2008, 1, 1) + datetime.timedelta(days=40 * i),
+                national_id="",
+                gender="unknown",
+                languages=["norsk"],
+                district="Sentrum",
+                guardians="",
+            )
+            referral_participant_resolve(actor=users["slt"], referral=referral)
+            referral_decide(
+                actor=users["slt"],
+                referral=referral,
+                decision="forwarded" if i % 3 else "no_action",
+                reason="Oppdiktet: fulgt opp av en annen tjeneste." if i % 3 else "Oppdiktet: ingen grunn til tiltak.",
+                forwarded_to="Oppdiktet tjeneste" if i % 3 else "",
+            )
+        report = steering_report_request(actor=users["slt"], start=start, end=end)
+        report = steering_report_build(report.pk)
+        steering_report_publish(actor=users["slt"], report=report)
 
     def _referrals(self, fake, users):
         """Referrals in the SLT coordinator's queue: a spelling variant of a known participant, an acute one, an overdue one."""
