@@ -48,6 +48,10 @@ class ReferralForm(DesignsystemetFormMixin, forms.ModelForm):
     languages = CommaListField(
         label=_("Languages"), required=False, help_text=_("Separate with commas, for example «norsk, somali».")
     )
+    # Typed as it is written on paper («DDMMYY NNNNN») as often as not: spaces are taken out before the check.
+    national_id = forms.CharField(
+        label=_("National identity number"), max_length=13, required=False, help_text=_("Optional. 11 digits.")
+    )
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.UNKNOWN)
 
     class Meta:
@@ -131,7 +135,10 @@ class DuplicateCheckForm(DesignsystemetFormMixin, forms.Form):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
     date_of_birth = forms.DateField()
-    national_id = forms.CharField(max_length=11, required=False)
+    national_id = forms.CharField(max_length=13, required=False)
+
+    def clean_national_id(self):
+        return (self.cleaned_data.get("national_id") or "").replace(" ", "")
 
 
 class ParticipantResolveForm(forms.Form):

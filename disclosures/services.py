@@ -2,17 +2,19 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_event_record
-from cases.models import Case
+from cases.models import Case, Consent
 from cases.retention import delete_each
 from cases.selectors import case_coordinators
 from disclosures.models import Disclosure
 from disclosures.permissions import may_record_disclosure
+from mentorprogram.partners import PartnerService
 from notifications.models import Notification
 from notifications.services import notification_send
 
@@ -32,6 +34,24 @@ DISCLOSURE_FIELDS = (
     "not_informed_reason",
     "correction_reason",
 )
+
+
+def _consent_problem(case: Case, recipient_kind: str | None, day) -> str:
+    """Why the basis «consent» does not hold for this recipient on ``day`` ("" when it does): a consent of the
+    case, valid that day and not withdrawn before it, must name the recipient's service."""
+    if not recipient_kind or recipient_kind not in PartnerService.values:
+        return _("With consent as the basis, choose the service the consent names as the kind of recipient.")
+    covering = (
+        Consent.objects.filter(case=case, services__contains=[recipient_kind], valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .filter(Q(withdrawal__isnull=True) | Q(withdrawal__withdrawn_at__date__gt=day))
+    )
+    if not covering.exists():
+        return _(
+            "No consent in force on that day lets the case share with %(service)s. Record the consent first, or "
+            "choose the legal basis that applies."
+        ) % {"service": PartnerService(recipient_kind).label}
+    return ""
 
 
 def _validate(fields: dict, *, case: Case, corrects: Disclosure | None) -> dict:
@@ -58,6 +78,10 @@ def _validate(fields: dict, *, case: Case, corrects: Disclosure | None) -> dict:
         fields["informed_on"] = None
         if not fields.get("not_informed_reason"):
             errors["not_informed_reason"] = _("Say why the participant was not told, or when they will be.")
+    if fields.get("legal_basis") == Disclosure.LegalBasis.CONSENT and not errors.get("disclosed_on"):
+        problem = _consent_problem(case, fields.get("recipient_kind"), disclosed_on or today)
+        if problem:
+            errors["legal_basis"] = problem
     if corrects is not None:
         if corrects.case_id != case.pk:
             errors[None] = _("A correction belongs to the same case as the disclosure it corrects.")

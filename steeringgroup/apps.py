@@ -7,6 +7,7 @@ class SteeringgroupConfig(AppConfig):
     verbose_name = _("Steering group")
 
     def ready(self):
+        from audit.chain import Stage, chain_register
         from audit.registry import audit_register
         from notifications.models import Notification
         from notifications.services import outbox_handler_register
@@ -37,6 +38,36 @@ class SteeringgroupConfig(AppConfig):
             ),
             exclude_fields=("figures", "pdf", "failure_reason"),
             personal_data=False,
+        )
+        # A published report is sealed into the audit chain as published: its numbers and its PDF.
+        chain_register(
+            "steeringgroup.SteeringReport",
+            Stage(
+                "published",
+                written="published_at",
+                columns=(
+                    "id",
+                    "period_start",
+                    "period_end",
+                    "municipality",
+                    "figures",
+                    "pdf",
+                    "checked_against",
+                    "hidden_for_earlier_reports",
+                    "published_by_id",
+                    "published_at",
+                ),
+            ),
+            unsealed=(
+                "status",
+                "progress",
+                "progress_at",
+                "attempts",
+                "failure_reason",
+                "requested_by_id",
+                "requested_at",
+                "built_at",
+            ),
         )
 
 
