@@ -51,6 +51,11 @@ class CasesConfig(AppConfig):
             section="referrals", title=_("Referrals"), order=70, per_participant=subject_access.referrals
         )
         case_holder_register(selectors.case_pks_held)
+        from cases import startpage
+        from mentorprogram.startpage import start_panel_register
+
+        start_panel_register(startpage.slt_panel)
+        start_panel_register(startpage.coordinator_panel)
         for rule in (
             reminders.cases_waiting_for_mentor,
             reminders.referrals_waiting_for_triage,

@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from guardian.shortcuts import get_objects_for_user
 
 from audit.models import AccessEvent
@@ -290,9 +290,10 @@ def participant_duplicates(
             matched.append(gettext("similar name (%(score)d %%)") % {"score": round(p.similarity * 100)})
         if p.date_of_birth == date_of_birth:
             matched.append(gettext("same date of birth"))
-        elif abs((p.date_of_birth - date_of_birth).days) <= DUPLICATE_DOB_DAYS:
+        elif (days_apart := abs((p.date_of_birth - date_of_birth).days)) <= DUPLICATE_DOB_DAYS:
             matched.append(
-                gettext("date of birth %(days)d days apart") % {"days": abs((p.date_of_birth - date_of_birth).days)}
+                ngettext("date of birth %(days)d day apart", "date of birth %(days)d days apart", days_apart)
+                % {"days": days_apart}
             )
         matches.append(DuplicateMatch(participant=p, matched=matched, similarity=p.similarity))
     matches.sort(

@@ -308,6 +308,11 @@ def _referral_detail(request, referral, *, decision_form=None, resolve_error=Non
         "decision_form": decision_form or DecisionForm(others=others),
         "has_open_case": referral.participant_id is not None
         and referral.participant.cases.exclude(status=Case.Status.CLOSED).exists(),
+        "may_open_case": referral.case_id is not None and request.user.has_perm("cases.view_case", referral.case),
+        "case_coordinator_names": ", ".join(
+            user.get_full_name() or user.username
+            for user in (selectors.case_coordinators(referral.case) if referral.case_id else [])
+        ),
     }
     return render(request, "cases/referral_detail.html", context, status=status)
 
@@ -362,8 +367,11 @@ def referral_decide(request, pk):
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("The decision is recorded."))
-            if referral.status == Referral.Status.ACCEPTED:
+            if referral.status != Referral.Status.ACCEPTED:
+                return redirect("cases:triage")
+            if request.user.has_perm("cases.view_case", referral.case):
                 return redirect("cases:detail", pk=referral.case_id)
-            return redirect("cases:triage")
+            # It joined an open case someone else holds: the referral's page says whose, never a 404.
+            return redirect("cases:referral_detail", pk=referral.pk)
     referral.refresh_from_db()
     return _referral_detail(request, referral, decision_form=form, status=400)

@@ -23,6 +23,10 @@ class MentorSessionsConfig(AppConfig):
         ):
             notification_text_register(kind, services.concern_notice_text(kind))
         case_page_register(services.case_page_actions)
+        from mentorprogram.startpage import start_panel_register
+        from mentorsessions.startpage import sessions_panel
+
+        start_panel_register(sessions_panel)
 
         from audit.subject_access import subject_access_register
         from mentorsessions import subject_access

@@ -7,11 +7,17 @@ feature app. Texts are rendered when read, in the reader's language.
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentorprogram.roles import ROLES_BY_SLUG
 from notifications.models import Notification
 
 Kind = Notification.Kind
+
+
+def _count(value) -> int:
+    """A count from a notification's params, for choosing the plural form (a missing one counts as many)."""
+    return value if isinstance(value, int) else 2
 
 
 def _role(code):
@@ -38,7 +44,12 @@ _TEXTS = {
     ),
     Kind.ASSIGNMENT_ENDED: lambda p: _("Your assignment to case %(case)s has ended.") % {"case": p.get("case")},
     Kind.CASE_WAITING_FOR_MENTOR: lambda p: (
-        _("Case %(case)s has waited %(days)s days for a mentor.") % {"case": p.get("case"), "days": p.get("days")}
+        ngettext(
+            "Case %(case)s has waited %(days)s day for a mentor.",
+            "Case %(case)s has waited %(days)s days for a mentor.",
+            _count(p.get("days")),
+        )
+        % {"case": p.get("case"), "days": p.get("days")}
     ),
     Kind.REFERRAL_RECEIVED: lambda p: (
         _("Referral %(referral)s has been received and waits for triage.") % {"referral": p.get("referral")}
@@ -47,14 +58,22 @@ _TEXTS = {
         _("Referral %(referral)s is marked as acute danger. Triage it now.") % {"referral": p.get("referral")}
     ),
     Kind.REFERRAL_UNTRIAGED: lambda p: (
-        _("Referral %(referral)s has waited %(days)s days for triage.")
+        ngettext(
+            "Referral %(referral)s has waited %(days)s day for triage.",
+            "Referral %(referral)s has waited %(days)s days for triage.",
+            _count(p.get("days")),
+        )
         % {"referral": p.get("referral"), "days": p.get("days")}
     ),
     Kind.CONSENT_EXPIRING: lambda p: (
         _("A consent in case %(case)s expires on %(date)s.") % {"case": p.get("case"), "date": p.get("date")}
     ),
     Kind.CASE_WITHOUT_SESSION: lambda p: (
-        _("No session has been logged in case %(case)s for %(weeks)s weeks.")
+        ngettext(
+            "No session has been logged in case %(case)s for %(weeks)s week.",
+            "No session has been logged in case %(case)s for %(weeks)s weeks.",
+            _count(p.get("weeks")),
+        )
         % {"case": p.get("case"), "weeks": p.get("weeks")}
     ),
     Kind.DISCLOSURE_RECORDED: lambda p: (
@@ -65,7 +84,11 @@ _TEXTS = {
         % {"case": p.get("case"), "user": p.get("user")}
     ),
     Kind.RETENTION_DUE: lambda p: (
-        _("%(count)s closed cases are past the retention period. Review the list before they are erased.")
+        ngettext(
+            "%(count)s closed case is past the retention period. Review the list before it is erased.",
+            "%(count)s closed cases are past the retention period. Review the list before they are erased.",
+            _count(p.get("count")),
+        )
         % {"count": p.get("count")}
     ),
     Kind.SECOND_FACTOR_RESET: lambda p: _(

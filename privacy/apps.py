@@ -11,3 +11,9 @@ class PrivacyConfig(AppConfig):
 
     name = "privacy"
     verbose_name = _("Privacy office")
+
+    def ready(self):
+        from mentorprogram.startpage import start_panel_register
+        from privacy.startpage import privacy_panel
+
+        start_panel_register(privacy_panel)

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import AuditEvent
@@ -247,7 +248,10 @@ def retention_erase_now(request, pk):
     if run is None:
         raise Http404
     erased = retention_rules.retention_erase(run=run, actor=request.user, request=request)
-    messages.success(request, _("%(count)s cases are erased.") % {"count": len(erased)})
+    messages.success(
+        request,
+        ngettext("%(count)s case is erased.", "%(count)s cases are erased.", len(erased)) % {"count": len(erased)},
+    )
     return redirect("audit:retention")
 
 

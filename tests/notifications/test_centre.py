@@ -25,7 +25,7 @@ def test_it_lists_only_the_users_own_notifications_with_the_unread_count(client,
     verified_login(client, user)
     page = client.get("/notifications/").content.decode()
     assert page.count("Du er tildelt mentorløp 3 som mentor.") == 1
-    assert 'data-count="1"' in page and '<span class="ds-sr-only"> 1 uleste</span>' in page
+    assert 'data-count="1"' in page and '<span class="ds-sr-only"> 1 ulest</span>' in page
 
 
 def test_it_marks_one_or_all_as_read(client, user, verified_login):
