@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/network/", views.case_network_add, name="network_add"),
     path("<int:pk>/consents/", views.case_consent_add, name="consent_add"),
     path("<int:pk>/consents/<int:consent_pk>/withdraw/", views.case_consent_withdraw, name="consent_withdraw"),
+    path("<int:pk>/assignments/<int:assignment_pk>/end/", views.case_assignment_end, name="assignment_end"),
     path("<int:pk>/emergency/", views.emergency_access, name="emergency_access"),
     path("<int:pk>/emergency/end/", views.emergency_access_end, name="emergency_access_end"),
     path("referrals/new/", views.referral_create, name="referral_create"),

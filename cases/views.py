@@ -46,6 +46,7 @@ def _case_detail_context(request, case, **bound_forms):
         "can_change": can_change,
         "is_assigned_mentor": case.assignments.filter(user=request.user, kind="mentor", ended_at__isnull=True).exists(),
         "assignments": selectors.case_active_assignments(case=case),
+        "may_assign": permissions.may_assign(request.user, case),
         "timeline": selectors.case_timeline(case=case, reader=request.user),
         "may_read_sessions": may_read_sessions,
         "emergency_access": selectors.emergency_access_active(user=request.user, case_pk=case.pk),
@@ -162,6 +163,33 @@ def case_consent_withdraw(request, pk, consent_pk):
     return redirect("cases:detail", pk=case.pk)
 
 
+@requires_permission("cases.list_assigned_cases")
+@require_POST
+def case_assignment_end(request, pk, assignment_pk):
+    """End a mentor's or coordinator's assignment (SLT coordinators, the case's coordinator): the rights go at once."""
+    case = selectors.case_get_for_user(user=request.user, pk=pk)
+    assignment = case.assignments.filter(pk=assignment_pk, ended_at__isnull=True).select_related("user").first()
+    if assignment is None:
+        raise Http404
+    reason = (request.POST.get("reason") or "").strip()[:2000]
+    if not reason:
+        messages.error(request, _("Say why the assignment ends; the person is told that it has."))
+        return redirect("cases:detail", pk=case.pk)
+    try:
+        services.case_assignment_end(actor=request.user, assignment=assignment, reason=reason, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("The assignment of %(name)s has ended, and they have been told.")
+            % {"name": assignment.user.get_full_name() or assignment.user.username},
+        )
+    if request.user.has_perm("cases.view_case", case):
+        return redirect("cases:detail", pk=case.pk)
+    return redirect("cases:list")  # they ended their own assignment: the case is out of their reach now
+
+
 # --- Emergency access (break-the-glass) ---------------------------------------------------
 
 
@@ -272,7 +300,8 @@ def triage_queue(request):
         "status": request.GET.get("status", "open"),
         "urgency": request.GET.get("urgency", ""),
         "source": request.GET.get("source", ""),
-        "sort": request.GET.get("sort", "waiting"),
+        # Acute first by default: an acute referral must never sit at the bottom of the queue.
+        "sort": request.GET.get("sort", "urgency"),
     }
     page = page_number(request)
     referrals, has_next = selectors.referral_queue_page(user=request.user, page=page, **filters)
@@ -286,7 +315,7 @@ def triage_queue(request):
         "statuses": [("open", _("Open")), ("all", _("All")), *Referral.Status.choices],
         "urgencies": Referral.Urgency.choices,
         "sources": Referral.Source.choices,
-        "sorts": [("waiting", _("Waited longest")), ("urgency", _("Most urgent")), ("newest", _("Newest"))],
+        "sorts": [("urgency", _("Most urgent")), ("waiting", _("Waited longest")), ("newest", _("Newest"))],
     }
     return render(request, "cases/triage_queue.html", context)
 

@@ -154,7 +154,8 @@ def mentor_self_declare(*, actor, mentor: Mentor, **fields) -> Mentor:
         if name in fields:
             setattr(mentor, name, fields[name])
     mentor.full_clean()
-    mentor.save(update_fields=["languages", "interests", "ethnic_background", "religious_background"])
+    # updated_at too: the matching pool's fingerprint reads it, so the next ranking sees the change at once.
+    mentor.save(update_fields=["languages", "interests", "ethnic_background", "religious_background", "updated_at"])
     return mentor
 
 

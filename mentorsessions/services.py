@@ -366,10 +366,17 @@ def concern_signals_escalate(*, now: datetime.datetime | None = None) -> int:
     return escalated
 
 
-def session_draft_save(*, actor, case: Case, data: dict) -> MentorSessionDraft:
-    """Keep what the mentor has typed so far into a new session on ``case`` (one draft per mentor and case)."""
+def session_draft_save(*, actor, case: Case, data: dict, submission_key=None) -> MentorSessionDraft | None:
+    """Keep what the mentor has typed so far into a new session on ``case`` (one draft per mentor and case).
+
+    An autosave that arrives after its form was saved (``submission_key`` names
+    a logged session) is dropped: it must not bring the saved text back as a
+    draft for the next session. Returns None then.
+    """
     if not may_log_session(actor, case):
         raise _not_holding_error()
+    if submission_key is not None and MentorSession.objects.filter(submission_key=submission_key).exists():
+        return None
     clean = {}
     for name in DRAFT_FIELDS:
         if name not in data:

@@ -4,6 +4,8 @@ Each view: scoped selector (404) → right → form → one service → redirect
 failed form comes back with everything the user typed and a Norwegian message.
 """
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -74,6 +76,13 @@ def session_create(request, pk):
     return render(request, "mentorsessions/session_form.html", context, status=400)
 
 
+def _uuid_or_none(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
 @requires_permission("mentorsessions.log_sessions")
 @require_POST
 def session_draft(request, pk):
@@ -81,7 +90,11 @@ def session_draft(request, pk):
     case = selectors.case_scope_for_logging(user=request.user, pk=pk)
     data = {name: request.POST.get(name, "") for name in services.DRAFT_FIELDS}
     data["topics"] = request.POST.getlist("topics")
-    draft = services.session_draft_save(actor=request.user, case=case, data=data)
+    draft = services.session_draft_save(
+        actor=request.user, case=case, data=data, submission_key=_uuid_or_none(request.POST.get("submission_key"))
+    )
+    if draft is None:
+        return HttpResponse(_("The session is saved."))
     saved = formats.time_format(timezone.localtime(draft.saved_at), "H:i")
     line = _("Draft saved at %(time)s") % {"time": saved}
     if any("\x00" in value for value in [*request.POST.values(), *data["topics"]]):

@@ -81,6 +81,7 @@ MATRIX = {
     "cases:network_add": only({S: 405, C: 405, M: 405}),
     "cases:consent_add": only({S: 405, C: 405, M: 405}),
     "cases:consent_withdraw": only({S: 405, C: 405, M: 405}),
+    "cases:assignment_end": only({S: 405, C: 405, M: 405}),  # POST only
     # Emergency access: the SLT coordinator does not hold the fixture's case; its coordinator does.
     "cases:emergency_access": only({S: 200, C: 302}),
     "cases:emergency_access_end": only({S: 405, C: 405}),  # POST only

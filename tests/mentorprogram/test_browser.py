@@ -142,7 +142,7 @@ def test_the_notification_centre_shows_the_unread_count_and_passes_axe(live_serv
         dedup_key="a",
     )
     log_in(page, live_server, user, password, lands_on="/sessions/")
-    page.get_by_role("link", name="Varsler 1 uleste").click()
+    page.get_by_role("link", name="Varsler 1 ulest").click()
     page.wait_for_url(f"{live_server.url}/notifications/")
     assert "Du er tildelt mentorløp 4 som mentor." in page.locator("main").inner_text()
     assert serious_violations(page) == []

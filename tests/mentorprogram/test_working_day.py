@@ -62,3 +62,74 @@ def test_one_current_menu_item(client, team, verified_login):
     verified_login(client, team.slt)
     page = client.get("/cases/referrals/new/").content.decode()
     assert page.count('aria-current="page"') <= 1
+
+
+def test_a_mentors_own_languages_reach_the_matching_at_once(team):
+    from mentors.selectors import mentor_facts
+    from mentors.services import mentor_self_declare
+    from tests.mentors.factories import MentorFactory
+
+    mentor = MentorFactory(languages=["norsk"])
+    today = timezone.localdate()
+    before = {f.id: f for f in mentor_facts(participant_id=team.case.participant_id, today=today)}
+    assert "somali" not in before[mentor.pk].languages
+    mentor_self_declare(
+        actor=mentor.user,
+        mentor=mentor,
+        languages=["norsk", "somali"],
+        interests=[],
+        ethnic_background="",
+        religious_background="",
+    )
+    after = {f.id: f for f in mentor_facts(participant_id=team.case.participant_id, today=today)}
+    assert "somali" in after[mentor.pk].languages
+
+
+def test_an_autosave_after_the_save_brings_no_draft_back(team):
+    import uuid
+
+    from mentorsessions.models import MentorSessionDraft
+    from mentorsessions.services import mentor_session_log, session_draft_save
+
+    key = uuid.uuid4()
+    mentor_session_log(
+        actor=team.mentor,
+        case=team.case,
+        submission_key=key,
+        held_on=timezone.localdate(),
+        duration_minutes=30,
+        mode="phone",
+        progress="some",
+        notes="Lagret tekst.",
+    )
+    late = session_draft_save(actor=team.mentor, case=team.case, data={"notes": "Lagret tekst."}, submission_key=key)
+    assert late is None and not MentorSessionDraft.objects.filter(case=team.case).exists()
+    # A draft for a new form (a new key) is kept as before.
+    assert session_draft_save(actor=team.mentor, case=team.case, data={"notes": "Ny"}, submission_key=uuid.uuid4())
+
+
+def test_an_assignment_is_ended_from_the_case_page(client, team, verified_login):
+    verified_login(client, team.coordinator)
+    page = client.get(f"/cases/{team.case.pk}/").content.decode()
+    url = f"/cases/{team.case.pk}/assignments/{team.mentor_assignment.pk}/end/"
+    assert url in page
+    refused = client.post(url, {"reason": " "}, follow=True)
+    assert "Skriv hvorfor tildelingen avsluttes" in refused.content.decode()
+    response = client.post(url, {"reason": "Mentoren flytter."}, follow=True)
+    assert "Tildelingen av Mats Mentor er avsluttet" in response.content.decode()
+    team.mentor_assignment.refresh_from_db()
+    assert team.mentor_assignment.ended_at is not None
+    mentor = type(team.mentor).objects.get(pk=team.mentor.pk)
+    verified_login(client, mentor)
+    assert client.get(f"/cases/{team.case.pk}/").status_code == 404
+    # A mentor cannot end anyone's assignment.
+    other = CaseAssignment.objects.get(case=team.case, kind="coordinator")
+    assert client.post(f"/cases/{team.case.pk}/assignments/{other.pk}/end/", {"reason": "x"}).status_code == 404
+
+
+def test_the_queue_shows_the_acute_referral_first_by_default(client, team, verified_login):
+    ReferralFactory(received_on=timezone.localdate() - datetime.timedelta(days=20), last_name="Eldst")
+    ReferralFactory(urgency="acute", last_name="Akuttsen")
+    verified_login(client, team.slt)
+    page = client.get("/cases/referrals/").content.decode()
+    assert page.index("Akuttsen") < page.index("Eldst")
