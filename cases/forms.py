@@ -174,7 +174,12 @@ class CaseStatusForm(DesignsystemetFormMixin, forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = Case.TRANSITIONS[case.status]
-        self.fields["to_status"].choices = [(s, label) for s, label in Case.Status.choices if s in allowed]
+        # No step is chosen for the user (the first could be a step backwards): they pick one of the allowed.
+        self.fields["to_status"].choices = [
+            ("", _("Choose the next step")),
+            *[(s, label) for s, label in Case.Status.choices if s in allowed],
+        ]
+        self.fields["to_status"].error_messages["required"] = _("Choose the status the case moves to.")
 
 
 class AssessmentForm(DesignsystemetFormMixin, forms.ModelForm):

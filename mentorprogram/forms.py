@@ -35,9 +35,19 @@ class DesignsystemetFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        from django.db.models.fields import BLANK_CHOICE_DASH
+        from django.utils.translation import gettext as _
+
         for field in self.fields.values():
             # Text fields, selects, checkboxes and radios all use .ds-input.
             field.widget.attrs.setdefault("class", "ds-input")
+            # «---------» says nothing: the empty choice reads «Velg» (choose).
+            if isinstance(field, forms.ModelChoiceField) and field.empty_label == BLANK_CHOICE_DASH[0][1]:
+                field.empty_label = _("Choose")
+            elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                choices = list(field.choices)
+                if choices and choices[0] == BLANK_CHOICE_DASH[0]:
+                    field.choices = [("", _("Choose")), *choices[1:]]
             if isinstance(field, forms.DateField) and date_within_bounds not in field.validators:
                 field.validators.append(date_within_bounds)
 

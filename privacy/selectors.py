@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Max, Min, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -84,13 +84,8 @@ def _within_days(events, first: datetime.date | None, last: datetime.date | None
     return events
 
 
-def access_event_search(*, filters: AccessFilters, page: int = 1, per_page: int = SEARCH_PAGE_SIZE):
-    """Reads of personal data, newest first: (the page's events, whether there is a next page).
-
-    «Who has read this participant» is ``participant``; «what has this user
-    read» is ``reader``; the dates are days in Europe/Oslo, both included.
-    """
-    events = AccessEvent.objects.select_related("content_type")
+def _filtered(filters: AccessFilters):
+    events = AccessEvent.objects.all()
     if filters.participant:
         events = events.filter(participant_pks__contains=[filters.participant])
     if filters.reader:
@@ -100,7 +95,36 @@ def access_event_search(*, filters: AccessFilters, page: int = 1, per_page: int 
     events = _within_days(events, filters.read_from, filters.read_to)
     if filters.outside_assignment:
         events = events.filter(outside_assignment=True)
+    return events
+
+
+def access_event_search(*, filters: AccessFilters, page: int = 1, per_page: int = SEARCH_PAGE_SIZE):
+    """Reads of personal data, newest first: (the page's events, whether there is a next page).
+
+    «Who has read this participant» is ``participant``; «what has this user
+    read» is ``reader``; the dates are days in Europe/Oslo, both included.
+    """
+    events = _filtered(filters).select_related("content_type")
     return page_of(events.order_by("-timestamp", "-id"), page=page, per_page=per_page)
+
+
+READER_SUMMARY_LIMIT = 500
+
+
+def access_readers(*, filters: AccessFilters) -> list[dict]:
+    """The answer first: one line per reader of what ``filters`` find, with their roles, how many reads, the first
+    and the last, and how many were outside an assignment; most reads first."""
+    return list(
+        _filtered(filters)
+        .values("actor_id", "actor_name", "actor_username", "roles")
+        .annotate(
+            reads=Count("id"),
+            first=Min("timestamp"),
+            last=Max("timestamp"),
+            outside=Count("id", filter=Q(outside_assignment=True)),
+        )
+        .order_by("-reads", "actor_username")[:READER_SUMMARY_LIMIT]
+    )
 
 
 @records_read(AccessEvent.Kind.LIST, model=Case, skip_empty=True)

@@ -7,6 +7,7 @@ app_name = "audit"
 urlpatterns = [
     path("", views.event_list, name="events"),
     path("access/", views.access_list, name="access"),
+    path("access/readers.csv", views.access_csv, name="access_csv"),
     path("emergency/", views.emergency_list, name="emergency"),
     path("emergency/<int:pk>/review/", views.emergency_review, name="emergency_review"),
     path("subject-access/", views.subject_access, name="subject_access"),

@@ -18,6 +18,7 @@ from cases.selectors import emergency_access_list
 from cases.services import emergency_access_review
 from mentorprogram.access import requires_permission
 from mentorprogram.forms import apply_validation_error, page_number, query_without
+from mentorprogram.roles import ROLES_BY_SLUG
 from privacy import selectors
 from privacy import subject_access as exports
 from privacy.forms import AccessSearchForm, EventFilterForm, LegalHoldForm, LegalHoldLiftForm, ParticipantFindForm
@@ -25,6 +26,7 @@ from privacy.selectors import (
     AccessFilters,
     EventFilters,
     access_event_search,
+    access_readers,
     audit_event_search,
     participants_matching,
 )
@@ -101,35 +103,85 @@ def access_list(request):
                 data = {**request.POST.dict(), "participant_id": participant.pk if participant else ""}
                 return redirect(f"{reverse('audit:access')}?{_by_number(request, data)}")
         return render(request, "privacy/access_list.html", {"form": form}, status=400)
-    form = AccessSearchForm(_without_name(request.GET) or None, initial=AccessSearchForm.this_year())
-    participant, candidates, rows, has_next = None, [], [], False
+    form, participant, candidates, filters = _access_filters(request)
+    rows, has_next, readers = [], False, []
     page = page_number(request)
-    if not form.is_bound:
-        rows, has_next = access_event_search(filters=AccessFilters(), page=page)
-    elif form.is_valid():
-        participant, candidates = _participant_for(request, form)
-        if not candidates and not form.errors:
-            data = form.cleaned_data
-            filters = AccessFilters(
-                participant=participant.pk if participant else None,
-                reader=data["reader"].pk if data["reader"] else None,
-                kind=data["kind"],
-                read_from=data["read_from"],
-                read_to=data["read_to"],
-                outside_assignment=data["outside_assignment"],
-            )
-            rows, has_next = access_event_search(filters=filters, page=page)
+    if filters is not None:
+        rows, has_next = access_event_search(filters=filters, page=page)
+        readers = _with_role_names(access_readers(filters=filters)) if form.is_bound else []
     context = {
         "form": form,
         "participant": participant,
         "candidates": candidates,
         "events": rows,
+        "readers": readers,
         "page": page,
         "has_next": has_next,
         "query": query_without(request),
+        "csv_query": query_without(request),
         "choose_query": query_without(request, "participant_id"),
     }
     return render(request, "privacy/access_list.html", context, status=400 if form.errors else 200)
+
+
+def _access_filters(request):
+    """The access log's search from the query string: (form, participant, candidates, filters or None)."""
+    form = AccessSearchForm(_without_name(request.GET) or None, initial=AccessSearchForm.this_year())
+    if not form.is_bound:
+        return form, None, [], AccessFilters()
+    if not form.is_valid():
+        return form, None, [], None
+    participant, candidates = _participant_for(request, form)
+    if candidates or form.errors:
+        return form, participant, candidates, None
+    data = form.cleaned_data
+    filters = AccessFilters(
+        participant=participant.pk if participant else None,
+        reader=data["reader"].pk if data["reader"] else None,
+        kind=data["kind"],
+        read_from=data["read_from"],
+        read_to=data["read_to"],
+        outside_assignment=data["outside_assignment"],
+    )
+    return form, participant, candidates, filters
+
+
+def _with_role_names(readers: list[dict]) -> list[dict]:
+    for reader in readers:
+        reader["role_names"] = ", ".join(
+            str(ROLES_BY_SLUG[slug].name) for slug in (reader["roles"] or "").split(",") if slug in ROLES_BY_SLUG
+        )
+    return readers
+
+
+@requires_permission("audit.view_accessevent")
+@require_GET
+def access_csv(request):
+    """The answer to «who has read» as CSV: one line per reader (semicolons, for a Norwegian spreadsheet)."""
+    import csv
+    import io
+
+    form, _participant, _candidates, filters = _access_filters(request)
+    if filters is None or not form.is_bound:
+        return redirect(f"{reverse('audit:access')}?{query_without(request)}")
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([_("Reader"), _("Roles"), _("Reads"), _("First"), _("Last"), _("Outside an assignment")])
+    for reader in _with_role_names(access_readers(filters=filters)):
+        writer.writerow(
+            [
+                reader["actor_name"] or reader["actor_username"],
+                reader["role_names"],
+                reader["reads"],
+                timezone.localtime(reader["first"]).strftime("%d.%m.%Y %H:%M"),
+                timezone.localtime(reader["last"]).strftime("%d.%m.%Y %H:%M"),
+                reader["outside"],
+            ]
+        )
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="hvem-har-lest.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _emergency_context(*, review_forms=None):

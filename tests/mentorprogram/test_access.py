@@ -120,6 +120,7 @@ MATRIX = {
     "mentorsessions:acknowledge": only({S: 405, C: 405}),
     "audit:events": only({P: 200}),
     "audit:access": only({P: 200}),
+    "audit:access_csv": only({P: 302}),  # without a search it sends the officer to the search
     "audit:emergency": only({P: 200}),
     "audit:emergency_review": only({P: 405}),  # POST only
     "audit:retention": only({P: 200}),

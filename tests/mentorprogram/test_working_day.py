@@ -133,3 +133,20 @@ def test_the_queue_shows_the_acute_referral_first_by_default(client, team, verif
     verified_login(client, team.slt)
     page = client.get("/cases/referrals/").content.decode()
     assert page.index("Akuttsen") < page.index("Eldst")
+
+
+def test_who_has_read_is_answered_one_line_a_reader_and_as_csv(client, team, make_user, verified_login):
+    officer = make_user(PRIVACY_OFFICER)
+    for reader in (team.coordinator, team.coordinator, team.mentor):
+        verified_login(client, reader)
+        assert client.get(f"/cases/{team.case.pk}/").status_code == 200
+    verified_login(client, officer)
+    query = f"participant_id={team.case.participant_id}&read_from=2000-01-01"
+    page = client.get(f"/audit/access/?{query}").content.decode()
+    summary = page[page.index("Hvem har lest") :]
+    assert "Kari Koordinator" in summary and "Mats Mentor" in summary
+    assert summary.index("Kari Koordinator") < summary.index("Mats Mentor")  # most reads first
+    csv_text = client.get(f"/audit/access/readers.csv?{query}").content.decode("utf-8-sig")
+    lines = csv_text.strip().splitlines()
+    assert lines[0].startswith("Leser;Roller;Lesinger")
+    assert any(line.startswith("Kari Koordinator;Koordinator;") for line in lines[1:])
