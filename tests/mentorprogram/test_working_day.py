@@ -150,3 +150,15 @@ def test_who_has_read_is_answered_one_line_a_reader_and_as_csv(client, team, mak
     lines = csv_text.strip().splitlines()
     assert lines[0].startswith("Leser;Roller;Lesinger")
     assert any(line.startswith("Kari Koordinator;Koordinator;") for line in lines[1:])
+
+
+def test_step_two_of_triage_comes_after_step_one(client, team, verified_login):
+    referral = ReferralFactory()
+    verified_login(client, team.slt)
+    page = client.get(f"/cases/referrals/{referral.pk}/").content.decode()
+    assert f"/cases/referrals/{referral.pk}/decision/" not in page
+    assert "Svar på steg 1 først" in page
+    referral_participant_resolve(actor=team.slt, referral=referral)
+    assert (
+        f"/cases/referrals/{referral.pk}/decision/" in client.get(f"/cases/referrals/{referral.pk}/").content.decode()
+    )
