@@ -15,6 +15,7 @@ _case_page: list = []
 _erase_with_case: list = []
 _erase_with_participant: list = []
 _consent_withdrawn: list = []
+_case_list: list = []
 
 
 def _add(registry: list, fn) -> None:
@@ -33,6 +34,15 @@ def case_page_register(fn) -> None:
 def case_erasure_register(*, case=None, participant=None) -> None:
     _add(_erase_with_case, case)
     _add(_erase_with_participant, participant)
+
+
+def case_list_register(fn) -> None:
+    """``fn(queryset) -> queryset``: what another app adds to each row of the case list (a subquery column)."""
+    _add(_case_list, fn)
+
+
+def case_list_contributions() -> list:
+    return list(_case_list)
 
 
 def consent_withdrawal_register(fn) -> None:

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,8 @@ from audit.models import AccessEvent
 from audit.services import records_read
 from cases.backends import EMERGENCY_ACCESS_GRANTS
 from cases.models import Case, CaseAssignment, EmergencyAccess, Participant, Referral
-from cases.registry import timeline_contributions
+from cases.registry import case_list_contributions, timeline_contributions
+from mentorprogram.forms import strict_int
 from mentorprogram.paging import page_of
 from mentorprogram.roles import may_reach_personal_data
 
@@ -40,12 +41,57 @@ def set_detail_urls(rows, route: str, *, pk=lambda row: row.pk) -> None:
         row.detail_url = template.format(pk(row))
 
 
-@records_read(AccessEvent.Kind.LIST, model=Case, rows=lambda result: result[0])
-def case_page_for_user(*, user, page: int = 1, per_page: int = CASE_PAGE_SIZE):
-    """One page of the user's cases and whether there is a next one (a fixed number of queries)."""
-    rows, has_next = page_of(case_list_for_user(user=user), page=page, per_page=per_page)
+def _case_rows(cases, *, page: int, per_page: int):
+    """A page of cases with their mentors and what the other apps add to a row (the last session, ...)."""
+    mentors = Prefetch(
+        "assignments",
+        queryset=CaseAssignment.objects.filter(kind=CaseAssignment.Kind.MENTOR, ended_at__isnull=True).select_related(
+            "user"
+        ),
+        to_attr="mentor_assignments",
+    )
+    for annotate in case_list_contributions():
+        cases = annotate(cases)
+    rows, has_next = page_of(cases.prefetch_related(mentors), page=page, per_page=per_page)
     set_detail_urls(rows, "cases:detail")
     return rows, has_next
+
+
+def _filtered(cases, *, status: str = "", track: str = ""):
+    if status == "open":
+        cases = cases.exclude(status=Case.Status.CLOSED)
+    elif status in Case.Status.values:
+        cases = cases.filter(status=status)
+    if track in Case.Track.values:
+        cases = cases.filter(track=track)
+    return cases
+
+
+@records_read(AccessEvent.Kind.LIST, model=Case, rows=lambda result: result[0])
+def case_page_for_user(*, user, page: int = 1, per_page: int = CASE_PAGE_SIZE, status: str = "", track: str = ""):
+    """One page of the user's cases and whether there is a next one (a fixed number of queries)."""
+    return _case_rows(
+        _filtered(case_list_for_user(user=user), status=status, track=track), page=page, per_page=per_page
+    )
+
+
+@records_read(AccessEvent.Kind.SEARCH, model=Case, rows=lambda result: result[0], skip_empty=True)
+def case_search_for_user(*, user, query: str, status: str = "", track: str = "", per_page: int = CASE_PAGE_SIZE):
+    """The user's cases whose participant matches ``query``: a case number, an identity number (spaces allowed),
+    or part of the name. Only among the cases the user holds; the first page of matches."""
+    cases = _filtered(case_list_for_user(user=user), status=status, track=track)
+    text = " ".join(query.split())
+    digits = text.replace(" ", "")
+    number = strict_int(digits)  # ASCII digits only: «²» is a digit to str.isdigit() and not to int()
+    if number is not None and len(digits) == 11:
+        cases = cases.filter(participant__national_id=digits)
+    elif number is not None:
+        cases = cases.filter(pk=number)
+    elif text:
+        cases = cases.filter(participant__search_name__contains=text.lower()[:100])
+    else:
+        return [], False
+    return _case_rows(cases, page=1, per_page=per_page)
 
 
 def case_list_for_user(*, user):

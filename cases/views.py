@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import permissions, selectors, services
@@ -29,12 +30,36 @@ from mentorprogram.forms import apply_validation_error, page_number, strict_int
 # --- Cases --------------------------------------------------------------------------------
 
 
+CASE_STATUS_FILTERS = [("", _lazy("All")), ("open", _lazy("Open")), *Case.Status.choices]
+
+
 @requires_permission("cases.list_assigned_cases")
-@require_GET
+@require_http_methods(["GET", "POST"])
 def case_list(request):
+    """The user's cases: filtered by status and track (in the address), searched by name or number (sent by POST, so
+    no name stands in an address or a log)."""
+    source = request.POST if request.method == "POST" else request.GET
+    status = source.get("status", "") if source.get("status", "") in dict(CASE_STATUS_FILTERS) else ""
+    track = source.get("track", "") if source.get("track", "") in Case.Track.values else ""
+    # A NUL cannot reach PostgreSQL in a string: left out, like any other character a name cannot hold.
+    query = (request.POST.get("q") or "").replace("\x00", "").strip()[:100] if request.method == "POST" else ""
     page = page_number(request)
-    cases, has_next = selectors.case_page_for_user(user=request.user, page=page)
-    return render(request, "cases/case_list.html", {"cases": cases, "page": page, "has_next": has_next})
+    if query:
+        cases, has_next = selectors.case_search_for_user(user=request.user, query=query, status=status, track=track)
+    else:
+        cases, has_next = selectors.case_page_for_user(user=request.user, page=page, status=status, track=track)
+    context = {
+        "cases": cases,
+        "page": page,
+        "has_next": has_next and not query,
+        "query": urlencode({k: v for k, v in {"status": status, "track": track}.items() if v}),
+        "search": query,
+        "status": status,
+        "track": track,
+        "statuses": CASE_STATUS_FILTERS,
+        "tracks": Case.Track.choices,
+    }
+    return render(request, "cases/case_list.html", context)
 
 
 def _case_detail_context(request, case, **bound_forms):

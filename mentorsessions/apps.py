@@ -13,6 +13,9 @@ class MentorSessionsConfig(AppConfig):
         from mentorsessions import selectors, services
 
         case_timeline_register(selectors.case_timeline_entries)
+        from cases.registry import case_list_register
+
+        case_list_register(selectors.case_list_last_session)
         from notifications.models import Notification
         from notifications.texts import notification_text_register
 

@@ -162,3 +162,37 @@ def test_step_two_of_triage_comes_after_step_one(client, team, verified_login):
     assert (
         f"/cases/referrals/{referral.pk}/decision/" in client.get(f"/cases/referrals/{referral.pk}/").content.decode()
     )
+
+
+def test_the_case_list_finds_people_among_ones_own_cases(client, team, verified_login, make_user):
+    import uuid
+
+    from mentorsessions.services import mentor_session_log
+    from tests.cases.factories import CaseFactory
+
+    participant = team.case.participant
+    participant.first_name, participant.national_id = "Sigurd", "17050912345"
+    participant.save()
+    mentor_session_log(
+        actor=team.mentor,
+        case=team.case,
+        submission_key=uuid.uuid4(),
+        held_on=timezone.localdate(),
+        duration_minutes=30,
+        mode="phone",
+        progress="some",
+    )
+    stranger = CaseFactory(status="active")  # not the coordinator's
+    stranger.participant.first_name = "Sigurd"
+    stranger.participant.save()
+    verified_login(client, team.coordinator)
+
+    listing = client.get("/cases/?status=open").content.decode()
+    assert "Mats Mentor" in listing and timezone.localdate().strftime("%d.%m.%Y") in listing
+    for query in ("sigurd", "170509 12345", str(team.case.pk)):
+        page = client.post("/cases/", {"q": query}).content.decode()
+        assert f"/cases/{team.case.pk}/" in page, query
+        assert f"/cases/{stranger.pk}/" not in page, query
+    assert "sigurd" not in client.get("/cases/").request["QUERY_STRING"].lower()
+    assert "Ingen av dine mentorløp passer" in client.post("/cases/", {"q": "Ukjentnavn"}).content.decode()
+    assert f"/cases/{team.case.pk}/" not in client.get("/cases/?status=closed").content.decode()
