@@ -353,6 +353,8 @@ class TimelineEvent:
     when: datetime.datetime
     what: str
     who: str = ""
+    # A date without a time of day (a referral's date received): shown without a made-up «00:00».
+    date_only: bool = False
 
 
 def _referral_events(*, case: Case, reader, name) -> list[TimelineEvent]:
@@ -365,6 +367,7 @@ def _referral_events(*, case: Case, reader, name) -> list[TimelineEvent]:
                 received,
                 gettext("Referral %(pk)s received from %(source)s")
                 % {"pk": referral.pk, "source": referral.get_source_display()},
+                date_only=True,
             )
         )
         if referral.decided_at:

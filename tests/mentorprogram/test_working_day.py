@@ -196,3 +196,16 @@ def test_the_case_list_finds_people_among_ones_own_cases(client, team, verified_
     assert "sigurd" not in client.get("/cases/").request["QUERY_STRING"].lower()
     assert "Ingen av dine mentorløp passer" in client.post("/cases/", {"q": "Ukjentnavn"}).content.decode()
     assert f"/cases/{team.case.pk}/" not in client.get("/cases/?status=closed").content.decode()
+
+
+def test_the_timeline_gives_a_date_received_without_a_made_up_time(client, make_user, verified_login):
+    slt = make_user(SLT_COORDINATOR)
+    referral = ReferralFactory(received_on=datetime.date(2026, 11, 2))
+    referral_participant_resolve(actor=slt, referral=referral)
+    case = referral_decide(actor=slt, referral=referral, decision="accepted", track="exit").case
+    verified_login(client, slt)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert '<span class="app-muted">02.11.2026</span> Bekymringsmelding' in page
+    assert "02.11.2026 00:00" not in page
+    matching = client.get(f"/mentors/cases/{case.pk}/").content.decode()
+    assert f"Finn en mentor til {case.participant}" in matching
