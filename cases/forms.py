@@ -1,11 +1,10 @@
-import datetime
 import uuid
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Assessment, Case, Consent, EmergencyAccess, Gender, NetworkMember, Referral
+from cases.models import Assessment, Case, Consent, EmergencyAccess, Gender, NetworkMember, Referral, age_on
 from cases.national_id import validate_national_id
 from mentorprogram.forms import DesignsystemetFormMixin
 
@@ -26,10 +25,6 @@ class CommaListField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return [item.strip() for item in value.split(",") if item.strip()]
-
-
-def _age_on(date_of_birth: datetime.date, day: datetime.date) -> int:
-    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
 
 
 class ReferralForm(DesignsystemetFormMixin, forms.ModelForm):
@@ -119,7 +114,7 @@ class ReferralForm(DesignsystemetFormMixin, forms.ModelForm):
             self.add_error("national_id", _("The national identity number does not match the date of birth."))
         if (
             date_of_birth
-            and _age_on(date_of_birth, timezone.localdate()) < 18
+            and age_on(date_of_birth, timezone.localdate()) < 18
             and not (cleaned.get("guardians") or "").strip()
         ):
             self.add_error(

@@ -58,9 +58,7 @@ def referrals_waiting_for_triage(*, today: datetime.date) -> Iterator[Reminder]:
 def consents_expiring(*, today: datetime.date) -> Iterator[Reminder]:
     """A consent in force that ends within REMINDER_CONSENT_EXPIRING_DAYS → the case's coordinator (once per end date)."""
     horizon = today + datetime.timedelta(days=settings.REMINDER_CONSENT_EXPIRING_DAYS)
-    consents = Consent.objects.filter(
-        withdrawal__isnull=True, valid_from__lte=today, valid_to__gte=today, valid_to__lte=horizon
-    )
+    consents = Consent.objects.in_force(today).filter(valid_to__lte=horizon)
     coordinators = {
         a.case_id: a.user
         for a in CaseAssignment.objects.filter(

@@ -52,9 +52,7 @@ def coordinator_panel(user) -> dict | None:
         return None
     today = timezone.localdate()
     horizon = today + datetime.timedelta(days=settings.REMINDER_CONSENT_EXPIRING_DAYS)
-    expiring = Consent.objects.filter(
-        case__in=coordinated, withdrawal__isnull=True, valid_from__lte=today, valid_to__gte=today, valid_to__lte=horizon
-    ).count()
+    expiring = Consent.objects.in_force(today).filter(case__in=coordinated, valid_to__lte=horizon).count()
     return {
         "template": "includes/start_counts.html",
         "key": "consents",

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, DateTimeRangeField, RangeOperators
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -54,6 +55,17 @@ class PlanConsent(models.Model):
         return f"{self._meta.verbose_name} {self.pk}"
 
 
+class IndividualPlanQuerySet(models.QuerySet):
+    def with_evaluation_due(self):
+        """Each plan with ``evaluation_due_on``: the newest evaluation's next date, or the first evaluation's."""
+        newest = (
+            PlanEvaluation.objects.filter(plan=OuterRef("pk")).order_by("-evaluated_at", "-pk").values("next_due_on")
+        )
+        return self.annotate(
+            evaluation_due_on=Coalesce(Subquery(newest[:1], output_field=models.DateField()), "first_evaluation_on")
+        )
+
+
 class IndividualPlan(models.Model):
     """One plan per participant, across services, with the participant's own words."""
 
@@ -86,6 +98,8 @@ class IndividualPlan(models.Model):
     closing_note = models.TextField(_("why the plan is closed"), blank=True)
     version = models.PositiveIntegerField(default=1)
 
+    objects = IndividualPlanQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("individual plan")
         verbose_name_plural = _("individual plans")
@@ -113,6 +127,10 @@ class IndividualPlan(models.Model):
     @property
     def service_labels(self) -> list[str]:
         return [PartnerService(code).label for code in self.services if code in PartnerService.values]
+
+    def current_period(self):
+        """The open coordinator period (the database keeps exactly one), with its coordinator."""
+        return self.coordinator_periods.filter(period__upper_inf=True).select_related("coordinator").first()
 
 
 class CoordinatorPeriod(models.Model):

@@ -6,8 +6,6 @@
 - nobody else: the steering group and the administrator never (``may_reach_personal_data``).
 """
 
-from django.db.models import Q
-from django.utils import timezone
 from guardian.core import ObjectPermissionChecker
 
 from cases.models import Consent
@@ -24,14 +22,7 @@ COORDINATOR_ROLES = frozenset({COORDINATOR, SLT_COORDINATOR})
 
 def plan_consents_in_force(case_pk: int, *, on=None):
     """The case's consents to an individual plan that hold ``on`` (today): not withdrawn, within their dates."""
-    on = on or timezone.localdate()
-    return Consent.objects.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=on),
-        case_id=case_pk,
-        plan_consent__isnull=False,
-        withdrawal__isnull=True,
-        valid_from__lte=on,
-    )
+    return Consent.objects.in_force(on).filter(case_id=case_pk, plan_consent__isnull=False)
 
 
 def plan_consent_in_force(case_pk: int) -> bool:

@@ -9,11 +9,9 @@ import datetime
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.db.models import DateField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from individualplans.models import CoordinatorPeriod, IndividualPlan, PlanEvaluation, PlanGoal
+from individualplans.models import CoordinatorPeriod, IndividualPlan, PlanGoal
 from notifications.models import Notification
 from notifications.reminders import Reminder
 
@@ -27,13 +25,12 @@ def _coordinators(plan_pks) -> dict:
 
 def plan_evaluations_due(*, today: datetime.date) -> Iterator[Reminder]:
     horizon = today + datetime.timedelta(days=settings.REMINDER_PLAN_EVALUATION_DAYS)
-    newest = PlanEvaluation.objects.filter(plan=OuterRef("pk")).order_by("-evaluated_at", "-pk").values("next_due_on")
     plans = list(
         IndividualPlan.objects.filter(status=IndividualPlan.Status.ACTIVE)
-        .annotate(due_on=Coalesce(Subquery(newest[:1], output_field=DateField()), "first_evaluation_on"))
-        .filter(due_on__lte=horizon)
+        .with_evaluation_due()
+        .filter(evaluation_due_on__lte=horizon)
         .order_by("pk")
-        .values_list("pk", "due_on")
+        .values_list("pk", "evaluation_due_on")
     )
     coordinators = _coordinators([pk for pk, _due in plans])
     for pk, due_on in plans:

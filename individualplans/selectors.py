@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DateField, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -34,7 +34,6 @@ DUE_SOON_DAYS = 14
 
 def _with_due(plans):
     """Each plan with ``evaluation_due_on`` (the newest evaluation's next date, or the first) and ``goals_overdue``."""
-    newest = PlanEvaluation.objects.filter(plan=OuterRef("pk")).order_by("-evaluated_at", "-pk").values("next_due_on")
     overdue = (
         PlanGoal.objects.filter(
             plan=OuterRef("pk"), status__in=PlanGoal.OPEN_STATUSES, target_date__lt=timezone.localdate()
@@ -44,9 +43,8 @@ def _with_due(plans):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return plans.annotate(
-        evaluation_due_on=Coalesce(Subquery(newest[:1], output_field=DateField()), "first_evaluation_on"),
-        goals_overdue=Coalesce(Subquery(overdue, output_field=IntegerField()), 0),
+    return plans.with_evaluation_due().annotate(
+        goals_overdue=Coalesce(Subquery(overdue, output_field=IntegerField()), 0)
     )
 
 
@@ -66,18 +64,14 @@ def _readable_by(user, plans):
         return plans.none()
     if SLT_COORDINATOR in role_slugs_for(user) and user.has_perm("individualplans.follow_plans"):
         return plans
-    today = timezone.localdate()
     mentored_cases = CaseAssignment.objects.filter(
         user=user, kind=CaseAssignment.Kind.MENTOR, ended_at__isnull=True
     ).values("case_id")
-    covered_cases = Consent.objects.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today),
-        case_id__in=mentored_cases,
-        plan_consent__isnull=False,
-        withdrawal__isnull=True,
-        valid_from__lte=today,
-        services__contains=[PartnerService.MENTOR],
-    ).values("case_id")
+    covered_cases = (
+        Consent.objects.in_force()
+        .filter(case_id__in=mentored_cases, plan_consent__isnull=False, services__contains=[PartnerService.MENTOR])
+        .values("case_id")
+    )
     return plans.filter(Q(pk__in=_coordinated_by(user)) | Q(case_id__in=covered_cases))
 
 
@@ -89,29 +83,33 @@ def _coordinator_now():
     )
 
 
+def _readable(row, user):
+    """``row`` (a plan, or a goal or measure of one) if ``user`` may read its plan; Http404 otherwise, as for none."""
+    if row is None or not permissions.may_read_plan(user, row if isinstance(row, IndividualPlan) else row.plan):
+        raise Http404
+    return row
+
+
+def _readable_plan(user, pk: int) -> IndividualPlan:
+    return _readable(
+        IndividualPlan.objects.select_related("case__participant", "participant").filter(pk=pk).first(), user
+    )
+
+
 @records_read(AccessEvent.Kind.VIEW)
 def plan_get_for_user(*, user, pk: int) -> IndividualPlan:
     """One plan for a reader who may read it; Http404 for anyone else (as for a plan that does not exist)."""
-    plan = IndividualPlan.objects.select_related("case__participant", "participant").filter(pk=pk).first()
-    if plan is None or not permissions.may_read_plan(user, plan):
-        raise Http404
-    return plan
+    return _readable_plan(user, pk)
 
 
 @records_read(AccessEvent.Kind.VIEW)
 def goal_for_user(*, user, pk: int) -> PlanGoal:
-    goal = PlanGoal.objects.select_related("plan__case__participant").filter(pk=pk).first()
-    if goal is None or not permissions.may_read_plan(user, goal.plan):
-        raise Http404
-    return goal
+    return _readable(PlanGoal.objects.select_related("plan__case__participant").filter(pk=pk).first(), user)
 
 
 @records_read(AccessEvent.Kind.VIEW)
 def measure_for_user(*, user, pk: int) -> PlanMeasure:
-    measure = PlanMeasure.objects.select_related("plan__case__participant", "goal").filter(pk=pk).first()
-    if measure is None or not permissions.may_read_plan(user, measure.plan):
-        raise Http404
-    return measure
+    return _readable(PlanMeasure.objects.select_related("plan__case__participant", "goal").filter(pk=pk).first(), user)
 
 
 @dataclass
@@ -177,10 +175,7 @@ def plan_page(*, plan: IndividualPlan) -> PlanPage:
 @records_read(AccessEvent.Kind.EXPORT)
 def plan_for_print(*, user, pk: int) -> IndividualPlan:
     """The plan the participant's copy is printed from: printing is an export, recorded as such."""
-    plan = IndividualPlan.objects.select_related("case__participant", "participant").filter(pk=pk).first()
-    if plan is None or not permissions.may_read_plan(user, plan):
-        raise Http404
-    return plan
+    return _readable_plan(user, pk)
 
 
 @records_read(AccessEvent.Kind.LIST, model=IndividualPlan, rows=lambda result: result[0])

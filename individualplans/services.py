@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_event_record
-from cases.models import Case, Consent
+from cases.models import Case, Consent, age_on
 from cases.retention import delete_each
 from cases.services import consent_withdrawal_write, consent_write
 from individualplans import permissions
@@ -29,6 +29,7 @@ from individualplans.models import (
 )
 from mentorprogram.partners import PartnerService
 from mentorprogram.rights import object_rights_sync
+from mentorprogram.roles import may_reach_personal_data
 from notifications.models import Notification
 from notifications.services import notification_send
 
@@ -50,10 +51,6 @@ class EditConflict(ValidationError):
             )
         )
         self.current = current
-
-
-def _age_on(date_of_birth: datetime.date, day: datetime.date) -> int:
-    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
 
 
 def _active_plan(case: Case) -> IndividualPlan | None:
@@ -150,7 +147,7 @@ def plan_consent_record(*, actor, case: Case, **fields) -> Consent:
     if (
         fields.get("given_by") == Consent.GivenBy.GUARDIAN
         and valid_from
-        and _age_on(case.participant.date_of_birth, valid_from) >= ADULT_AGE
+        and age_on(case.participant.date_of_birth, valid_from) >= ADULT_AGE
     ):
         raise ValidationError(
             {"given_by": _("The participant is 18 or older and gives the consent to a plan themselves.")}
@@ -178,7 +175,7 @@ def on_consent_withdrawn(*, consent: Consent, actor) -> None:
     if not permissions.is_plan_consent(consent) or permissions.plan_consent_in_force(consent.case_id):
         return
     for plan in IndividualPlan.objects.filter(case_id=consent.case_id, status=IndividualPlan.Status.ACTIVE):
-        period = plan.coordinator_periods.filter(period__upper_inf=True).select_related("coordinator").first()
+        period = plan.current_period()
         if period is None or period.coordinator == actor:
             continue
         notification_send(
@@ -323,7 +320,8 @@ def plan_close(*, actor, plan: IndividualPlan, version: int, note: str) -> Indiv
 
 
 def _require_editable(actor, plan: IndividualPlan) -> None:
-    if not permissions.is_plan_coordinator(actor, plan):
+    """``permissions.may_edit_plan``, each refusal with its reason: not theirs, closed, or no consent in force."""
+    if not (may_reach_personal_data(actor) and permissions.is_plan_coordinator(actor, plan)):
         raise PermissionDenied
     if not plan.is_active:
         raise ValidationError(_("The plan is closed and can no longer be changed."))
@@ -331,8 +329,6 @@ def _require_editable(actor, plan: IndividualPlan) -> None:
         raise ValidationError(
             _("The participant's consent to the plan is withdrawn or has expired: the plan cannot be changed.")
         )
-    if not permissions.may_edit_plan(actor, plan):
-        raise PermissionDenied
 
 
 @transaction.atomic

@@ -315,7 +315,7 @@ def plan_handover(request, pk):
     plan = selectors.plan_get_for_user(user=request.user, pk=pk)
     if not permissions.may_hand_over(request.user, plan):
         raise PermissionDenied
-    current = plan.coordinator_periods.filter(period__upper_inf=True).select_related("coordinator").first()
+    current = plan.current_period()
     coordinators = selectors.coordinator_choices(exclude=current.coordinator if current else None)
     form = HandoverForm(request.POST or None, coordinators=coordinators)
     if request.method == "POST" and form.is_valid():

@@ -2,7 +2,9 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext as _
 
 
 class FormRenderer(TemplatesSetting):
@@ -20,8 +22,6 @@ LATEST_DATE = datetime.date(2100, 12, 31)
 
 def date_within_bounds(value) -> None:
     """Validator: the date lies between EARLIEST_DATE and LATEST_DATE."""
-    from django.utils.translation import gettext as _
-
     if value is not None and not (EARLIEST_DATE <= value <= LATEST_DATE):
         raise ValidationError(
             _("Enter a date between %(first)s and %(last)s.")
@@ -35,9 +35,6 @@ class DesignsystemetFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.db.models.fields import BLANK_CHOICE_DASH
-        from django.utils.translation import gettext as _
-
         for field in self.fields.values():
             # Text fields, selects, checkboxes and radios all use .ds-input.
             field.widget.attrs.setdefault("class", "ds-input")
@@ -107,8 +104,6 @@ class PeriodFormMixin:
     period_fields = ("start", "end")
 
     def clean(self):
-        from django.utils.translation import gettext as _
-
         cleaned = super().clean()
         start_name, end_name = self.period_fields
         start, end = cleaned.get(start_name), cleaned.get(end_name)

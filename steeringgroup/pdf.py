@@ -10,14 +10,8 @@ from django.utils.translation import gettext as _
 
 from mentorprogram.pdf import pdf_render
 
-# Charts for these tables: (the column to draw, the rows to leave out).
-CHARTED = {
-    "referrals": "total",
-    "decisions": "count",
-    "sessions": "sessions",
-    "goals": "total",
-    "disclosures": "count",
-}
+# Charts for these tables: the column each draws (its first, or the totals at the end), one bar a row.
+CHARTED = {"referrals": -1, "decisions": 0, "sessions": 0, "goals": -1, "disclosures": 0}
 
 
 def _number(text: str) -> int | None:
@@ -62,12 +56,8 @@ def charts_for(report) -> dict[str, str]:
         column = CHARTED.get(table["key"])
         if column is None or table["withheld"]:
             continue
-        keys = [c for c in table["columns"]]
-        index = -1 if column == "total" else 0
         rows = [row for row in table["rows"] if row["key"] != "total"]
-        if not keys or not rows:
-            continue
-        values = [_number(row["cells"][index]) for row in rows]
+        values = [_number(row["cells"][column]) for row in rows]
         if not any(values):
             continue
         charts[table["key"]] = chart_svg(table["title"], [row["label"] for row in rows], values)

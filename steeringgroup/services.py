@@ -114,7 +114,9 @@ def _history(exclude: int) -> tuple[list[Cell], list[int]]:
     return cells, published
 
 
-def _report_content(report: SteeringReport, progress) -> tuple[dict, list[Cell], bool]:
+def _report_content(report: SteeringReport, progress) -> tuple[dict, list[Cell], list[int]]:
+    """The published tables (display only), the cells with their true values, and the reports they were checked
+    against."""
     threshold = settings.STEERING_SMALL_COUNT_THRESHOLD
     figures = figures_module.figures_compute(report.period_start, report.period_end)
     progress(40)
@@ -143,9 +145,8 @@ def _report_content(report: SteeringReport, progress) -> tuple[dict, list[Cell],
         "empty": figures.is_empty,
         "hidden_for_earlier_reports": outcome.hidden_for_earlier_reports,
         "withheld": [t["title"] for t in published if t["withheld"]],
-        "_checked_against": published_ids,
     }
-    return content, cells, outcome.hidden_for_earlier_reports
+    return content, cells, published_ids
 
 
 def _progress(report_pk: int, value: int) -> None:
@@ -196,7 +197,7 @@ def steering_report_build(report_pk: int) -> SteeringReport | None:
     )
     try:
         with translation.override("nb"):
-            content, cells, hidden = _report_content(report, lambda value: _progress(report.pk, value))
+            content, cells, checked_against = _report_content(report, lambda value: _progress(report.pk, value))
             report.figures = content
             pdf = report_pdf(report)
         _progress(report.pk, 90)
@@ -219,8 +220,8 @@ def steering_report_build(report_pk: int) -> SteeringReport | None:
                 for c in cells
             )
             report.figures = content
-            report.checked_against = content.pop("_checked_against")
-            report.hidden_for_earlier_reports = hidden
+            report.checked_against = checked_against
+            report.hidden_for_earlier_reports = content["hidden_for_earlier_reports"]
             report.pdf = pdf
             report.status = SteeringReport.Status.READY
             report.progress = 100

@@ -141,10 +141,6 @@ def _safe(target: Support, cells, categories, threshold) -> bool | None:
     return high - low >= 1 - 1e-6
 
 
-def _overlaps(a: Support, b: Support) -> bool:
-    return a.population == b.population and bool(set(a.times) & set(b.times))
-
-
 def _difference_secrets(new: list[Cell], old: list[Cell], atom_value, threshold) -> list[Support]:
     """Small counts an attacker could find by subtracting an earlier report's cell from this one's (same categories,
     nested or overlapping months): each part (this only, the earlier only, both) whose true value is 1..threshold−1."""

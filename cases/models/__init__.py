@@ -16,7 +16,7 @@ from cases.models.case import (
     NetworkMember,
 )
 from cases.models.emergency import EmergencyAccess, EmergencyAccessQuerySet
-from cases.models.people import Gender, Ideology, Participant
+from cases.models.people import Gender, Ideology, Participant, age_on
 from cases.models.referrals import Referral
 from cases.models.retention import LegalHold, RetentionRun
 
@@ -37,6 +37,7 @@ __all__ = [
     "LegalHold",
     "NetworkMember",
     "Participant",
+    "age_on",
     "Referral",
     "RetentionRun",
 ]

@@ -189,6 +189,13 @@ class NetworkMember(models.Model):
         return f"{self._meta.verbose_name} {self.pk}"
 
 
+class ConsentQuerySet(models.QuerySet):
+    def in_force(self, on=None):
+        """Consents that hold on ``on`` (today): not withdrawn, and within their dates (``Consent.is_active``)."""
+        on = on or timezone.localdate()
+        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), withdrawal__isnull=True, valid_from__lte=on)
+
+
 class Consent(models.Model):
     """Consent to share information between named services; withdrawal takes effect at once.
 
@@ -214,6 +221,8 @@ class Consent(models.Model):
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-valid_from", "-pk"]
