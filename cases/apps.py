@@ -55,6 +55,15 @@ class CasesConfig(AppConfig):
         from mentorprogram.startpage import start_panel_register
 
         start_panel_register(startpage.slt_panel)
+        from cases.registry import case_due_register
+
+        case_due_register("needs_mentor", label=_("Waiting for a mentor"), filter=selectors.due_needs_mentor)
+        case_due_register(
+            "consent_expiring",
+            label=_("A consent runs out soon"),
+            filter=selectors.due_consent_expiring,
+            next_due=selectors.next_consent_expiry,
+        )
         start_panel_register(startpage.coordinator_panel)
         for rule in (
             reminders.cases_waiting_for_mentor,

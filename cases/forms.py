@@ -146,13 +146,18 @@ class DecisionForm(DesignsystemetFormMixin, forms.Form):
         choices=[(s, label) for s, label in Referral.Status.choices if s not in Referral.OPEN_STATUSES],
         widget=forms.RadioSelect,
     )
-    track = forms.ChoiceField(label=_("Track for a new case"), choices=[("", "–"), *Case.Track.choices], required=False)
+    track = forms.ChoiceField(
+        label=_("Track for a new case"), choices=[("", _("Choose")), *Case.Track.choices], required=False
+    )
     forwarded_to = forms.CharField(label=_("Forwarded to (service)"), max_length=200, required=False)
     duplicate_of = forms.ModelChoiceField(label=_("Duplicate of"), queryset=Referral.objects.none(), required=False)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, others=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.reveal("track", when="decision", values=[Referral.Status.ACCEPTED])
+        self.reveal("forwarded_to", when="decision", values=[Referral.Status.FORWARDED])
+        self.reveal("duplicate_of", when="decision", values=[Referral.Status.DUPLICATE])
         self.fields["duplicate_of"].queryset = Referral.objects.filter(pk__in=[o.pk for o in others])
         self.fields["duplicate_of"].label_from_instance = lambda r: (
             _("Referral %(pk)s, received %(date)s") % {"pk": r.pk, "date": r.received_on.strftime("%d.%m.%Y")}
@@ -161,9 +166,7 @@ class DecisionForm(DesignsystemetFormMixin, forms.Form):
 
 class CaseStatusForm(DesignsystemetFormMixin, forms.Form):
     to_status = forms.ChoiceField(label=_("New status"), choices=Case.Status.choices)
-    outcome = forms.ChoiceField(
-        label=_("Outcome (when closing)"), choices=[("", "–"), *Case.Outcome.choices], required=False
-    )
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", _("Choose")), *Case.Outcome.choices], required=False)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, case, **kwargs):
@@ -175,6 +178,10 @@ class CaseStatusForm(DesignsystemetFormMixin, forms.Form):
             *[(s, label) for s, label in Case.Status.choices if s in allowed],
         ]
         self.fields["to_status"].error_messages["required"] = _("Choose the status the case moves to.")
+        if Case.Status.CLOSED in allowed:
+            self.reveal("outcome", when="to_status", values=[Case.Status.CLOSED])
+        else:
+            del self.fields["outcome"]
 
 
 class AssessmentForm(DesignsystemetFormMixin, forms.ModelForm):

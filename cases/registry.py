@@ -7,8 +7,13 @@
   what the app hangs on a case, ``participant=fn(participant)`` what it hangs on
   a participant. Both run inside the erasure the database opened; rows go one
   by one (``cases.retention.delete_each``) so the audit records each;
-- a consent withdrawn: ``fn(*, consent, actor)``, in the withdrawal's transaction.
+- a consent withdrawn: ``fn(*, consent, actor)``, in the withdrawal's transaction;
+- what is due on a case (the case list's «what is due» filter and «next due» column):
+  ``case_due_register(code, label=..., filter=fn(cases, *, today, user), next_due=...)``.
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 _timeline: list = []
 _case_page: list = []
@@ -16,6 +21,19 @@ _erase_with_case: list = []
 _erase_with_participant: list = []
 _consent_withdrawn: list = []
 _case_list: list = []
+_case_due: dict = {}
+
+
+@dataclass(frozen=True)
+class CaseDue:
+    """One kind of thing due on a case: ``filter(cases, *, today, user)`` keeps the cases where it is due;
+    ``next_due(cases, *, today, user)``, if given, annotates each case with ``due_<code>`` (a date, or None).
+    ``user`` is the reader: an app shows a date only from what they may read."""
+
+    code: str
+    label: object
+    filter: Callable
+    next_due: Callable | None = None
 
 
 def _add(registry: list, fn) -> None:
@@ -39,6 +57,14 @@ def case_erasure_register(*, case=None, participant=None) -> None:
 def case_list_register(fn) -> None:
     """``fn(queryset) -> queryset``: what another app adds to each row of the case list (a subquery column)."""
     _add(_case_list, fn)
+
+
+def case_due_register(code: str, *, label, filter, next_due=None) -> None:
+    _case_due.setdefault(code, CaseDue(code=code, label=label, filter=filter, next_due=next_due))
+
+
+def case_due_kinds() -> list[CaseDue]:
+    return list(_case_due.values())
 
 
 def case_list_contributions() -> list:

@@ -4,7 +4,6 @@ import datetime
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,17 +14,10 @@ from notifications.reminders import Reminder
 
 
 def cases_waiting_for_mentor(*, today: datetime.date) -> Iterator[Reminder]:
-    """A case in «matching» without a mentor for longer than REMINDER_CASE_WAITING_FOR_MENTOR_DAYS → SLT coordinators."""
+    """A case assessed and without a mentor for longer than REMINDER_CASE_WAITING_FOR_MENTOR_DAYS → SLT coordinators."""
     days = settings.REMINDER_CASE_WAITING_FOR_MENTOR_DAYS
     cutoff = timezone.now() - datetime.timedelta(days=days)
-    has_mentor = CaseAssignment.objects.filter(
-        case=OuterRef("pk"), kind=CaseAssignment.Kind.MENTOR, ended_at__isnull=True
-    )
-    cases = (
-        Case.objects.filter(status=Case.Status.MATCHING, opened_at__lte=cutoff)
-        .exclude(Exists(has_mentor))
-        .order_by("pk")
-    )
+    cases = Case.objects.waiting_for_mentor().filter(opened_at__lte=cutoff).order_by("pk")
     recipients = list(active_users_with_role(SLT_COORDINATOR))
     for case in cases:
         waited = (timezone.now() - case.opened_at).days

@@ -3,13 +3,18 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseAssignment, Consent, Referral
 from mentorprogram.roles import SLT_COORDINATOR, may_reach_personal_data, role_slugs_for
+
+
+def _due_list(code: str) -> str:
+    """The case list filtered to what is due (the cases the reader holds)."""
+    return f"{reverse('cases:list')}?due={code}"
 
 
 def slt_panel(user) -> dict | None:
@@ -22,8 +27,7 @@ def slt_panel(user) -> dict | None:
         acute=Count("pk", filter=Q(urgency=Referral.Urgency.ACUTE)),
         overdue=Count("pk", filter=Q(received_on__lt=overdue)),
     )
-    has_mentor = CaseAssignment.objects.filter(case=OuterRef("pk"), kind="mentor", ended_at__isnull=True)
-    waiting = Case.objects.filter(status=Case.Status.MATCHING).exclude(Exists(has_mentor)).count()
+    waiting = Case.objects.waiting_for_mentor().count()
     triage = reverse("cases:triage")
     return {
         "template": "includes/start_counts.html",
@@ -38,7 +42,7 @@ def slt_panel(user) -> dict | None:
                 "urgent": True,
             },
             {"label": _("referrals waiting for triage in all"), "count": counts["open"], "url": triage},
-            {"label": _("cases waiting for a mentor"), "count": waiting, "url": reverse("cases:list")},
+            {"label": _("cases waiting for a mentor"), "count": waiting, "url": _due_list("needs_mentor")},
         ],
     }
 
@@ -58,6 +62,10 @@ def coordinator_panel(user) -> dict | None:
         "key": "consents",
         "title": _("Your cases"),
         "lines": [
-            {"label": _("consents that run out within two weeks"), "count": expiring, "url": reverse("cases:list")}
+            {
+                "label": _("consents that run out within two weeks"),
+                "count": expiring,
+                "url": _due_list("consent_expiring"),
+            }
         ],
     }

@@ -36,28 +36,54 @@ CASE_STATUS_FILTERS = [("", _lazy("All")), ("open", _lazy("Open")), *Case.Status
 @requires_permission("cases.list_assigned_cases")
 @require_http_methods(["GET", "POST"])
 def case_list(request):
-    """The user's cases: filtered by status and track (in the address), searched by name or number (sent by POST, so
-    no name stands in an address or a log)."""
+    """The user's cases: filtered by status, track, coordinator, mentor and what is due (in the address), searched
+    by name or number (sent by POST, so no name stands in an address or a log)."""
     source = request.POST if request.method == "POST" else request.GET
-    status = source.get("status", "") if source.get("status", "") in dict(CASE_STATUS_FILTERS) else ""
-    track = source.get("track", "") if source.get("track", "") in Case.Track.values else ""
+    holders = selectors.case_list_holders(user=request.user)
+    dues = selectors.case_due_choices()
+
+    def chosen(name, allowed):
+        value = source.get(name, "")
+        return value if value in allowed else ""
+
+    def person(name, kind):
+        value = strict_int(source.get(name, ""))
+        return value if value in dict(holders[kind]) else None
+
+    filters = selectors.CaseListFilter(
+        status=chosen("status", dict(CASE_STATUS_FILTERS)),
+        track=chosen("track", Case.Track.values),
+        due=chosen("due", dict(dues)),
+        coordinator=person("coordinator", "coordinator"),
+        mentor=person("mentor", "mentor"),
+    )
     # A NUL cannot reach PostgreSQL in a string: left out, like any other character a name cannot hold.
     query = (request.POST.get("q") or "").replace("\x00", "").strip()[:100] if request.method == "POST" else ""
     page = page_number(request)
     if query:
-        cases, has_next = selectors.case_search_for_user(user=request.user, query=query, status=status, track=track)
+        cases, has_next = selectors.case_search_for_user(user=request.user, query=query, filters=filters)
     else:
-        cases, has_next = selectors.case_page_for_user(user=request.user, page=page, status=status, track=track)
+        cases, has_next = selectors.case_page_for_user(user=request.user, page=page, filters=filters)
+    in_address = {
+        "status": filters.status,
+        "track": filters.track,
+        "due": filters.due,
+        "coordinator": filters.coordinator or "",
+        "mentor": filters.mentor or "",
+    }
     context = {
         "cases": cases,
         "page": page,
         "has_next": has_next and not query,
-        "query": urlencode({k: v for k, v in {"status": status, "track": track}.items() if v}),
+        "query": urlencode({k: v for k, v in in_address.items() if v}),
         "search": query,
-        "status": status,
-        "track": track,
+        "filters": filters,
+        "in_address": in_address,
         "statuses": CASE_STATUS_FILTERS,
         "tracks": Case.Track.choices,
+        "dues": dues,
+        "coordinators": holders["coordinator"],
+        "mentors": holders["mentor"],
     }
     return render(request, "cases/case_list.html", context)
 
@@ -66,11 +92,13 @@ def _case_detail_context(request, case, **bound_forms):
     """The case page; ``bound_forms`` carry a failed form back with what the user typed."""
     can_change = request.user.has_perm("cases.change_case", case)
     may_read_sessions = request.user.has_perm("cases.view_sessions", case)
+    assignments = list(selectors.case_active_assignments(case=case))
     context = {
         "case": case,
         "can_change": can_change,
-        "is_assigned_mentor": case.assignments.filter(user=request.user, kind="mentor", ended_at__isnull=True).exists(),
-        "assignments": selectors.case_active_assignments(case=case),
+        "is_assigned_mentor": any(a.user_id == request.user.pk and a.kind == "mentor" for a in assignments),
+        "has_mentor": any(a.kind == "mentor" for a in assignments),
+        "assignments": assignments,
         "may_assign": permissions.may_assign(request.user, case),
         "timeline": selectors.case_timeline(case=case, reader=request.user),
         "may_read_sessions": may_read_sessions,
@@ -420,11 +448,18 @@ def referral_decide(request, pk):
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, _("The decision is recorded."))
             if referral.status != Referral.Status.ACCEPTED:
+                messages.success(request, _("The decision is recorded."))
                 return redirect("cases:triage")
             if request.user.has_perm("cases.view_case", referral.case):
+                messages.success(
+                    request,
+                    _("The referral is accepted into this case, which you hold. Next: record the assessment.")
+                    if not referral.case.assessments.exists()
+                    else _("The referral is accepted into this case, which you hold."),
+                )
                 return redirect("cases:detail", pk=referral.case_id)
+            messages.success(request, _("The decision is recorded."))
             # It joined an open case someone else holds: the referral's page says whose, never a 404.
             return redirect("cases:referral_detail", pk=referral.pk)
     referral.refresh_from_db()

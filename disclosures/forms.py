@@ -59,6 +59,13 @@ class DisclosureForm(DesignsystemetFormMixin, forms.Form):
 
     def __init__(self, *args, correcting: Disclosure | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.reveal("legal_basis_other", when="legal_basis", values=[Disclosure.LegalBasis.OTHER])
+        self.reveal("informed_on", when="participant_informed", values=[Disclosure.Informed.YES])
+        self.reveal(
+            "not_informed_reason",
+            when="participant_informed",
+            values=[Disclosure.Informed.LATER, Disclosure.Informed.NO],
+        )
         if correcting is not None:
             self.fields["correction_reason"] = forms.CharField(
                 label=_("What is corrected, and why"),

@@ -35,6 +35,14 @@ class IndividualplansConfig(AppConfig):
         case_erasure_register(case=services.erase_with_case)
         consent_withdrawal_register(services.on_consent_withdrawn)
         start_panel_register(selectors.start_panel)
+        from cases.registry import case_due_register
+
+        case_due_register(
+            "evaluation",
+            label=_("Plan evaluation due"),
+            filter=selectors.due_evaluation,
+            next_due=selectors.next_evaluation,
+        )
         reminder_rule_register(reminders.plan_evaluations_due)
         reminder_rule_register(reminders.plan_goals_past_target)
         subject_access_register(

@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -268,3 +269,21 @@ def coordinator_choices(*, exclude=None):
     if exclude is not None:
         users = users.exclude(pk=exclude.pk)
     return users
+
+
+def _active_readable_plans(user):
+    return _readable_by(user, IndividualPlan.objects.filter(status=IndividualPlan.Status.ACTIVE))
+
+
+def due_evaluation(cases, *, today: datetime.date, user):
+    """The case list's «plan evaluation due» filter (registered with ``cases.registry``): an active plan the reader
+    may read whose evaluation is due within REMINDER_PLAN_EVALUATION_DAYS, or overdue."""
+    horizon = today + datetime.timedelta(days=settings.REMINDER_PLAN_EVALUATION_DAYS)
+    due = _active_readable_plans(user).with_evaluation_due().filter(evaluation_due_on__lte=horizon)
+    return cases.filter(pk__in=due.values("case_id"))
+
+
+def next_evaluation(cases, *, today: datetime.date, user):
+    """Each case with ``due_evaluation``: its active plan's next evaluation, if the reader may read the plan."""
+    plan = _active_readable_plans(user).filter(case=OuterRef("pk")).with_evaluation_due().values("evaluation_due_on")
+    return cases.annotate(due_evaluation=Subquery(plan[:1]))

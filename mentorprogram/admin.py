@@ -67,9 +67,27 @@ def reset_second_factor(modeladmin, request, queryset):
     messages.success(request, _("Second factor reset for %(count)d users.") % {"count": queryset.count()})
 
 
+def role_label(group: Group) -> str:
+    """A role by its name («SLT-koordinator»), never by the group's internal slug."""
+    role = ROLES_BY_SLUG.get(group.name)
+    return str(role.name) if role else group.name
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return [(slug, role.name) for slug, role in ROLES_BY_SLUG.items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(groups__name=self.value()) if self.value() in ROLES_BY_SLUG else queryset
+
+
 class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "first_name", "last_name", "email", "role_names", "two_factor", "is_active")
-    list_filter = ("is_active", "groups")
+    list_filter = ("is_active", RoleFilter)
+    filter_horizontal = ()
     actions = [reset_second_factor, send_password_link]
     add_form = AccountCreateForm
     add_fieldsets = ((None, {"fields": ("username", "first_name", "last_name", "email")}),)
@@ -95,14 +113,28 @@ class UserAdmin(DjangoUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         if obj is not None and obj.pk == request.user.pk:
-            # Nobody grants themselves a role.
-            return (*fields, "groups", "is_active")
+            # Nobody grants themselves a role: their own roles are shown by name, not offered.
+            return (*fields, "role_names", "is_active")
         return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.pk != request.user.pk:
+            return fieldsets
+        return [
+            (name, {**options, "fields": tuple("role_names" if f == "groups" else f for f in options["fields"])})
+            for name, options in fieldsets
+        ]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
-            kwargs["queryset"] = Group.objects.filter(name__in=ROLES_BY_SLUG)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+            kwargs["queryset"] = Group.objects.filter(name__in=ROLES_BY_SLUG).order_by("name")
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups":
+            field.label, field.help_text = _("Roles"), ""
+            field.label_from_instance = role_label
+        return field
 
     def has_delete_permission(self, request, obj=None):
         return False  # users are deactivated, never deleted: the audit trail names them
@@ -154,9 +186,18 @@ class UserAdmin(DjangoUserAdmin):
 
 
 class GroupAdmin(admin.ModelAdmin):
-    """Roles are defined in code (mentorprogram.roles); the admin only shows them."""
+    """Roles are defined in code (mentorprogram.roles); the admin only shows them, by their names."""
 
-    list_display = ("name",)
+    list_display = ("role", "description")
+
+    @admin.display(description=_("Role"))
+    def role(self, obj):
+        return role_label(obj)
+
+    @admin.display(description=_("What the role does"))
+    def description(self, obj):
+        role = ROLES_BY_SLUG.get(obj.name)
+        return role.description if role else ""
 
     def has_add_permission(self, request):
         return False

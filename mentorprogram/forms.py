@@ -48,6 +48,11 @@ class DesignsystemetFormMixin:
             if isinstance(field, forms.DateField) and date_within_bounds not in field.validators:
                 field.validators.append(date_within_bounds)
 
+    def reveal(self, name: str, *, when: str, values) -> None:
+        """Show the field ``name`` only while the field ``when`` has one of ``values`` (static/js/reveal.js; with no
+        script it always shows). The form still ignores or refuses it on the server: this only spares the eye."""
+        self.fields[name].shown_when = {"name": self.add_prefix(when), "values": " ".join(str(v) for v in values)}
+
 
 def apply_validation_error(form, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form: at its field when it names one, else above the form."""

@@ -29,6 +29,7 @@ class CaseWishesForm(DesignsystemetFormMixin, forms.ModelForm):
 class AssignForm(forms.Form):
     mentor = forms.ModelChoiceField(queryset=Mentor.objects.all())
     reason = forms.CharField(required=False, max_length=2000)
+    confirm = forms.BooleanField(required=False)
 
 
 class TieForm(DesignsystemetFormMixin, forms.Form):

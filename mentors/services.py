@@ -28,6 +28,35 @@ def exclusion_text(reasons) -> str:
     return ", ".join(EXCLUSION_TEXTS[r]() for r in reasons)
 
 
+def mentor_assign_check(*, case: Case, mentor: Mentor, reason: str = "", fresh: bool = False) -> dict:
+    """Whether the mentor may be assigned to the case, and the decision to record: rank, count and score.
+
+    The confirmation page asks it of the suggestions shown (the cached pool); ``mentor_assign`` asks it again of
+    the latest state. Raises ValidationError (Norwegian text) when a hard rule or a missing reason refuses it.
+    """
+    ranking = matching_for_case(case=case, fresh=fresh)
+    excluded = {e.mentor_id: e for e in ranking.excluded}
+    if mentor.pk in excluded:
+        raise ValidationError(
+            _("%(name)s cannot be assigned: %(reasons)s.")
+            % {"name": mentor, "reasons": exclusion_text(excluded[mentor.pk].reasons)}
+        )
+    position = next((i for i, s in enumerate(ranking.suggestions, start=1) if s.mentor_id == mentor.pk), None)
+    if position is None:
+        raise ValidationError(_("%(name)s is not among the mentors who can be suggested.") % {"name": mentor})
+    suggestion = ranking.suggestions[position - 1]
+    if position > settings.MATCHING_TOP_SUGGESTIONS and not reason.strip():
+        raise ValidationError(
+            {"reason": _("This mentor is not among the first suggestions: write why you choose them.")}
+        )
+    return {
+        "position": position,
+        "count": len(ranking.suggestions),
+        "score": suggestion.score,
+        "max_score": suggestion.max_score,
+    }
+
+
 @transaction.atomic
 def mentor_assign(*, actor, case: Case, mentor: Mentor, reason: str = "", request=None) -> CaseAssignment:
     """Assign a mentor from the matching, keeping the decision: rank, score and any reason.
@@ -35,28 +64,17 @@ def mentor_assign(*, actor, case: Case, mentor: Mentor, reason: str = "", reques
     A mentor who fails a hard rule is refused with the reasons. A mentor below
     the first MATCHING_TOP_SUGGESTIONS needs a written reason. Capacity holds
     under concurrent assignments: the mentor's row is locked while counting.
+    The case moves on to active with its mentor (``case_assignment_start``).
     """
     if not may_match(actor, case):
         raise PermissionDenied
     Mentor.objects.select_for_update().get(pk=mentor.pk)  # serialise assignments of this mentor
-    ranking = matching_for_case(case=case, fresh=True)  # the latest state, not the cached pool
-    excluded = {e.mentor_id: e for e in ranking.excluded}
-    if mentor.pk in excluded:
-        raise ValidationError(
-            _("%(name)s cannot be assigned: %(reasons)s.")
-            % {"name": mentor, "reasons": exclusion_text(excluded[mentor.pk].reasons)}
-        )
-    position = next(i for i, s in enumerate(ranking.suggestions, start=1) if s.mentor_id == mentor.pk)
-    suggestion = ranking.suggestions[position - 1]
-    if position > settings.MATCHING_TOP_SUGGESTIONS and not reason.strip():
-        raise ValidationError(
-            {"reason": _("This mentor is not among the first suggestions: write why you choose them.")}
-        )
+    check = mentor_assign_check(case=case, mentor=mentor, reason=reason, fresh=True)  # the latest state
     decision = _("Matching: suggestion %(position)d of %(count)d, %(score)s of %(max)s points.") % {
-        "position": position,
-        "count": len(ranking.suggestions),
-        "score": f"{suggestion.score:g}",
-        "max": suggestion.max_score,
+        "position": check["position"],
+        "count": check["count"],
+        "score": f"{check['score']:g}",
+        "max": check["max_score"],
     }
     return case_assignment_start(
         actor=actor,
@@ -170,9 +188,15 @@ def attendance_record(*, actor, mentor: Mentor, kind: str, date) -> Attendance:
     return attendance
 
 
+# Where the case page offers «find a mentor»: once the case is ready for one, and to replace one.
+MATCHABLE_STATUSES = (Case.Status.MATCHING, Case.Status.ACTIVE, Case.Status.PAUSED)
+
+
 def case_page_actions(*, case, user) -> dict:
-    """The case page's «find a mentor» (registered with ``cases.registry``)."""
-    return {"may_match": case.status in (Case.Status.MATCHING, Case.Status.ACTIVE) and may_match(user, case)}
+    """The case page's «find a mentor» (registered with ``cases.registry``): offered in matching, active or paused,
+    and in assessment once the assessment is recorded."""
+    ready = case.status in MATCHABLE_STATUSES or (case.status == Case.Status.ASSESSMENT and case.assessments.exists())
+    return {"may_match": ready and may_match(user, case)}
 
 
 def erase_with_participant(participant) -> None:

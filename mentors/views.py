@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.models import CaseWishes
+from cases.models import Case, CaseWishes
 from cases.selectors import case_get_for_user
 from mentorprogram.access import requires_permission, requires_role
 from mentorprogram.forms import apply_validation_error
@@ -24,6 +24,8 @@ from mentors.forms import (
 )
 from mentors.models import Mentor, Qualification
 from mentors.texts import factor_label, factor_why
+from notifications.models import Notification
+from notifications.texts import notification_text
 
 
 @requires_permission("mentors.view_mentor_pool")
@@ -124,23 +126,31 @@ def wishes(request, pk):
 @requires_permission("cases.list_assigned_cases")
 @require_POST
 def assign(request, pk):
+    """Two steps: the first POST shows what will happen (who is assigned, what they are told, where the case goes);
+    the second, confirmed, assigns."""
     case = _matchable_case(request, pk)
     form = AssignForm(request.POST)
     if not form.is_valid():
         return _matching_page(request, case, assign_error=_("Choose a mentor."), status=400)
+    mentor, reason = form.cleaned_data["mentor"], form.cleaned_data["reason"]
     try:
-        services.mentor_assign(
-            actor=request.user,
-            case=case,
-            mentor=form.cleaned_data["mentor"],
-            reason=form.cleaned_data["reason"],
-            request=request,
-        )
+        if not form.cleaned_data["confirm"]:
+            check = services.mentor_assign_check(case=case, mentor=mentor, reason=reason)
+            context = {
+                "case": case,
+                "mentor": mentor,
+                "reason": reason,
+                "check": check,
+                "notice": notification_text(
+                    Notification(kind=Notification.Kind.ASSIGNED_TO_CASE, params={"case": case.pk, "as": "mentor"})
+                ),
+                "status_after": Case.Status(case.status_once_mentored()).label,
+            }
+            return render(request, "mentors/assign_confirm.html", context)
+        services.mentor_assign(actor=request.user, case=case, mentor=mentor, reason=reason, request=request)
     except ValidationError as exc:
         return _matching_page(request, case, assign_error=" ".join(exc.messages), status=400)
-    messages.success(
-        request, _("%(name)s is assigned as mentor and has been told.") % {"name": form.cleaned_data["mentor"]}
-    )
+    messages.success(request, _("%(name)s is assigned as mentor and has been told.") % {"name": mentor})
     return (
         redirect("cases:detail", pk=case.pk)
         if request.user.has_perm("cases.view_case", case)

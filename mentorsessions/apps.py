@@ -16,6 +16,10 @@ class MentorSessionsConfig(AppConfig):
         from cases.registry import case_list_register
 
         case_list_register(selectors.case_list_last_session)
+        from cases.registry import case_due_register
+
+        case_due_register("open_signal", label=_("Open concern signal"), filter=selectors.due_open_signal)
+        case_due_register("quiet", label=_("No session for weeks"), filter=selectors.due_quiet)
         from notifications.models import Notification
         from notifications.texts import notification_text_register
 

@@ -10,6 +10,17 @@ from mentorsessions.models import ConcernSignal, MentorSession
 
 NO_CONCERN = ""
 
+Topic = MentorSession.Topic
+# The topics in three folds, so the form fits a phone: everyday life, what the work is about, and the rest.
+TOPIC_GROUPS = [
+    (
+        _("Everyday life"),
+        [Topic.SCHOOL_WORK, Topic.FAMILY, Topic.FRIENDS, Topic.LEISURE, Topic.HEALTH, Topic.HOUSING_ECONOMY],
+    ),
+    (_("Views and belonging"), [Topic.IDEOLOGY, Topic.IDENTITY, Topic.ONLINE, Topic.LAW]),
+    (_("Other"), [Topic.OTHER]),
+]
+
 
 class SessionForm(DesignsystemetFormMixin, forms.Form):
     """A session as the mentor types it, on a phone in a minute. The service checks the rules."""
@@ -35,10 +46,15 @@ class SessionForm(DesignsystemetFormMixin, forms.Form):
     notes = forms.CharField(
         label=_("Notes"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What happened, in a few sentences. Write about the participant, not about others."),
     )
-    progress = forms.ChoiceField(label=_("Progress"), choices=MentorSession.Progress.choices, widget=forms.RadioSelect)
+    progress = forms.ChoiceField(
+        label=_("Progress"),
+        choices=MentorSession.Progress.choices,
+        initial=MentorSession.Progress.UNCHANGED,
+        widget=forms.RadioSelect,
+    )
     next_step = forms.CharField(label=_("Agreed next step"), required=False, max_length=500)
     next_meeting_on = forms.DateField(label=_("Next meeting"), required=False, widget=DateInput)
     concern_level = forms.ChoiceField(
@@ -60,6 +76,18 @@ class SessionForm(DesignsystemetFormMixin, forms.Form):
         if not with_concern:
             del self.fields["concern_level"]
             del self.fields["concern_description"]
+        else:
+            self.reveal("concern_description", when="concern_level", values=ConcernSignal.Level.values)
+
+    def other_fields(self):
+        """Visible fields the session form's layout does not place (includes/session_fields.html places these)."""
+        return [field for field in self.visible_fields() if field.name not in SessionForm.base_fields]
+
+    def topic_groups(self):
+        """The topic checkboxes in their folds: ``[(label, [bound choice, ...], any chosen)]``."""
+        by_value = {choice.data["value"]: choice for choice in self["topics"]}
+        chosen = set(self["topics"].value() or [])
+        return [(label, [by_value[code] for code in codes], bool(chosen & set(codes))) for label, codes in TOPIC_GROUPS]
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)

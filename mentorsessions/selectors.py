@@ -332,3 +332,14 @@ def case_list_last_session(cases):
             .values("held_on")[:1]
         )
     )
+
+
+def due_open_signal(cases, *, today: datetime.date, user):
+    """The case list's «open concern signal» filter (registered with ``cases.registry``)."""
+    return cases.filter(Exists(ConcernSignal.objects.filter(case=OuterRef("pk"), acknowledged_at__isnull=True)))
+
+
+def due_quiet(cases, *, today: datetime.date, user):
+    """The case list's «no session for weeks» filter: active cases with a mentor and no session for
+    SESSION_QUIET_WEEKS weeks."""
+    return cases.filter(pk__in=cases_without_recent_session(cases=cases, today=today).values("pk"))

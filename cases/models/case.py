@@ -11,6 +11,21 @@ from cases.models.people import Ideology, Participant
 from mentorprogram.partners import PartnerService
 
 
+class CaseQuerySet(models.QuerySet):
+    def waiting_for_mentor(self):
+        """Open cases with no mentor yet that are ready for one: in matching, or assessed and still in assessment."""
+        from cases.models.assignments import CaseAssignment
+
+        has_mentor = CaseAssignment.objects.filter(
+            case=models.OuterRef("pk"), kind=CaseAssignment.Kind.MENTOR, ended_at__isnull=True
+        )
+        assessed = Assessment.objects.filter(case=models.OuterRef("pk"))
+        return self.filter(
+            Q(status=Case.Status.MATCHING) | Q(models.Exists(assessed), status=Case.Status.ASSESSMENT),
+            ~models.Exists(has_mentor),
+        )
+
+
 class Case(models.Model):
     """The programme's work with one participant (mentorløp)."""
 
@@ -43,6 +58,12 @@ class Case(models.Model):
         Status.CLOSING: {Status.CLOSED, Status.ACTIVE},
         Status.CLOSED: set(),
     }
+    # Where a case goes when it gets its mentor: from assessment or matching to active, through matching, each
+    # step recorded. A case already active, paused or closing keeps its status (the mentor replaces another).
+    MENTOR_ASSIGNED_PATH = {
+        Status.ASSESSMENT: (Status.MATCHING, Status.ACTIVE),
+        Status.MATCHING: (Status.ACTIVE,),
+    }
 
     participant = models.ForeignKey(
         Participant, on_delete=models.PROTECT, related_name="cases", verbose_name=_("participant")
@@ -52,6 +73,8 @@ class Case(models.Model):
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("case")
@@ -80,6 +103,10 @@ class Case(models.Model):
 
     def __str__(self):
         return f"{self._meta.verbose_name} {self.pk}"
+
+    def status_once_mentored(self) -> str:
+        """The status the case will have once a mentor is assigned (the confirmation page says it)."""
+        return (self.MENTOR_ASSIGNED_PATH.get(self.status) or (self.status,))[-1]
 
 
 class CaseWishes(models.Model):

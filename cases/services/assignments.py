@@ -13,6 +13,7 @@ from cases.models import (
     CaseAssignment,
 )
 from cases.permissions import may_assign
+from cases.services.workflow import case_mentor_assigned_advance
 from mentorprogram.rights import object_rights_sync
 from mentorprogram.roles import (
     COORDINATOR,
@@ -83,6 +84,8 @@ def case_assignment_start(*, actor, case: Case, user, kind: str, reason: str = "
             _("The case was assigned by someone else at the same time. Reload and try again.")
         ) from None
     _sync_rights(user=user, case=case)
+    if kind == CaseAssignment.Kind.MENTOR:
+        case_mentor_assigned_advance(actor=actor, case=case)
     audit_event_record(
         action=AuditEvent.Action.ASSIGNMENT_STARTED,
         actor=actor,

@@ -32,10 +32,26 @@ def case_status_change(*, actor, case: Case, to_status: str, reason: str = "", o
         if outcome not in Case.Outcome.values:
             raise ValidationError({"outcome": _("Choose the outcome when closing a case.")})
         case.closed_at, case.outcome = timezone.now(), outcome
+    _step(case=case, to_status=to_status, actor=actor, reason=reason)
+    return case
+
+
+def _step(*, case: Case, to_status: str, actor, reason: str) -> None:
     from_status = case.status
     case.status = to_status
     case.save(update_fields=["status", "closed_at", "outcome"])
     CaseStatusChange.objects.create(
         case=case, from_status=from_status, to_status=to_status, changed_by=actor, reason=reason
     )
+
+
+def case_mentor_assigned_advance(*, actor, case: Case) -> Case:
+    """The case moves on because it has its mentor: no status is changed by hand for it.
+
+    Called by ``case_assignment_start`` in the assignment's transaction, so whoever may assign (an SLT
+    coordinator included) moves the case this one way, and only this way.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    for to_status in Case.MENTOR_ASSIGNED_PATH.get(case.status, ()):
+        _step(case=case, to_status=to_status, actor=actor, reason=_("A mentor is assigned."))
     return case

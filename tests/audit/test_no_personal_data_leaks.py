@@ -186,7 +186,8 @@ def test_planted_markers_never_leave_the_records(make_user, verified_login, logs
         practical_constraints=m["practical_constraints"],
         updated_by=coordinator,
     )
-    case_status_change(actor=coordinator, case=case, to_status="matching", reason=m["status_reason"])
+    # The mentor's assignment made the case active; a pause and back carries the marked reason.
+    case_status_change(actor=coordinator, case=case, to_status="paused", reason=m["status_reason"])
     case_status_change(actor=coordinator, case=case, to_status="active")
 
     # A session from the mentor's form: first refused (the text comes back), then saved.

@@ -59,7 +59,7 @@ def test_an_slt_coordinator_opens_emergency_access_and_reads_the_case(client, te
     response = open_form(client, team)
     assert response.status_code == 302 and response.url == f"/cases/{team.case.pk}/"
     page = client.get(f"/cases/{team.case.pk}/").content.decode()
-    assert "Du leser denne saken med nødtilgang" in page
+    assert "Du leser dette mentorløpet med nødtilgang" in page
     assert client.get(f"/sessions/{acute.pk}/").status_code == 200  # the acute signal itself
     assert client.get(f"/sessions/{acute.pk}/edit/").status_code in (403, 404)  # reading only
     reads = AccessEvent.objects.filter(actor=team.slt, case_pks__contains=[team.case.pk])

@@ -50,11 +50,13 @@ def test_emergency_access_and_the_privacy_officers_pages(live_server, browser, t
     page.goto(f"{live_server.url}/cases/{team.case.pk}/emergency/")
     assert serious_violations(page) == []
     page.get_by_label("Fare for liv eller helse (nødrett, straffeloven § 17)").check()
-    page.get_by_label("Hvorfor må du lese denne saken nå?").fill("Akutt signal; mentor og koordinator svarer ikke.")
+    page.get_by_label("Hvorfor må du lese dette mentorløpet nå?").fill(
+        "Akutt signal; mentor og koordinator svarer ikke."
+    )
     page.get_by_label("Kode fra appen").fill(current_code(team.slt, offset_steps=1))
     page.get_by_role("button", name="Åpne nødtilgang").click()
     page.wait_for_url(f"{live_server.url}/cases/{team.case.pk}/")
-    assert "Du leser denne saken med nødtilgang" in page.locator("main").inner_text()
+    assert "Du leser dette mentorløpet med nødtilgang" in page.locator("main").inner_text()
     assert serious_violations(page) == []
     assert EmergencyAccess.objects.get().user == team.slt
 

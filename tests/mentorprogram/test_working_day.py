@@ -209,3 +209,116 @@ def test_the_timeline_gives_a_date_received_without_a_made_up_time(client, make_
     assert "02.11.2026 00:00" not in page
     matching = client.get(f"/mentors/cases/{case.pk}/").content.decode()
     assert f"Finn en mentor til {case.participant}" in matching
+
+
+def test_the_case_list_filters_by_what_is_due_and_who_holds_it(client, team, verified_login, make_user):
+    from cases.models import Consent
+    from tests.cases.factories import CaseFactory
+
+    soon = timezone.localdate() + datetime.timedelta(days=5)
+    Consent.objects.create(
+        case=team.case,
+        services=["nav"],
+        given_by="participant",
+        valid_from=timezone.localdate(),
+        valid_to=soon,
+        recorded_by=team.coordinator,
+    )
+    other_mentor = make_user("mentor", first_name="Nils", last_name="Nymentor")
+    second = CaseFactory(status="active")
+    case_assignment_start(actor=team.slt, case=second, user=team.coordinator, kind=CaseAssignment.Kind.COORDINATOR)
+    case_assignment_start(actor=team.slt, case=second, user=other_mentor, kind=CaseAssignment.Kind.MENTOR)
+    verified_login(client, team.coordinator)
+
+    listing = client.get("/cases/").content.decode()
+    assert "Kari Koordinator" in listing and soon.strftime("%d.%m.%Y") in listing  # coordinator and next due
+    due = client.get("/cases/?due=consent_expiring").content.decode()
+    assert f"/cases/{team.case.pk}/" in due and f"/cases/{second.pk}/" not in due
+    by_mentor = client.get(f"/cases/?mentor={other_mentor.pk}").content.decode()
+    assert f"/cases/{second.pk}/" in by_mentor and f"/cases/{team.case.pk}/" not in by_mentor
+    # A mentor who holds none of the reader's cases is no filter: the list is not narrowed by a guessed id.
+    assert f"/cases/{team.case.pk}/" in client.get(f"/cases/?mentor={team.outsider.pk}").content.decode()
+    assert client.get("/cases/?due=nonsense&coordinator=x&mentor=99999999999999999999").status_code == 200
+    # The start page's line links to the list filtered to the same thing.
+    assert "/cases/?due=consent_expiring" in client.get("/").content.decode()
+
+
+def test_the_case_list_reads_a_fixed_number_of_queries(client, team, verified_login, django_assert_max_num_queries):
+    from tests.cases.factories import CaseFactory
+
+    for _ in range(5):
+        case = CaseFactory(status="active")
+        case_assignment_start(actor=team.slt, case=case, user=team.coordinator, kind=CaseAssignment.Kind.COORDINATOR)
+    verified_login(client, team.coordinator)
+    client.get("/cases/")  # warm the session
+    with django_assert_max_num_queries(24):
+        assert client.get("/cases/?due=evaluation").status_code == 200
+
+
+def test_a_confirmed_assignment_moves_the_case_from_assessment_to_active(client, make_user, verified_login):
+    from cases.models import Case
+    from cases.services import assessment_record
+    from mentors.services import mentor_assign
+    from tests.cases.factories import CaseFactory
+    from tests.mentors.factories import MentorFactory
+
+    slt = make_user(SLT_COORDINATOR)
+    case = CaseFactory()  # in assessment
+    case_assignment_start(actor=slt, case=case, user=slt, kind=CaseAssignment.Kind.COORDINATOR)
+    verified_login(client, slt)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "Registrer kartleggingen av risiko og behov" in page and f"/mentors/cases/{case.pk}/" not in page
+    assessment_record(actor=slt, case=case, risk_factors="r", protective_factors="p", summary="s")
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "Neste steg" in page and f"/mentors/cases/{case.pk}/" in page
+    mentor = MentorFactory()
+    mentor_assign(actor=slt, case=case, mentor=mentor)
+    case.refresh_from_db()
+    assert case.status == Case.Status.ACTIVE
+    steps = list(case.status_changes.order_by("pk").values_list("from_status", "to_status", "changed_by"))
+    assert steps[-2:] == [("assessment", "matching", slt.pk), ("matching", "active", slt.pk)]
+    # A second mentor on an active case changes no status.
+    mentor_assign(actor=slt, case=case, mentor=MentorFactory())
+    assert case.status_changes.count() == len(steps)
+
+
+def test_follow_up_fields_are_marked_to_show_with_the_choice_that_needs_them(client, team, verified_login):
+    from cases.forms import CaseStatusForm, DecisionForm
+
+    form = DecisionForm()
+    html = str(form)
+    assert 'data-shown-when="decision" data-shown-values="accepted"' in html  # the track
+    assert 'data-shown-when="decision" data-shown-values="forwarded"' in html
+    assert 'data-shown-when="decision" data-shown-values="duplicate"' in html
+    assert "---------" not in html and ">Velg<" in html
+    # Closing is a step from «closing» only: the outcome is asked there, and shown with «closed».
+    team.case.status = "closing"
+    assert 'data-shown-when="to_status" data-shown-values="closed"' in str(CaseStatusForm(case=team.case))
+    team.case.status = "active"
+    assert "outcome" not in CaseStatusForm(case=team.case).fields
+
+
+def test_the_session_form_folds_topics_and_has_a_default_progress(client, team, verified_login):
+    verified_login(client, team.mentor)
+    page = client.get(f"/sessions/cases/{team.case.pk}/new/").content.decode()
+    assert page.count('class="ds-fieldset app-choices app-topic-group"') == 3
+    assert (
+        'value="unchanged" id="id_progress_2" checked' in page or 'value="unchanged"' in page.split("checked")[0][-200:]
+    )
+    assert 'data-shown-when="concern_level"' in page
+
+
+def test_the_admin_shows_roles_by_their_names(client, make_user, verified_login):
+    from mentorprogram.roles import ADMIN
+
+    admin = make_user(ADMIN, is_staff=True)
+    other = make_user(COORDINATOR)
+    verified_login(client, admin)
+    groups = client.get("/admin/auth/group/").content.decode()
+    assert "SLT-koordinator" in groups and "slt_coordinator" not in groups.split("<tbody")[1]
+    change = client.get(f"/admin/mentorprogram/user/{other.pk}/change/").content.decode()
+    assert 'type="checkbox" name="groups"' in change and "Personvernombud" in change
+    own = client.get(f"/admin/mentorprogram/user/{admin.pk}/change/").content.decode()
+    assert "Administrator" in own and 'name="groups"' not in own
+    users = client.get("/admin/mentorprogram/user/?role=coordinator").content.decode()
+    assert "Koordinator" in users

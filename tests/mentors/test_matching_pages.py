@@ -40,7 +40,13 @@ def test_the_page_shows_ranked_suggestions_with_reasons_and_the_excluded(client,
 def test_assigning_from_the_page_lets_only_that_mentor_in(client, slt, case, verified_login):
     chosen, other = MentorFactory(languages=["somali"]), MentorFactory()
     verified_login(client, slt)
+    # First the confirmation: who, what they are told, where the case goes; nothing is assigned yet.
     response = client.post(f"/mentors/cases/{case.pk}/assign/", {"mentor": chosen.pk})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Tildele {chosen}?" in page and "Du er tildelt mentorløp" in page
+    assert not CaseAssignment.objects.filter(kind="mentor").exists()
+    response = client.post(f"/mentors/cases/{case.pk}/assign/", {"mentor": chosen.pk, "confirm": "1"})
     assert response.status_code == 302
     assignment = CaseAssignment.objects.get(kind="mentor")
     assert assignment.user == chosen.user and "forslag 1 av 2" in assignment.reason

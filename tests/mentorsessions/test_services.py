@@ -76,7 +76,7 @@ def test_the_same_form_twice_logs_one_session(team):
         ({"held_on": timezone.localdate() + datetime.timedelta(days=1)}, "held_on", "fram i tid"),
         ({"duration_minutes": 0}, "duration_minutes", "minst ett minutt"),
         ({"duration_minutes": 24 * 60 + 1}, "duration_minutes", "24 timer"),
-        ({"held_on": timezone.localdate() - datetime.timedelta(days=90)}, "held_on", "før saken ble opprettet"),
+        ({"held_on": timezone.localdate() - datetime.timedelta(days=90)}, "held_on", "før mentorløpet ble opprettet"),
         (
             {"next_meeting_on": timezone.localdate() - datetime.timedelta(days=3)},
             "next_meeting_on",

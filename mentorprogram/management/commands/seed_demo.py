@@ -17,7 +17,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
 from cases.models import Case, CaseAssignment, CaseWishes, Consent, Participant, Referral
-from cases.services import case_assignment_start, referral_decide, referral_participant_resolve, referral_submit
+from cases.services import (
+    assessment_record,
+    case_assignment_start,
+    referral_decide,
+    referral_participant_resolve,
+    referral_submit,
+)
 from disclosures.models import Disclosure
 from disclosures.services import disclosure_record
 from individualplans.models import LifeArea, PlanGoal, PlanMeasure
@@ -391,7 +397,14 @@ class Command(BaseCommand):
                 if mentor == "mentor2":
                     self._disclosure(case, users["koordinator"])
             else:
-                # The case waiting for a mentor: wishes for the matching page.
+                # The case waiting for a mentor: assessed, with wishes for the matching page.
+                assessment_record(
+                    actor=users["koordinator"],
+                    case=case,
+                    risk_factors="Oppdiktet: søker tilhørighet i et ekstremt miljø på nett.",
+                    protective_factors="Oppdiktet: god kontakt med en lærer og med fotballaget.",
+                    summary="Oppdiktet: moderat risiko; en mentor anbefales.",
+                )
                 CaseWishes.objects.create(
                     case=case, preferred_language="somali", interests=["fotball"], gender_wish="male", updated_by=slt
                 )

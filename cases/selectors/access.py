@@ -1,0 +1,123 @@
+"""Who holds which case: the one gate every read of a case starts from, and the case page's own reads."""
+
+from django.db.models import F, Q
+from django.http import Http404
+from django.urls import reverse
+from guardian.shortcuts import get_objects_for_user
+
+from audit.models import AccessEvent
+from audit.services import records_read
+from cases.backends import EMERGENCY_ACCESS_GRANTS
+from cases.models import Case, CaseAssignment, EmergencyAccess
+from mentorprogram.roles import may_reach_personal_data
+
+
+def _url_template(name: str) -> str:
+    """«/cases/{}/» for a route taking one id: reversed once per page, formatted per row
+    (reversing in the row loop was most of the list pages' cost)."""
+    return reverse(name, args=[0]).replace("/0/", "/{}/")
+
+
+def set_detail_urls(rows, route: str, *, pk=lambda row: row.pk) -> None:
+    """Give each row its ``detail_url`` for ``route`` (reversed once, formatted per row)."""
+    template = _url_template(route)
+    for row in rows:
+        row.detail_url = template.format(pk(row))
+
+
+def case_list_for_user(*, user):
+    """Cases the user holds «view» on through an assignment; never through a model-wide permission."""
+    return cases_held(user, "cases.view_case").select_related("participant").order_by("-opened_at", "-pk")
+
+
+# The emergency grants a user holds, looked up once per case per request: the permission backend
+# (cases.backends) asks at every check. Kept on the user object, which lives for one request, under
+# this one name; opening or ending a grant forgets it (emergency_grants_forget).
+EMERGENCY_GRANTS_CACHE = "_mentorprogram_emergency_grants"
+
+
+def emergency_grants_forget(user) -> None:
+    """Forget the user's cached grants (after one is opened or ended in this request)."""
+    user.__dict__.pop(EMERGENCY_GRANTS_CACHE, None)
+
+
+def emergency_access_active(*, user, case_pk) -> EmergencyAccess | None:
+    """The user's active emergency access to the case, if any (cached on the user for the request)."""
+    cache = user.__dict__.setdefault(EMERGENCY_GRANTS_CACHE, {})
+    if case_pk not in cache:
+        cache[case_pk] = EmergencyAccess.objects.active().filter(user=user, case_id=case_pk).first()
+    return cache[case_pk]
+
+
+@records_read(AccessEvent.Kind.LIST, model=EmergencyAccess)
+def emergency_access_list(*, limit: int = 200) -> list[EmergencyAccess]:
+    """For the privacy officer: emergency accesses, those not yet reviewed first, then the newest."""
+    return list(
+        EmergencyAccess.objects.select_related("user", "reviewed_by", "case").order_by(
+            F("reviewed_at").asc(nulls_first=True), "-granted_at"
+        )[:limit]
+    )
+
+
+def cases_held(user, perm: str):
+    """Cases on which ``user`` holds ``perm`` through an assignment (django-guardian), never a model-wide right.
+
+    With ``cases_readable`` the one gate that scopes a case to its reader: every
+    selector that returns a case, or what hangs on one, starts from one of the two.
+    """
+    if not may_reach_personal_data(user):
+        return Case.objects.none()
+    return get_objects_for_user(user, perm, klass=Case, accept_global_perms=False, with_superuser=False)
+
+
+def case_pks_held(user, case_pks):
+    """The ids among ``case_pks`` that ``user`` holds an active assignment on (the trail flags reads outside one)."""
+    return (
+        CaseAssignment.objects.filter(user=user, case_id__in=case_pks, ended_at__isnull=True)
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+
+
+def cases_readable(user, perm: str):
+    """The read gate: ``cases_held``, and for the reading rights the cases the user has active emergency access to.
+
+    Admins and the steering group get nothing, whatever they hold (``may_reach_personal_data``).
+    """
+    held = cases_held(user, perm)
+    if perm.partition(".")[2] not in EMERGENCY_ACCESS_GRANTS or not may_reach_personal_data(user):
+        return held
+    emergency = EmergencyAccess.objects.active().filter(user=user).values("case_id")
+    return Case.objects.filter(Q(pk__in=held.values("pk")) | Q(pk__in=emergency))
+
+
+@records_read(AccessEvent.Kind.VIEW)
+def case_get_for_user(*, user, pk) -> Case:
+    """One case the user may see (assigned, or emergency access), or Http404 (so an id reveals nothing)."""
+    case = cases_readable(user, "cases.view_case").select_related("participant").filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def case_coordinators(case: Case) -> list:
+    """The case's active coordinators who can still log in (to be notified)."""
+    return [
+        a.user
+        for a in CaseAssignment.objects.filter(
+            case=case, kind=CaseAssignment.Kind.COORDINATOR, ended_at__isnull=True, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("started_at")
+    ]
+
+
+def case_active_assignments(*, case):
+    return (
+        CaseAssignment.objects.filter(case=case, ended_at__isnull=True)
+        .select_related("user")
+        .order_by("kind", "started_at")
+    )
+
+
+# --- Referrals and triage ---------------------------------------------------------------

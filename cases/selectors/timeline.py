@@ -1,0 +1,161 @@
+"""A case's timeline: everything that happened, in order, from this app and the others that register."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from cases.models import Case
+from cases.registry import timeline_contributions
+
+
+@dataclass
+class TimelineEvent:
+    when: datetime.datetime
+    what: str
+    who: str = ""
+    # A date without a time of day (a referral's date received): shown without a made-up «00:00».
+    date_only: bool = False
+
+
+def _referral_events(*, case: Case, reader, name) -> list[TimelineEvent]:
+    """Referrals received and accepted into the case."""
+    events = []
+    for referral in case.referrals.select_related("decided_by").all():
+        received = timezone.make_aware(datetime.datetime.combine(referral.received_on, datetime.time.min))
+        events.append(
+            TimelineEvent(
+                received,
+                gettext("Referral %(pk)s received from %(source)s")
+                % {"pk": referral.pk, "source": referral.get_source_display()},
+                date_only=True,
+            )
+        )
+        if referral.decided_at:
+            events.append(
+                TimelineEvent(
+                    referral.decided_at,
+                    gettext("Referral %(pk)s accepted") % {"pk": referral.pk},
+                    name(referral.decided_by),
+                )
+            )
+    return events
+
+
+def _status_events(*, case: Case, reader, name) -> list[TimelineEvent]:
+    """Status changes, the opening first."""
+    events = []
+    for change in case.status_changes.select_related("changed_by").all():
+        if change.from_status:
+            what = gettext("Status changed from «%(from)s» to «%(to)s»") % {
+                "from": change.get_from_status_display(),
+                "to": change.get_to_status_display(),
+            }
+        else:
+            what = gettext("Case opened (%(status)s)") % {"status": change.get_to_status_display()}
+        if change.reason:
+            what = f"{what}: {change.reason}"
+        events.append(TimelineEvent(change.changed_at, what, name(change.changed_by)))
+    return events
+
+
+def _assignment_events(*, case: Case, reader, name) -> list[TimelineEvent]:
+    """Assignments started and ended."""
+    events = []
+    for assignment in case.assignments.select_related("user", "started_by", "ended_by").all():
+        events.append(
+            TimelineEvent(
+                assignment.started_at,
+                gettext("%(kind)s assigned: %(person)s")
+                % {"kind": assignment.get_kind_display(), "person": name(assignment.user)},
+                name(assignment.started_by),
+            )
+        )
+        if assignment.ended_at:
+            events.append(
+                TimelineEvent(
+                    assignment.ended_at,
+                    gettext("%(kind)s assignment ended: %(person)s")
+                    % {"kind": assignment.get_kind_display(), "person": name(assignment.user)},
+                    name(assignment.ended_by),
+                )
+            )
+    return events
+
+
+def _assessment_events(*, case: Case, reader, name) -> list[TimelineEvent]:
+    """Risk and needs assessments."""
+    events = []
+    for assessment in case.assessments.select_related("assessed_by").all():
+        events.append(
+            TimelineEvent(
+                assessment.assessed_at, gettext("Risk and needs assessment recorded"), name(assessment.assessed_by)
+            )
+        )
+    return events
+
+
+def _network_events(*, case: Case, reader, name) -> list[TimelineEvent]:
+    """People added to the network map."""
+    events = []
+    for member in case.network.select_related("added_by").all():
+        events.append(
+            TimelineEvent(
+                member.added_at,
+                gettext("Added to the network map: %(name)s") % {"name": member.name},
+                name(member.added_by),
+            )
+        )
+    return events
+
+
+def _consent_events(*, case: Case, reader, name) -> list[TimelineEvent]:
+    """Consents recorded and withdrawn."""
+    events = []
+    for consent in case.consents.select_related("recorded_by", "withdrawal__withdrawn_by").all():
+        services = ", ".join(str(label) for label in consent.service_labels)
+        events.append(
+            TimelineEvent(
+                consent.recorded_at,
+                gettext("Consent recorded (%(services)s)") % {"services": services},
+                name(consent.recorded_by),
+            )
+        )
+        if consent.withdrawn_at:
+            events.append(
+                TimelineEvent(
+                    consent.withdrawn_at,
+                    gettext("Consent withdrawn (%(services)s)") % {"services": services},
+                    name(consent.withdrawn_by),
+                )
+            )
+    return events
+
+
+_TIMELINE_SOURCES = (
+    _referral_events,
+    _status_events,
+    _assignment_events,
+    _assessment_events,
+    _network_events,
+    _consent_events,
+)
+
+
+def case_timeline(*, case: Case, reader=None) -> list[TimelineEvent]:
+    """Everything that happened in a case, oldest first: one source a kind of event.
+
+    The case's own sources are below; the other apps add theirs
+    (``cases.registry.case_timeline_register``): disclosures, and mentor
+    sessions and concern signals for a ``reader`` who may read them.
+    """
+
+    def name(user):
+        return (user.get_full_name() or user.username) if user else ""
+
+    events: list[TimelineEvent] = []
+    for source in (*_TIMELINE_SOURCES, *timeline_contributions()):
+        events.extend(source(case=case, reader=reader, name=name))
+    events.sort(key=lambda e: e.when)
+    return events
