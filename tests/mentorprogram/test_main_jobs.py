@@ -42,7 +42,10 @@ def _no_errors(statuses):
 def test_the_slt_coordinator_takes_an_acute_referral_to_an_active_case_with_a_mentor(live_server, browser, demo):
     from cases.models import Case, Referral
 
-    page, statuses = _as(browser, live_server, "slt")
+    page, statuses = _as(browser, live_server, "slt", viewport={"width": 1280, "height": 800})
+    # The header on a desktop: the menu (the longest of any role) on one row, under the brand's.
+    tops = page.eval_on_selector_all(".app-nav a", "links => links.map(a => Math.round(a.getBoundingClientRect().top))")
+    assert len(set(tops)) == 1, tops
     # The start page: acute referrals first, a count and a link.
     page.get_by_role("link", name=re.compile("akutte bekymringsmeldinger")).click()
     page.wait_for_url("**/cases/referrals/")
