@@ -17,7 +17,7 @@ class AuditConfig(AppConfig):
             "audit.AccessEvent",
             by_id=True,
             columns=ACCESSEVENT_COLUMNS,
-            columns_added={2: ("case_pks", "participant_pks", "outside_assignment")},
+            columns_added={2: ("case_pks", "participant_pks", "outside_assignment"), 3: ("api_token_id",)},
         )
         chain_register(
             "audit.Erasure",
@@ -103,4 +103,5 @@ ACCESSEVENT_COLUMNS = (
     "case_pks",
     "outside_assignment",
     "participant_pks",
+    "api_token_id",
 )

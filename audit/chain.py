@@ -32,7 +32,7 @@ SEAL_LOCK = 7_140_196
 # the link was sealed: a link records the spec it was sealed under, and the
 # columns added in a later spec are left out of its hash, so that adding a
 # column to a trail table never makes the rows sealed before look altered.
-CHAIN_SPEC = 2
+CHAIN_SPEC = 3
 # A row younger than this may belong to a transaction that has not committed yet.
 SEAL_DELAY_SECONDS = 2
 # Rows not in the chain this long after they were written are a finding for verify_audit.

@@ -117,6 +117,9 @@ class AuditEvent(ActorCopyMixin, models.Model):
         LEGAL_HOLD_LIFTED = "legal_hold_lifted", _("Legal hold lifted")
         PLAN_COORDINATOR_STARTED = "plan_coordinator_started", _("Became a plan's responsible coordinator")
         PLAN_COORDINATOR_ENDED = "plan_coordinator_ended", _("Handed a plan over to another coordinator")
+        API_TOKEN_CREATED = "api_token_created", _("API token created")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+        API_TOKEN_REFUSED = "api_token_refused", _("Expired or revoked API token refused")
 
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)
@@ -179,6 +182,15 @@ class AccessEvent(ActorCopyMixin, models.Model):
     # The reader held no active assignment on a case read (triage, emergency
     # access): the privacy officer reviews these.
     outside_assignment = models.BooleanField(_("outside an assignment"), default=False)
+    # The API token the read came through, if any (every use of a token is named in the trail).
+    api_token = models.ForeignKey(
+        "mentorprogram.ApiToken",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("API token"),
+    )
     path = models.CharField(max_length=300, blank=True)
     remote_addr = models.GenericIPAddressField(null=True, blank=True)
     timestamp = models.DateTimeField(_("time"), default=timezone.now, db_index=True)

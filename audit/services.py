@@ -143,6 +143,7 @@ def access_event_record(
         outside_assignment=bool(case_pks) and not _holds_all(user, case_pks),
         path=request.path[:300] if request is not None else "",
         remote_addr=client_ip(request),
+        api_token_id=getattr(getattr(request, "api_token", None), "pk", None),
     )
 
 

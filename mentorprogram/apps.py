@@ -29,13 +29,20 @@ class MentorprogramConfig(AppConfig):
 
         from audit.registry import audit_register
         from mentorprogram.accounts.services import PASSWORD_LINK_EMAIL, password_link_send
-        from mentorprogram.models import RoleGrantRequest, User
+        from mentorprogram.models import ApiToken, RoleGrantRequest, User
         from notifications.services import outbox_handler_register
 
         outbox_handler_register(PASSWORD_LINK_EMAIL, password_link_send)
         audit_register(
             RoleGrantRequest,
             clear_fields=("user", "role", "requested_by", "requested_at", "decided_by", "decided_at", "decision"),
+            personal_data=False,
+        )
+
+        audit_register(
+            ApiToken,
+            clear_fields=("user", "name", "prefix", "scope", "created_at", "expires_at", "revoked_at"),
+            exclude_fields=("digest", "last_used_at"),
             personal_data=False,
         )
 

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -85,3 +86,44 @@ class RoleGrantRequest(models.Model):
 
         role = ROLES_BY_SLUG.get(self.role)
         return str(role.name) if role else self.role
+
+
+class ApiToken(models.Model):
+    """A personal token for the API (``/api/v1/``), made by its user after a two-factor login.
+
+    The secret is shown once and kept only as a keyed hash (``mentorprogram.accounts.tokens``). A token is named,
+    scoped (read, or read and write), expires, and can be revoked; its last use is kept. It carries exactly the
+    rights its user holds at the moment of each request, never more.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read")
+        WRITE = "write", _("Read and write")
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=100)
+    # The token's public part («mp_<prefix>_…»): shown in lists and named in the trail; not a secret.
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    digest = models.CharField(max_length=64)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("created_at")), name="api_token_expires"),
+            models.CheckConstraint(condition=models.Q(scope__in=["read", "write"]), name="api_token_scope"),
+            models.CheckConstraint(condition=~models.Q(digest=""), name="api_token_has_digest"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (mp_{self.prefix})"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now and self.user.is_active

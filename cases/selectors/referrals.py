@@ -98,6 +98,18 @@ def referral_get_for_triage(*, user, pk) -> Referral:
     return referral
 
 
+def referral_for_referrer(*, user, pk) -> Referral:
+    """One of the user's own referrals (status only); Http404 for any other, as for none."""
+    referral = (
+        Referral.objects.filter(submitted_by=user, pk=pk)
+        .only("pk", "received_on", "status", "decided_at", "submitted_at")
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    return referral
+
+
 def referral_list_for_referrer(*, user, limit: int = 200):
     """The user's own referrals: status only, nothing of a case."""
     return list(

@@ -112,3 +112,16 @@ class RoleDecisionForm(DesignsystemetFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when you refuse."),
     )
+
+
+class ApiTokenForm(DesignsystemetFormMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What uses the token, for example «Arkivet (Noark 5)».")
+    )
+    scope = forms.ChoiceField(
+        label=_("What the token may do"),
+        choices=[("read", _("Read")), ("write", _("Read and write"))],
+        initial="read",
+        widget=forms.RadioSelect,
+    )
+    days = forms.IntegerField(label=_("Days until it expires"), min_value=1, max_value=365, initial=90)

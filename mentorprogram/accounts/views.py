@@ -25,9 +25,10 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from audit.models import AuditEvent
 from audit.services import audit_event_record
-from mentorprogram.access import public, requires_permission, unverified_allowed, verified_only
-from mentorprogram.accounts import services
+from mentorprogram.access import public, requires_permission, requires_role, unverified_allowed, verified_only
+from mentorprogram.accounts import services, tokens
 from mentorprogram.accounts.forms import (
+    ApiTokenForm,
     LoginForm,
     RoleDecisionForm,
     StyledPasswordChangeForm,
@@ -36,7 +37,7 @@ from mentorprogram.accounts.forms import (
     TokenForm,
 )
 from mentorprogram.forms import apply_validation_error
-from mentorprogram.models import RoleGrantRequest, User
+from mentorprogram.models import ApiToken, RoleGrantRequest, User
 from mentorprogram.roles import roles_for
 
 SESSION_BACKUP_CODES = "mentorprogram_backup_codes"
@@ -268,3 +269,29 @@ def role_request_decide(request, pk):
             messages.success(request, _("The decision is recorded."))
             return redirect("accounts:role_requests")
     return _role_requests_page(request, forms={grant.pk: form}, status=400)
+
+
+@requires_role()
+@never_cache
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """The user's own API tokens: made here after the two-factor login, the secret shown once, never again."""
+    form, created, secret = ApiTokenForm(request.POST or None), None, None
+    if request.method == "POST" and form.is_valid():
+        try:
+            created, secret = tokens.api_token_create(actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            form = ApiTokenForm()
+    context = {"form": form, "tokens": tokens.api_tokens_of(request.user), "created": created, "secret": secret}
+    return render(request, "accounts/api_tokens.html", context, status=400 if form.errors else 200)
+
+
+@requires_role()
+@require_POST
+def api_token_revoke(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    tokens.api_token_revoke(actor=request.user, token=token, request=request)
+    messages.success(request, _("The token «%(name)s» is revoked and works no more.") % {"name": token.name})
+    return redirect("accounts:api_tokens")

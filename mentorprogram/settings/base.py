@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A request to the API with a token is that token's user (mentorprogram.accounts.api_auth).
+    "mentorprogram.accounts.api_auth.ApiTokenMiddleware",
     # The request being answered, for the reads the selectors record (audit.context).
     "audit.context.CurrentRequestMiddleware",
     # Deny by default: a view needs a login unless it is marked public, and a
@@ -335,9 +337,37 @@ NOTIFICATION_EMAIL_DEFAULT_KINDS = [
 # Absolute links in emails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000") if DEBUG else env_str("SITE_URL")
 
+# The API's request counts per user and per token, shared by every process through Redis (in memory without it).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
+    ),
+}
+
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "mentorprogram.accounts.api_auth.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "mentorprogram.accounts.api_auth.TokenScope",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "mentorprogram.accounts.api_auth.UserRateThrottle",
+        "mentorprogram.accounts.api_auth.TokenRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_str("API_RATE_PER_USER", "600/min"),
+        "token": env_str("API_RATE_PER_TOKEN", "300/min"),
+    },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": None,

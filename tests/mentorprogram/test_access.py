@@ -68,6 +68,8 @@ MATRIX = {
     "accounts:two_factor_setup": everyone(302),  # already verified: on to the start page
     "accounts:overview": everyone(200),
     "accounts:backup_codes": everyone(200),
+    "accounts:api_tokens": everyone(200),  # one's own tokens
+    "accounts:api_token_revoke": everyone(405),  # POST only, and only one's own (404 otherwise)
     "accounts:password_change": everyone(200),
     "accounts:password_reset": everyone(200),
     "accounts:password_reset_done": everyone(200),
@@ -163,6 +165,9 @@ MATRIX = {
     "notifications:preferences": everyone(200),
     "api:me": everyone(200),
     "api:schema": everyone(200),
+    # Referrals in the API: the queue for SLT coordinators, one's own for whoever sends them.
+    "api:referrals": only({R: 200, S: 200, C: 200}),
+    "api:referral": only({R: 200, S: 200, C: 404}),  # the referrer sent it; a coordinator did not: as if none
     # Every admin route: the administrator only (200, or a redirect within the admin).
     "admin:*": only({A: {200, 302, 404, 405}}),
     # ... except what nobody may do there: users are never deleted, roles live in code.
