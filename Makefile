@@ -13,7 +13,7 @@ export UV_LINK_MODE := copy
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test bench lint format install shell dbshell migrations-check messages clean
+.PHONY: run test bench lint format install shell dbshell migrations-check messages clean schema
 
 run: install
 	@scripts/run.sh
@@ -23,6 +23,11 @@ test: install
 
 bench: install
 	@scripts/with-services.sh $(PY) bench/run.py $(ARGS)
+
+# The API's OpenAPI schema, committed: a test fails when the API changes and this file does not.
+schema: install
+	DATABASE_URL=postgres://schema@localhost/schema SECRET_KEY=schema DEBUG=1 MENTORPROGRAM_READ_ENV_FILES=0 \
+		$(PY) manage.py spectacular --validate --fail-on-warn --file docs/openapi-v1.yaml
 
 lint: install
 	.venv/bin/ruff check .

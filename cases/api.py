@@ -5,7 +5,8 @@ An id the caller may not see answers 404, exactly as an id that does not exist.
 """
 
 from django.http import Http404, QueryDict
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,6 +15,7 @@ from cases import selectors, services
 from cases.forms import ReferralForm
 from cases.models import Referral
 from mentorprogram.access import requires_permission
+from mentorprogram.api import ErrorSerializer, error_body
 from mentorprogram.forms import strict_int
 
 
@@ -28,15 +30,16 @@ class ReferralStatusSerializer(serializers.Serializer):
 
 
 class ReferralTriageSerializer(ReferralStatusSerializer):
-    """What an SLT coordinator reads to triage it."""
+    """What an SLT coordinator reads to triage it. The fields past the status are there for SLT coordinators only:
+    the one who sent it gets the status fields alone."""
 
-    urgency = serializers.ChoiceField(choices=Referral.Urgency.choices)
-    source = serializers.ChoiceField(choices=Referral.Source.choices)
-    first_name = serializers.CharField()
-    last_name = serializers.CharField()
-    date_of_birth = serializers.DateField()
-    concern = serializers.CharField()
-    criteria = serializers.ListField(child=serializers.CharField())
+    urgency = serializers.ChoiceField(choices=Referral.Urgency.choices, required=False)
+    source = serializers.ChoiceField(choices=Referral.Source.choices, required=False)
+    first_name = serializers.CharField(required=False)
+    last_name = serializers.CharField(required=False)
+    date_of_birth = serializers.DateField(required=False)
+    concern = serializers.CharField(required=False)
+    criteria = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 class ReferralInputSerializer(serializers.Serializer):
@@ -87,6 +90,7 @@ class ReferralPage(serializers.Serializer):
 @requires_permission("cases.submit_referral")
 class ReferralListApi(APIView):
     @extend_schema(
+        operation_id="referrals_list",
         summary="Referrals: the triage queue (SLT coordinators) or one's own (referrers)",
         parameters=[OpenApiParameter("page", int, description="From 1; 50 a page.")],
         responses=ReferralPage,
@@ -107,20 +111,18 @@ class ReferralListApi(APIView):
         return Response({"results": results, "page": page, "has_next": has_next})
 
     @extend_schema(
+        operation_id="referrals_create",
         summary="Send a referral",
         request=ReferralInputSerializer,
         responses={
             201: ReferralStatusSerializer,
-            400: inline_serializer("Errors", {"detail": serializers.CharField()}),
+            400: ErrorSerializer,
         },
     )
     def post(self, request):
         form = ReferralForm(_form_data(request.data))
         if not form.is_valid():
-            return Response(
-                {"detail": "Ugyldige data.", "errors": {k: [str(e) for e in v] for k, v in form.errors.items()}},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return Response(error_body(_("The data are not valid."), form.errors), status=status.HTTP_400_BAD_REQUEST)
         fields = {k: v for k, v in form.cleaned_data.items() if k != "submission_key"}
         referral = services.referral_submit(
             actor=request.user, submission_key=form.cleaned_data["submission_key"], **fields
@@ -131,6 +133,7 @@ class ReferralListApi(APIView):
 @requires_permission("cases.submit_referral")
 class ReferralDetailApi(APIView):
     @extend_schema(
+        operation_id="referral_read",
         summary="One referral: its status (the sender), or all of it (SLT coordinators)",
         responses=ReferralTriageSerializer,
     )

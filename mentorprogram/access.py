@@ -145,15 +145,19 @@ class AccessPolicyMiddleware:
 
     def _deny(self, request):
         if _is_api(request):
-            return JsonResponse({"detail": _("You do not have permission to perform this action.")}, status=403)
+            return JsonResponse(
+                {"detail": _("You do not have permission to perform this action."), "errors": {}}, status=403
+            )
         raise PermissionDenied
 
     def _to_login(self, request):
         if _is_api(request):
-            return JsonResponse({"detail": _("Authentication credentials were not provided.")}, status=403)
+            return JsonResponse(
+                {"detail": _("Authentication credentials were not provided."), "errors": {}}, status=401
+            )
         return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
 
     def _to_second_factor(self, request):
         if _is_api(request):
-            return JsonResponse({"detail": _("Two-factor verification is required.")}, status=403)
+            return JsonResponse({"detail": _("Two-factor verification is required."), "errors": {}}, status=403)
         return redirect(f"{reverse('accounts:two_factor_setup')}?{urlencode({'next': request.get_full_path()})}")

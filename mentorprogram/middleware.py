@@ -12,7 +12,22 @@ class NorwegianFirstLocaleMiddleware(LocaleMiddleware):
 
     def process_request(self, request):
         code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if request.path.startswith("/api/"):
+            # The API, for other systems, answers in the language asked for (bokmål unless English is asked first).
+            code = api_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
         if code not in dict(settings.LANGUAGES):
             code = settings.LANGUAGE_CODE
         translation.activate(code)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+def api_language(header: str) -> str:
+    """«en» when English comes before any Norwegian in an Accept-Language header, else «nb»."""
+    for part in header.split(","):
+        tag = part.split(";")[0].strip().lower()
+        primary = tag.split("-")[0]
+        if primary in ("nb", "no", "nn"):
+            return "nb"
+        if primary == "en":
+            return "en"
+    return "nb"

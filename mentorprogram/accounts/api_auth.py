@@ -9,6 +9,7 @@ expired or revoked answers 401 at once, whatever the path; no session is ever ma
 from django.core.cache import caches
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.throttling import SimpleRateThrottle
@@ -34,7 +35,8 @@ class ApiTokenMiddleware:
                 token = api_token_authenticate(raw[:200], request=request)
                 if token is None:
                     response = JsonResponse(
-                        {"detail": _("The token is not valid: it is wrong, expired or revoked.")}, status=401
+                        {"detail": _("The token is not valid: it is wrong, expired or revoked."), "errors": {}},
+                        status=401,
                     )
                     response["WWW-Authenticate"] = 'Bearer realm="api"'
                     return response
@@ -96,3 +98,17 @@ class TokenRateThrottle(_FailOpenThrottle):
         if isinstance(request.auth, ApiToken):
             return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
         return None
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """The schema's word for a token: HTTP bearer, «mp_…», made at /account/tokens/."""
+
+    target_class = ApiTokenAuthentication
+    name = "token"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A personal API token («mp_…»), made at /account/tokens/ after a two-factor login.",
+        }

@@ -352,6 +352,7 @@ CACHES = {
 }
 
 REST_FRAMEWORK = {
+    "EXCEPTION_HANDLER": "mentorprogram.api.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "mentorprogram.accounts.api_auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
