@@ -6,7 +6,7 @@ An id the caller may not see answers 404, exactly as an id that does not exist.
 
 from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,7 +15,7 @@ from cases import selectors, services
 from cases.forms import ReferralForm
 from cases.models import Referral
 from mentorprogram.access import requires_permission
-from mentorprogram.api import ErrorSerializer, error_body
+from mentorprogram.api import PAGE_PARAMETER, error_body, page_param
 from mentorprogram.forms import strict_int
 
 
@@ -92,12 +92,11 @@ class ReferralListApi(APIView):
     @extend_schema(
         operation_id="referrals_list",
         summary="Referrals: the triage queue (SLT coordinators) or one's own (referrers)",
-        parameters=[OpenApiParameter("page", int, description="From 1; 50 a page.")],
+        parameters=[PAGE_PARAMETER],
         responses=ReferralPage,
     )
     def get(self, request):
-        page = strict_int(request.query_params.get("page", "1")) or 1
-        page = max(1, min(page, 10_000))
+        page = page_param(request)
         if request.user.has_perm("cases.triage_referral"):
             rows, has_next = selectors.referral_queue_page(user=request.user, page=page)
             results = ReferralTriageSerializer(rows, many=True).data
@@ -114,10 +113,7 @@ class ReferralListApi(APIView):
         operation_id="referrals_create",
         summary="Send a referral",
         request=ReferralInputSerializer,
-        responses={
-            201: ReferralStatusSerializer,
-            400: ErrorSerializer,
-        },
+        responses={201: ReferralStatusSerializer},
     )
     def post(self, request):
         form = ReferralForm(_form_data(request.data))

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -73,3 +73,62 @@ def exception_handler(exc, context):
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
         response.data = error_body(detail or _("The request could not be answered."))
     return response
+
+
+ERROR_RESPONSES = {
+    "400": "The request's data are not valid: `errors` names the fields.",
+    "401": "No credentials, or a token that is wrong, expired or revoked.",
+    "403": "The caller may not do this (or a read token tried to write).",
+    "404": "No such object, or one the caller may not see: the two answer alike.",
+    "405": "The method is not offered here.",
+    "429": "Too many requests: wait and try again.",
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """drf-spectacular postprocessing: every operation documents the errors every operation may answer, in the
+    one shape (``Error``)."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = {
+        "type": "object",
+        "properties": {
+            "detail": {"type": "string"},
+            "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+        },
+        "required": ["detail", "errors"],
+    }
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_RESPONSES.items():
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
+                )
+    return result
+
+
+PAGE_PARAMETER = OpenApiParameter(
+    "page",
+    {"type": "integer", "minimum": 1, "maximum": 100_000},
+    description="The page, from 1; 50 rows a page. Each list says whether another page follows (`has_next`).",
+    required=False,
+)
+
+
+def page_param(request) -> int:
+    """``?page=`` as a page number from 1 (1 when absent); anything else is a 400 naming the field."""
+    from mentorprogram.forms import MAX_PAGE, strict_int
+
+    values = request.query_params.getlist("page")
+    if not values:
+        return 1
+    page = strict_int(values[-1], maximum=MAX_PAGE) if len(values) == 1 else None
+    if not page:
+        raise exceptions.ValidationError(
+            {"page": [_("A page is a whole number from 1 to %(max)s.") % {"max": MAX_PAGE}]}
+        )
+    return page

@@ -31,3 +31,5 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "mentorprogram.views.api_aware_not_found"

@@ -1,7 +1,9 @@
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import page_not_found
 
 from mentorprogram.access import public, requires_role
 from mentorprogram.health import health_report
@@ -36,3 +38,11 @@ def health(request):
 def csrf_failure(request, reason=""):
     # The reason is for developers; the user gets a plain explanation only.
     return render(request, "403_csrf.html", status=403)
+
+
+def api_aware_not_found(request, exception=None):
+    """404: the API answers in its JSON shape (an address nobody has, like an object nobody may see); the pages
+    answer with the 404 page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found."), "errors": {}}, status=404)
+    return page_not_found(request, exception)
