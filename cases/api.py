@@ -6,14 +6,14 @@ An id the caller may not see answers 404, exactly as an id that does not exist.
 
 from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import selectors, services
 from cases.forms import ReferralForm
-from cases.models import Referral
+from cases.models import Case, Referral
 from mentorprogram.access import requires_permission
 from mentorprogram.api import PAGE_PARAMETER, error_body, page_param
 from mentorprogram.forms import strict_int
@@ -139,3 +139,100 @@ class ReferralDetailApi(APIView):
         if request.user.has_perm("cases.triage_referral"):
             return Response(ReferralTriageSerializer(selectors.referral_get_for_triage(user=request.user, pk=pk)).data)
         return Response(ReferralStatusSerializer(selectors.referral_for_referrer(user=request.user, pk=pk)).data)
+
+
+# --- Cases ----------------------------------------------------------------------------------
+
+
+class PersonOnCaseSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="user.pk")
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, assignment) -> str:
+        return assignment.user.get_full_name() or assignment.user.username
+
+
+class CaseSerializer(serializers.Serializer):
+    """A case as the case list shows it to those who hold it."""
+
+    id = serializers.IntegerField(source="pk")
+    participant = serializers.CharField(source="participant.__str__")
+    date_of_birth = serializers.DateField(source="participant.date_of_birth")
+    track = serializers.ChoiceField(choices=Case.Track.choices)
+    status = serializers.ChoiceField(choices=Case.Status.choices)
+    opened_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+    coordinators = PersonOnCaseSerializer(source="coordinator_assignments", many=True)
+    mentors = PersonOnCaseSerializer(source="mentor_assignments", many=True)
+    last_session_on = serializers.DateField(allow_null=True, required=False)
+    next_due = serializers.DateField(allow_null=True, required=False)
+
+
+class CasePage(serializers.Serializer):
+    results = CaseSerializer(many=True)
+    page = serializers.IntegerField()
+    has_next = serializers.BooleanField()
+
+
+class CaseStatusInput(serializers.Serializer):
+    to_status = serializers.ChoiceField(choices=Case.Status.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    outcome = serializers.ChoiceField(choices=Case.Outcome.choices, required=False)
+
+
+CASE_FILTERS = [
+    OpenApiParameter("status", str, enum=["open", *Case.Status.values], required=False),
+    OpenApiParameter("track", str, enum=Case.Track.values, required=False),
+]
+
+
+def _one_case_row(user, pk):
+    """The case as a list row (mentors, coordinators, last session, next due), if ``user`` holds it; else 404."""
+    case = selectors.case_get_for_user(user=user, pk=pk)
+    rows, _has_next = selectors.case_rows_by_id(user=user, cases=[case])
+    return rows[0]
+
+
+@requires_permission("cases.list_assigned_cases")
+class CaseListApi(APIView):
+    @extend_schema(operation_id="cases_list", parameters=[PAGE_PARAMETER, *CASE_FILTERS], responses=CasePage)
+    def get(self, request):
+        page = page_param(request)
+        errors = {}
+        status_filter, track = request.query_params.get("status", ""), request.query_params.get("track", "")
+        if status_filter and status_filter not in ("open", *Case.Status.values):
+            errors["status"] = [_("Choose one of the statuses.")]
+        if track and track not in Case.Track.values:
+            errors["track"] = [_("Choose one of the tracks.")]
+        if errors:
+            return Response(error_body(_("The data are not valid."), errors), status=status.HTTP_400_BAD_REQUEST)
+        filters = selectors.CaseListFilter(status=status_filter, track=track)
+        rows, has_next = selectors.case_page_for_user(user=request.user, page=page, filters=filters)
+        return Response({"results": CaseSerializer(rows, many=True).data, "page": page, "has_next": has_next})
+
+
+@requires_permission("cases.list_assigned_cases")
+class CaseDetailApi(APIView):
+    @extend_schema(operation_id="case_read", responses=CaseSerializer)
+    def get(self, request, pk):
+        if strict_int(pk) is None:
+            raise Http404
+        return Response(CaseSerializer(_one_case_row(request.user, pk)).data)
+
+
+@requires_permission("cases.list_assigned_cases")
+class CaseStatusApi(APIView):
+    @extend_schema(
+        operation_id="case_status_change",
+        summary="Move the case one step in its workflow (its coordinator); only the allowed steps",
+        request=CaseStatusInput,
+        responses=CaseSerializer,
+    )
+    def post(self, request, pk):
+        if strict_int(pk) is None:
+            raise Http404
+        case = selectors.case_get_for_user(user=request.user, pk=pk)
+        data = CaseStatusInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.case_status_change(actor=request.user, case=case, **data.validated_data)
+        return Response(CaseSerializer(_one_case_row(request.user, pk)).data)

@@ -141,3 +141,10 @@ def next_consent_expiry(cases, *, today: datetime.date, user):
 def due_needs_mentor(cases, *, today: datetime.date, user):
     """Cases assessed and still without a mentor."""
     return cases.filter(pk__in=Case.objects.waiting_for_mentor().values("pk"))
+
+
+def case_rows_by_id(*, user, cases):
+    """``cases``, already read through ``case_get_for_user`` (which checked and recorded the read), as list rows:
+    their mentors, coordinators, last session and next due date."""
+    rows = Case.objects.filter(pk__in=[case.pk for case in cases]).select_related("participant").order_by("pk")
+    return _case_rows(rows, user=user, page=1, per_page=max(len(cases), 1))

@@ -379,6 +379,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Each choice set once, by its domain name (the schema's enums are stable across versions of v1).
+    "ENUM_NAME_OVERRIDES": {
+        "ReferralStatusEnum": "cases.models.Referral.Status",
+        "CaseStatusEnum": "cases.models.Case.Status",
+        "CaseTrackEnum": "cases.models.Case.Track",
+        "CaseOutcomeEnum": "cases.models.Case.Outcome",
+        "NotificationKindEnum": "notifications.models.Notification.Kind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "mentorprogram.api.add_error_responses",

@@ -167,7 +167,13 @@ MATRIX = {
     "api:schema": everyone(200),
     # Referrals in the API: the queue for SLT coordinators, one's own for whoever sends them.
     "api:referrals": only({R: 200, S: 200, C: 200}),
-    "api:referral": only({R: 200, S: 200, C: 404}),  # the referrer sent it; a coordinator did not: as if none
+    "api:referral": only({R: 200, S: 200, C: 404}),
+    # Cases in the API: those one holds, as on the pages; another's case answers 404.
+    "api:cases": only({S: 200, C: 200, M: 200}),
+    "api:case": only({S: 404, C: 200, M: 200}),
+    "api:case_status": only({S: 405, C: 405, M: 405}),  # POST only
+    "api:notifications": everyone(200),
+    "api:notifications_read": everyone(405),  # POST only  # the referrer sent it; a coordinator did not: as if none
     # Every admin route: the administrator only (200, or a redirect within the admin).
     "admin:*": only({A: {200, 302, 404, 405}}),
     # ... except what nobody may do there: users are never deleted, roles live in code.
