@@ -199,10 +199,14 @@ class CaseListApi(APIView):
     def get(self, request):
         page = page_param(request)
         errors = {}
-        status_filter, track = request.query_params.get("status", ""), request.query_params.get("track", "")
-        if status_filter and status_filter not in ("open", *Case.Status.values):
+        params = request.query_params
+        status_filter, track = params.get("status", ""), params.get("track", "")
+        # Present means chosen: an empty or unknown value is an error, not «all».
+        if "status" in params and (
+            status_filter not in ("open", *Case.Status.values) or len(params.getlist("status")) > 1
+        ):
             errors["status"] = [_("Choose one of the statuses.")]
-        if track and track not in Case.Track.values:
+        if "track" in params and (track not in Case.Track.values or len(params.getlist("track")) > 1):
             errors["track"] = [_("Choose one of the tracks.")]
         if errors:
             return Response(error_body(_("The data are not valid."), errors), status=status.HTTP_400_BAD_REQUEST)

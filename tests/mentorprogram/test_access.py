@@ -173,7 +173,10 @@ MATRIX = {
     "api:case": only({S: 404, C: 200, M: 200}),
     "api:case_status": only({S: 405, C: 405, M: 405}),  # POST only
     "api:notifications": everyone(200),
-    "api:notifications_read": everyone(405),  # POST only  # the referrer sent it; a coordinator did not: as if none
+    "api:notifications_read": everyone(405),  # POST only
+    "api:reports": only({S: 200, G: 200}),
+    "api:report": only({S: 200, G: 200}),
+    "api:report_pdf": only({S: 200, G: 200}),  # the referrer sent it; a coordinator did not: as if none
     # Every admin route: the administrator only (200, or a redirect within the admin).
     "admin:*": only({A: {200, 302, 404, 405}}),
     # ... except what nobody may do there: users are never deleted, roles live in code.
@@ -224,7 +227,7 @@ def sample_url(route: str, objects) -> str:
         pk = objects.measure.pk
     elif route.startswith("plans/<int:"):
         pk = objects.plan.pk
-    elif route.startswith("reports/<int:"):
+    elif route.startswith(("reports/<int:", "api/v1/reports/<int:")):
         pk = objects.report.pk
     else:
         pk = objects.case.pk

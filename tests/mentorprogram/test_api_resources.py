@@ -64,3 +64,19 @@ def test_notifications_are_ones_own_and_are_marked_read(team):
     assert marked.json() == {"marked": 0}  # another's notification is not touched
     assert api.post("/api/v1/notifications/read/", {}, content_type="application/json").json()["marked"] == len(own)
     assert api.post("/api/v1/notifications/read/", {"ids": "x"}, content_type="application/json").status_code == 400
+
+
+def test_the_steering_group_reads_reports_and_downloads_the_pdf_with_a_token(team, make_user):
+    from mentorprogram.roles import REFERRER, STEERING_GROUP
+    from tests.steeringgroup.factories import published_report
+
+    report = published_report(team.slt)
+    steering = make_user(STEERING_GROUP)
+    api = _api(steering, scope="read")
+    listing = api.get("/api/v1/reports/").json()["results"]
+    assert [r["id"] for r in listing] == [report.pk] and listing[0]["pdf_url"] == f"/api/v1/reports/{report.pk}/pdf/"
+    pdf = api.get(listing[0]["pdf_url"])
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    export = AccessEvent.objects.filter(actor=steering).latest("pk")
+    assert export.kind == "export" and export.api_token is not None
+    assert _api(make_user(REFERRER)).get("/api/v1/reports/").status_code == 403
