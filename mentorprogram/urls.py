@@ -33,3 +33,4 @@ urlpatterns = [
 ]
 
 handler404 = "mentorprogram.views.api_aware_not_found"
+handler400 = "mentorprogram.views.api_aware_bad_request"

@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django.views.defaults import page_not_found
+from django.views.defaults import bad_request, page_not_found
 
 from mentorprogram.access import public, requires_role
 from mentorprogram.health import health_report
@@ -46,3 +46,11 @@ def api_aware_not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found."), "errors": {}}, status=404)
     return page_not_found(request, exception)
+
+
+def api_aware_bad_request(request, exception=None):
+    """400 for a request Django refuses before any view (a body past DATA_UPLOAD_MAX_MEMORY_SIZE, too many
+    fields): the API answers in its JSON shape, the pages as Django does."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("The request is too large or malformed."), "errors": {}}, status=400)
+    return bad_request(request, exception)

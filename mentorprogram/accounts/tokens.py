@@ -8,6 +8,7 @@ an HMAC-SHA256 of it under a key derived from SECRET_KEY, so a copy of the datab
 import datetime
 import hashlib
 import hmac
+import re
 import secrets
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from mentorprogram.roles import role_slugs_for
 
 TOKEN_PREFIX = "mp_"  # noqa: S105  (the public start of every token, not a secret)
 MAX_DAYS = 365
+PREFIX_SHAPE = re.compile(r"[0-9a-f]{12}")
 # How often a token's «last used» is written (a write a request would cost the database for nothing).
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
@@ -94,7 +96,10 @@ def api_token_authenticate(raw: str, *, request=None) -> ApiToken | None:
     if not raw.startswith(TOKEN_PREFIX) or raw.count("_") < 2:
         return None
     prefix, _sep, secret = raw[len(TOKEN_PREFIX) :].partition("_")
-    token = ApiToken.objects.select_related("user").filter(prefix=prefix[:16]).first()
+    # A prefix is 12 hex digits: anything else (a NUL, a quote, a megabyte) never reaches the database.
+    if not PREFIX_SHAPE.fullmatch(prefix):
+        return None
+    token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
     if token is None or not hmac.compare_digest(token.digest, _digest(secret)):
         return None
     now = timezone.now()

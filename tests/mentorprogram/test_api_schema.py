@@ -40,8 +40,9 @@ def test_every_error_has_one_shape_in_the_language_asked_for(make_user):
         api.post("/api/v1/referrals/", {"source": "nowhere"}, content_type="application/json"),  # fields: 400
         Client().get("/api/v1/referrals/"),  # no credentials: 401
         Client(HTTP_AUTHORIZATION="Bearer mp_x_y").get("/api/v1/me/"),  # a wrong token: 401
+        api.post("/api/v1/referrals/", b'{"concern": "' + b"x" * 3_000_000 + b'"}', content_type="application/json"),
     ]
-    assert [a.status_code for a in answers] == [404, 405, 400, 400, 401, 401]
+    assert [a.status_code for a in answers] == [404, 405, 400, 400, 401, 401, 400]
     for answer in answers:
         body = answer.json()
         assert set(body) == {"detail", "errors"} and isinstance(body["errors"], dict), body

@@ -56,6 +56,8 @@ def test_a_wrong_expired_or_revoked_token_answers_401_and_the_refusal_is_recorde
     api = Client()
     assert api.get("/api/v1/me/", **_bearer(secret[:-2] + "xx")).status_code == 401
     assert api.get("/api/v1/me/", **_bearer("mp_nope")).status_code == 401
+    for garbage in ("mp_ab\x00cd_secret", "mp_" + "a" * 5000 + "_x", "mp_'; drop table x;--_y", "Bearer"):
+        assert api.get("/api/v1/me/", **_bearer(garbage)).status_code == 401
     now = timezone.now()
     ApiToken.objects.filter(pk=token.pk).update(
         created_at=now - datetime.timedelta(days=2), expires_at=now - datetime.timedelta(seconds=1)
