@@ -4,7 +4,7 @@ pages, nothing of their own. A referrer sees the status of what they sent; an SL
 An id the caller may not see answers 404, exactly as an id that does not exist.
 """
 
-from django.http import Http404, QueryDict
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -14,9 +14,8 @@ from rest_framework.views import APIView
 from cases import selectors, services
 from cases.forms import ReferralForm
 from cases.models import Case, Referral
-from mentorprogram.access import requires_permission
-from mentorprogram.api import PAGE_PARAMETER, error_body, page_param
-from mentorprogram.forms import strict_int
+from mentorprogram.access import api_error_body, requires_permission
+from mentorprogram.api import PAGE_PARAMETER, object_pk, page_answer, page_param, page_serializer
 
 
 class ReferralStatusSerializer(serializers.Serializer):
@@ -81,10 +80,7 @@ def _form_data(data) -> QueryDict:
     return form_data
 
 
-class ReferralPage(serializers.Serializer):
-    results = ReferralTriageSerializer(many=True)
-    page = serializers.IntegerField()
-    has_next = serializers.BooleanField()
+ReferralPage = page_serializer("ReferralPage", ReferralTriageSerializer)
 
 
 @requires_permission("cases.submit_referral")
@@ -107,7 +103,7 @@ class ReferralListApi(APIView):
                 ReferralStatusSerializer(rows[start : start + 50], many=True).data,
                 len(rows) > start + 50,
             )
-        return Response({"results": results, "page": page, "has_next": has_next})
+        return page_answer(results, page=page, has_next=has_next)
 
     @extend_schema(
         operation_id="referrals_create",
@@ -118,7 +114,9 @@ class ReferralListApi(APIView):
     def post(self, request):
         form = ReferralForm(_form_data(request.data))
         if not form.is_valid():
-            return Response(error_body(_("The data are not valid."), form.errors), status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                api_error_body(_("The data are not valid."), form.errors), status=status.HTTP_400_BAD_REQUEST
+            )
         fields = {k: v for k, v in form.cleaned_data.items() if k != "submission_key"}
         referral = services.referral_submit(
             actor=request.user, submission_key=form.cleaned_data["submission_key"], **fields
@@ -134,8 +132,7 @@ class ReferralDetailApi(APIView):
         responses=ReferralTriageSerializer,
     )
     def get(self, request, pk):
-        if strict_int(pk) is None:  # past bigint: no referral has it
-            raise Http404
+        pk = object_pk(pk)
         if request.user.has_perm("cases.triage_referral"):
             return Response(ReferralTriageSerializer(selectors.referral_get_for_triage(user=request.user, pk=pk)).data)
         return Response(ReferralStatusSerializer(selectors.referral_for_referrer(user=request.user, pk=pk)).data)
@@ -168,10 +165,7 @@ class CaseSerializer(serializers.Serializer):
     next_due = serializers.DateField(allow_null=True, required=False)
 
 
-class CasePage(serializers.Serializer):
-    results = CaseSerializer(many=True)
-    page = serializers.IntegerField()
-    has_next = serializers.BooleanField()
+CasePage = page_serializer("CasePage", CaseSerializer)
 
 
 class CaseStatusInput(serializers.Serializer):
@@ -181,7 +175,7 @@ class CaseStatusInput(serializers.Serializer):
 
 
 CASE_FILTERS = [
-    OpenApiParameter("status", str, enum=["open", *Case.Status.values], required=False),
+    OpenApiParameter("status", str, enum=[code for code, _label in selectors.CASE_LIST_STATUSES], required=False),
     OpenApiParameter("track", str, enum=Case.Track.values, required=False),
 ]
 
@@ -203,25 +197,23 @@ class CaseListApi(APIView):
         status_filter, track = params.get("status", ""), params.get("track", "")
         # Present means chosen: an empty or unknown value is an error, not «all».
         if "status" in params and (
-            status_filter not in ("open", *Case.Status.values) or len(params.getlist("status")) > 1
+            status_filter not in dict(selectors.CASE_LIST_STATUSES) or len(params.getlist("status")) > 1
         ):
             errors["status"] = [_("Choose one of the statuses.")]
         if "track" in params and (track not in Case.Track.values or len(params.getlist("track")) > 1):
             errors["track"] = [_("Choose one of the tracks.")]
         if errors:
-            return Response(error_body(_("The data are not valid."), errors), status=status.HTTP_400_BAD_REQUEST)
+            return Response(api_error_body(_("The data are not valid."), errors), status=status.HTTP_400_BAD_REQUEST)
         filters = selectors.CaseListFilter(status=status_filter, track=track)
         rows, has_next = selectors.case_page_for_user(user=request.user, page=page, filters=filters)
-        return Response({"results": CaseSerializer(rows, many=True).data, "page": page, "has_next": has_next})
+        return page_answer(CaseSerializer(rows, many=True).data, page=page, has_next=has_next)
 
 
 @requires_permission("cases.list_assigned_cases")
 class CaseDetailApi(APIView):
     @extend_schema(operation_id="case_read", responses=CaseSerializer)
     def get(self, request, pk):
-        if strict_int(pk) is None:
-            raise Http404
-        return Response(CaseSerializer(_one_case_row(request.user, pk)).data)
+        return Response(CaseSerializer(_one_case_row(request.user, object_pk(pk))).data)
 
 
 @requires_permission("cases.list_assigned_cases")
@@ -233,9 +225,7 @@ class CaseStatusApi(APIView):
         responses=CaseSerializer,
     )
     def post(self, request, pk):
-        if strict_int(pk) is None:
-            raise Http404
-        case = selectors.case_get_for_user(user=request.user, pk=pk)
+        case = selectors.case_get_for_user(user=request.user, pk=object_pk(pk))
         data = CaseStatusInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.case_status_change(actor=request.user, case=case, **data.validated_data)

@@ -30,7 +30,7 @@ from mentorprogram.forms import apply_validation_error, page_number, strict_int
 # --- Cases --------------------------------------------------------------------------------
 
 
-CASE_STATUS_FILTERS = [("", _lazy("All")), ("open", _lazy("Open")), *Case.Status.choices]
+CASE_STATUS_FILTERS = [("", _lazy("All")), *selectors.CASE_LIST_STATUSES]
 
 
 @requires_permission("cases.list_assigned_cases")

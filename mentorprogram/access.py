@@ -92,6 +92,16 @@ def declared_access(view_func):
     return access
 
 
+def api_error_body(detail, errors: dict | None = None) -> dict:
+    """The API's one error shape: what went wrong, and the fields it concerns (empty when none)."""
+    return {"detail": str(detail), "errors": {str(k): [str(m) for m in v] for k, v in (errors or {}).items()}}
+
+
+def api_error(detail, *, status: int, errors: dict | None = None) -> JsonResponse:
+    """An API error answered before (or outside) a DRF view: the access policy, the token check, 404 and 400."""
+    return JsonResponse(api_error_body(detail, errors), status=status)
+
+
 def _is_api(request):
     return request.path.startswith("/api/")
 
@@ -145,19 +155,15 @@ class AccessPolicyMiddleware:
 
     def _deny(self, request):
         if _is_api(request):
-            return JsonResponse(
-                {"detail": _("You do not have permission to perform this action."), "errors": {}}, status=403
-            )
+            return api_error(_("You do not have permission to perform this action."), status=403)
         raise PermissionDenied
 
     def _to_login(self, request):
         if _is_api(request):
-            return JsonResponse(
-                {"detail": _("Authentication credentials were not provided."), "errors": {}}, status=401
-            )
+            return api_error(_("Authentication credentials were not provided."), status=401)
         return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
 
     def _to_second_factor(self, request):
         if _is_api(request):
-            return JsonResponse({"detail": _("Two-factor verification is required."), "errors": {}}, status=403)
+            return api_error(_("Two-factor verification is required."), status=403)
         return redirect(f"{reverse('accounts:two_factor_setup')}?{urlencode({'next': request.get_full_path()})}")

@@ -10,8 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from mentorprogram.access import requires_role
+from mentorprogram.access import api_error_body, requires_role
 from mentorprogram.accounts.services import second_factor_enrolled
+from mentorprogram.forms import MAX_PAGE, strict_int
 from mentorprogram.roles import role_slugs_for
 
 
@@ -44,10 +45,6 @@ class ErrorSerializer(serializers.Serializer):
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
-def error_body(detail: str, errors: dict | None = None) -> dict:
-    return {"detail": str(detail), "errors": {str(k): [str(m) for m in v] for k, v in (errors or {}).items()}}
-
-
 def _field_errors(data) -> dict:
     if isinstance(data, dict):
         return {k: (v if isinstance(v, list) else [v]) for k, v in data.items() if k != "detail"}
@@ -59,7 +56,7 @@ def exception_handler(exc, context):
     ValidationError is a 400 with its fields, never a 500."""
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        return Response(error_body(_("The data are not valid."), errors), status=status.HTTP_400_BAD_REQUEST)
+        return Response(api_error_body(_("The data are not valid."), errors), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, PermissionDenied):
@@ -68,10 +65,10 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        response.data = error_body(_("The data are not valid."), _field_errors(response.data))
+        response.data = api_error_body(_("The data are not valid."), _field_errors(response.data))
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
-        response.data = error_body(detail or _("The request could not be answered."))
+        response.data = api_error_body(detail or _("The request could not be answered."))
     return response
 
 
@@ -121,8 +118,6 @@ PAGE_PARAMETER = OpenApiParameter(
 
 def page_param(request) -> int:
     """``?page=`` as a page number from 1 (1 when absent); anything else is a 400 naming the field."""
-    from mentorprogram.forms import MAX_PAGE, strict_int
-
     values = request.query_params.getlist("page")
     if not values:
         return 1
@@ -132,3 +127,23 @@ def page_param(request) -> int:
             {"page": [_("A page is a whole number from 1 to %(max)s.") % {"max": MAX_PAGE}]}
         )
     return page
+
+
+def object_pk(pk) -> int:
+    """An id from the address: one past bigint names nothing, so it answers 404 like any id the caller cannot see."""
+    if strict_int(pk) is None:
+        raise Http404
+    return pk
+
+
+def page_serializer(name: str, item) -> type[serializers.Serializer]:
+    """A page of ``item`` rows, as every list answers: ``results``, ``page`` and ``has_next``."""
+    return type(
+        name,
+        (serializers.Serializer,),
+        {"results": item(many=True), "page": serializers.IntegerField(), "has_next": serializers.BooleanField()},
+    )
+
+
+def page_answer(results, *, page: int, has_next: bool) -> Response:
+    return Response({"results": results, "page": page, "has_next": has_next})

@@ -5,7 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.defaults import bad_request, page_not_found
 
-from mentorprogram.access import public, requires_role
+from mentorprogram.access import api_error, public, requires_role
 from mentorprogram.health import health_report
 from mentorprogram.roles import roles_for, start_page_for
 from mentorprogram.startpage import start_panels_for
@@ -44,7 +44,7 @@ def api_aware_not_found(request, exception=None):
     """404: the API answers in its JSON shape (an address nobody has, like an object nobody may see); the pages
     answer with the 404 page."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("Not found."), "errors": {}}, status=404)
+        return api_error(_("Not found."), status=404)
     return page_not_found(request, exception)
 
 
@@ -52,5 +52,5 @@ def api_aware_bad_request(request, exception=None):
     """400 for a request Django refuses before any view (a body past DATA_UPLOAD_MAX_MEMORY_SIZE, too many
     fields): the API answers in its JSON shape, the pages as Django does."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("The request is too large or malformed."), "errors": {}}, status=400)
+        return api_error(_("The request is too large or malformed."), status=400)
     return bad_request(request, exception)

@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mentorprogram.access import requires_role
-from mentorprogram.api import PAGE_PARAMETER, page_param
+from mentorprogram.api import PAGE_PARAMETER, page_answer, page_param, page_serializer
 from notifications.models import Notification
 from notifications.selectors import notification_page_for_user
 from notifications.services import notification_mark_read
@@ -27,10 +27,7 @@ class NotificationSerializer(serializers.Serializer):
         return notification_text(notification)
 
 
-class NotificationPage(serializers.Serializer):
-    results = NotificationSerializer(many=True)
-    page = serializers.IntegerField()
-    has_next = serializers.BooleanField()
+NotificationPage = page_serializer("NotificationPage", NotificationSerializer)
 
 
 class MarkReadInput(serializers.Serializer):
@@ -52,7 +49,7 @@ class NotificationListApi(APIView):
     def get(self, request):
         page = page_param(request)
         rows, has_next = notification_page_for_user(user=request.user, page=page, per_page=PAGE_SIZE)
-        return Response({"results": NotificationSerializer(rows, many=True).data, "page": page, "has_next": has_next})
+        return page_answer(NotificationSerializer(rows, many=True).data, page=page, has_next=has_next)
 
 
 @requires_role()

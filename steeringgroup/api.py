@@ -1,7 +1,7 @@
 """Steering reports in the API: their metadata and the PDF, for the steering group (published ones) and SLT
 coordinators (all). Counts only, as on the pages; a download is an export in the trail, naming the token."""
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from mentorprogram import roles
 from mentorprogram.access import requires_role
-from mentorprogram.forms import strict_int
+from mentorprogram.api import object_pk
 from steeringgroup import selectors
 from steeringgroup.models import SteeringReport
 
@@ -35,12 +35,6 @@ class ReportList(serializers.Serializer):
     results = ReportSerializer(many=True)
 
 
-def _pk(pk):
-    if strict_int(pk) is None:
-        raise Http404
-    return pk
-
-
 @_readers
 class ReportListApi(APIView):
     @extend_schema(operation_id="reports_list", responses=ReportList)
@@ -52,7 +46,7 @@ class ReportListApi(APIView):
 class ReportDetailApi(APIView):
     @extend_schema(operation_id="report_read", responses=ReportSerializer)
     def get(self, request, pk):
-        return Response(ReportSerializer(selectors.report_get(user=request.user, pk=_pk(pk))).data)
+        return Response(ReportSerializer(selectors.report_get(user=request.user, pk=object_pk(pk))).data)
 
 
 @_readers
@@ -62,7 +56,7 @@ class ReportPdfApi(APIView):
         responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The report (PDF/UA).")},
     )
     def get(self, request, pk):
-        report = selectors.report_download(user=request.user, pk=_pk(pk))
+        report = selectors.report_download(user=request.user, pk=object_pk(pk))
         response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
         response["Content-Disposition"] = (
             f'attachment; filename="styringsrapport-{report.period_start:%Y-%m}-{report.period_end:%Y-%m}.pdf"'

@@ -41,6 +41,16 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
+def demo(settings):
+    """The demo data of `make run` (seed_demo refuses to run without DEBUG)."""
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    settings.DEBUG = False
+
+
+@pytest.fixture
 def password():
     return "et-passord-for-tester-123"
 

@@ -21,6 +21,7 @@ from cases.selectors.access import (
     set_detail_urls,
 )
 from cases.selectors.case_list import (
+    CASE_LIST_STATUSES,
     CASE_PAGE_SIZE,
     CaseListFilter,
     case_due_choices,
@@ -52,6 +53,7 @@ from cases.selectors.timeline import (
 )
 
 __all__ = [
+    "CASE_LIST_STATUSES",
     "CASE_PAGE_SIZE",
     "CaseListFilter",
     "DOB_WINDOW",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from audit.models import AccessEvent
 from audit.services import records_read
@@ -40,6 +41,10 @@ def _case_rows(cases, *, user, page: int, per_page: int, today: datetime.date | 
         row.next_due = min(dates, default=None)
     set_detail_urls(rows, "cases:detail")
     return rows, has_next
+
+
+# The case list's status filter: «open» (not closed) or one status; the pages add «all» as the empty choice.
+CASE_LIST_STATUSES = [("open", _("Open")), *Case.Status.choices]
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,13 @@ expired or revoked answers 401 at once, whatever the path; no session is ever ma
 """
 
 from django.core.cache import caches
-from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.throttling import SimpleRateThrottle
 
+from mentorprogram.access import api_error
 from mentorprogram.accounts.tokens import api_token_authenticate
 from mentorprogram.models import ApiToken
 
@@ -34,10 +34,7 @@ class ApiTokenMiddleware:
             if raw is not None:
                 token = api_token_authenticate(raw[:200], request=request)
                 if token is None:
-                    response = JsonResponse(
-                        {"detail": _("The token is not valid: it is wrong, expired or revoked."), "errors": {}},
-                        status=401,
-                    )
+                    response = api_error(_("The token is not valid: it is wrong, expired or revoked."), status=401)
                     response["WWW-Authenticate"] = 'Bearer realm="api"'
                     return response
                 user = token.user

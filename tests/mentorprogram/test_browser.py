@@ -66,16 +66,11 @@ def test_the_skip_link_is_the_first_stop_for_the_keyboard(live_server, page, use
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-def test_each_demo_user_logs_in_with_two_factors_and_lands_on_their_page(live_server, page, settings):
-    from django.core.management import call_command
-
+def test_each_demo_user_logs_in_with_two_factors_and_lands_on_their_page(live_server, page, demo):
     from mentorprogram.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERS
     from mentorprogram.models import User
     from mentorprogram.roles import MENTOR, ROLES_BY_SLUG, STEERING_GROUP
 
-    settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
-    settings.DEBUG = False
     for username, role in DEMO_USERS:
         user = User.objects.get(username=username)
         page.goto(f"{live_server.url}/login/")

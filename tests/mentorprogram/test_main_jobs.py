@@ -9,29 +9,16 @@ import re
 import pytest
 
 from tests.mentorprogram.test_browser import serious_violations
-from tests.mentorprogram.test_walk import _log_in
+from tests.mentorprogram.test_walk import log_in_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def demo(settings):
-    from django.core.management import call_command
-
-    settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
-    settings.DEBUG = False
-
-
 def _as(browser, live_server, username, **context):
-    from mentorprogram.management.commands.seed_demo import DEMO_PASSWORD
-    from mentorprogram.models import User
-
     page = browser.new_context(**context).new_page()
     statuses = []
     page.on("response", lambda response: statuses.append((response.status, response.url)))
-    _log_in(page, live_server, username, DEMO_PASSWORD, User.objects.get(username=username))
-    page.wait_for_url(lambda url: "/login/" not in url)
+    log_in_demo(page, live_server, username)
     return page, statuses
 
 

@@ -6,8 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.mentorprogram.factories import current_code
-from tests.mentorprogram.test_browser import serious_violations
+from tests.mentorprogram.test_browser import log_in, serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,13 +32,16 @@ def _route(path: str) -> str:
     return re.sub(r"/\d+(?=/)", "/N", path)
 
 
-def _log_in(page, live_server, username, password, user):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Brukernavn").fill(username)
-    page.get_by_label("Passord").fill(password)
-    page.get_by_label("Engangskode").fill(current_code(user))
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+def log_in_demo(page, live_server, username):
+    """Log in as a demo user, landing on their own start page."""
+    from django.urls import reverse
+
+    from mentorprogram.management.commands.seed_demo import DEMO_PASSWORD
+    from mentorprogram.models import User
+    from mentorprogram.roles import start_page_for
+
+    user = User.objects.get(username=username)
+    log_in(page, live_server, user, DEMO_PASSWORD, lands_on=reverse(start_page_for(user)))
 
 
 def _walk(page, live_server):
@@ -70,23 +72,11 @@ def _walk(page, live_server):
     return visited, problems
 
 
-@pytest.fixture
-def demo(settings):
-    from django.core.management import call_command
-
-    settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
-    settings.DEBUG = False
-
-
 @pytest.mark.parametrize("username", ["melder", "slt", "koordinator", "mentor", "styring", "personvern", "admin"])
 def test_every_page_a_role_reaches_reflows_at_320_px(live_server, browser, demo, username):
-    from mentorprogram.management.commands.seed_demo import DEMO_PASSWORD
-    from mentorprogram.models import User
-
     context = browser.new_context(viewport={"width": WIDTH, "height": 640}, is_mobile=True, has_touch=True)
     page = context.new_page()
-    _log_in(page, live_server, username, DEMO_PASSWORD, User.objects.get(username=username))
+    log_in_demo(page, live_server, username)
     # The header folds behind a menu button, and the button opens it.
     menu = page.get_by_role("button", name="Meny")
     assert menu.get_attribute("aria-expanded") == "false"
