@@ -85,7 +85,7 @@ def audited_versus_unaudited_save(bench):
     participant = Participant.objects.create(first_name="Benk", last_name="Deltaker", date_of_birth="2008-01-01")
     case = Case.objects.create(participant=participant, track="prevention")
     assign_perm("cases.change_case", coordinator, case)
-    rounds = 4 if bench.quick else ROUNDS
+    rounds = bench.repeats(ROUNDS, 4)
     fields = {name: getattr(_assessment(case, coordinator), name) for name in ASSESSMENT_TEXT}
 
     def service_save():
@@ -109,7 +109,7 @@ def audited_versus_unaudited_save(bench):
 
 def seal_and_verify_a_large_trail(bench):
     """verify_audit over a large generated trail: it must pass, and how fast it walks."""
-    n = LARGE_TRAIL // 30 if bench.quick else LARGE_TRAIL
+    n = bench.scaled(LARGE_TRAIL // 30) * 30 if bench.quick else LARGE_TRAIL
     user = User.objects.create(username="bench-audit-reader")
     with connection.cursor() as cursor:
         # A fixture, not a user's reads: generated straight into the benchmark database.

@@ -18,7 +18,7 @@ INTERESTS = ["fotball", "gaming", "musikk", "trening", "friluftsliv", "film", "m
 
 
 def rank_pool(bench):
-    n = N_MENTORS // (10 if bench.quick else 1)
+    n = bench.scaled(N_MENTORS)
     rng = random.Random(6)
     today = timezone.localdate()
     password = make_password("bench-passord-123")
@@ -78,7 +78,7 @@ def rank_pool(bench):
         assert len(ranking.suggestions) + len(ranking.excluded) == n
 
     size = f"{n} mentors, {len(qualifications)} qualifications"
-    repeats = 20 if bench.quick else 100
+    repeats = bench.repeats(100, 20)
     # Warm: the pool unchanged since the last ranking (the common case: the
     # pool changes far less often than matching pages are opened).
     warm = bench.time(run, n=repeats, warmup=3)

@@ -9,7 +9,7 @@ from mentorprogram.roles import COORDINATOR
 
 
 def landing_page(bench):
-    users = 100 if bench.quick else 1000
+    users = bench.scaled(1000)
     password = make_password("bench-passord-123")
     User.objects.bulk_create(
         User(username=f"bench{i}", first_name="Benk", last_name=f"Bruker {i}", password=password) for i in range(users)
@@ -22,7 +22,7 @@ def landing_page(bench):
         response = client.get("/")
         assert response.status_code == 200
 
-    samples = bench.time(get, n=50 if bench.quick else 200)
+    samples = bench.time(get, n=bench.repeats(200, 50))
     return [bench.measure("landing page render", samples, data_size=f"{users} users")]
 
 

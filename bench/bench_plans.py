@@ -31,7 +31,7 @@ SERVICES = ["nav", "school", "child_welfare", "health_station", "mentor"]
 
 
 def _fill(bench):
-    n = N_PLANS // (10 if bench.quick else 1)
+    n = bench.scaled(N_PLANS)
     opened = timezone.now() - datetime.timedelta(days=400)
     participants = Participant.objects.bulk_create(
         (
@@ -156,7 +156,7 @@ def plan_page_and_pdf(bench):
         response = client.get(url)
         assert response.status_code == 200
 
-    page_samples = bench.time(page, n=50 if bench.quick else 300)
+    page_samples = bench.time(page, n=bench.repeats(300, 50))
     with _counted() as queries:
         page()
     other = IndividualPlan.objects.filter(created_by=coordinator).order_by("-pk").first()
@@ -168,12 +168,12 @@ def plan_page_and_pdf(bench):
         response = client.get(f"/plans/{plan.pk}/plan.pdf")
         assert response.status_code == 200 and response.content.startswith(b"%PDF")
 
-    pdf_samples = bench.time(pdf, n=5 if bench.quick else 20, warmup=2)
+    pdf_samples = bench.time(pdf, n=bench.repeats(20, 5), warmup=2)
 
     def plan_list():
         assert client.get("/plans/").status_code == 200
 
-    list_samples = bench.time(plan_list, n=50 if bench.quick else 200)
+    list_samples = bench.time(plan_list, n=bench.repeats(200, 50))
     return [
         bench.measure(f"plan page ({len(queries)} queries)", page_samples, data_size=size),
         bench.measure("participant's plan as PDF", pdf_samples, data_size=size),

@@ -27,14 +27,13 @@ N_CASES_FOR_COORDINATOR = 200
 
 
 def _fill(bench):
-    scale = 10 if bench.quick else 1
     rng = random.Random(2026)
     fake = Faker("no_NO")
     fake.seed_instance(2026)
     first_names = [fake.first_name() for _ in range(400)]
     last_names = [fake.last_name() for _ in range(400)]
     today = timezone.localdate()
-    n_participants, n_referrals = N_PARTICIPANTS // scale, N_REFERRALS // scale
+    n_participants, n_referrals = bench.scaled(N_PARTICIPANTS), bench.scaled(N_REFERRALS)
     participants = Participant.objects.bulk_create(
         Participant(
             first_name=rng.choice(first_names),
@@ -96,7 +95,7 @@ def triage_and_cases(bench):
     )
 
     size = f"{Referral.objects.count()} referrals, {Participant.objects.count()} participants"
-    n = 50 if bench.quick else 200
+    n = bench.repeats(200, 50)
     results = []
 
     slt_client = verified_client(slt)

@@ -36,8 +36,7 @@ def _grant(user, cases, *codenames):
 
 
 def _fill(bench):
-    scale = 10 if bench.quick else 1
-    n_cases, n_sessions = N_CASES // scale, N_SESSIONS // scale
+    n_cases, n_sessions = bench.scaled(N_CASES), bench.scaled(N_SESSIONS)
     today = timezone.localdate()
     opened = timezone.now() - datetime.timedelta(days=3 * 365)
     participants = Participant.objects.bulk_create(
@@ -100,7 +99,7 @@ def save_session(bench):
     _grant(coordinator, cases[:CASES_PER_COORDINATOR], "view_case", "change_case", "view_sessions")
     case = held[0]
     size = f"{MentorSession.objects.count()} sessions, {len(cases)} cases"
-    n = 50 if bench.quick else 200
+    n = bench.repeats(200, 50)
     rng = random.Random(2026)
     client = verified_client(mentor)
     url = f"/sessions/cases/{case.pk}/new/"

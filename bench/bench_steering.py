@@ -23,7 +23,7 @@ N_CASES = 50_000
 
 
 def _top_up(bench) -> None:
-    target = N_CASES // (10 if bench.quick else 1)
+    target = bench.scaled(N_CASES)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM cases_case")
         missing = max(0, target - cursor.fetchone()[0])
@@ -90,7 +90,7 @@ def one_year_report(bench):
         report = services.steering_report_request(actor=slt, start=start, end=end)
         built.append(services.steering_report_build(report.pk))
 
-    n = 3 if bench.quick else 7
+    n = bench.repeats(7, 3)
     sql_samples = bench.time(sql_only, n=n, warmup=1)
     build_samples = bench.time(whole_build, n=n, warmup=1)
     assert all(report is not None and report.status == SteeringReport.Status.READY for report in built)

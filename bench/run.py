@@ -38,13 +38,28 @@ def machine() -> str:
 
 
 class Bench:
-    def __init__(self, *, quick: bool):
-        self.quick = quick
+    """Timing helpers, and the run's size: full, quick (a tenth of the data) or smoke (a hundredth, a few repetitions)."""
+
+    DIVISORS = {"full": 1, "quick": 10, "smoke": 100}
+
+    def __init__(self, *, mode: str = "full"):
+        self.mode = mode
+        self.quick = mode != "full"
         self.started = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
         self.machine = machine()
 
+    def scaled(self, full: int) -> int:
+        """How many rows to generate where a full run makes ``full``."""
+        return max(1, full // self.DIVISORS[self.mode])
+
+    def repeats(self, full: int, quick: int) -> int:
+        """How many timed calls: ``full``, ``quick``, or a few in a smoke run."""
+        return {"full": full, "quick": quick, "smoke": max(2, quick // 10)}[self.mode]
+
     def time(self, fn, *, n: int, warmup: int = 10) -> list[float]:
         """Call fn n times after a warm-up; milliseconds for each call."""
+        if self.mode == "smoke":
+            warmup = min(warmup, 1)
         for _ in range(warmup):
             fn()
         samples = []
@@ -71,7 +86,10 @@ class Bench:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions and less data (a smoke run)")
+    parser.add_argument("--quick", action="store_true", help="a tenth of the data, fewer repetitions")
+    parser.add_argument(
+        "--smoke", action="store_true", help="a hundredth of the data, a few repetitions (the test suite's run)"
+    )
     parser.add_argument("-k", dest="only", default="", help="run only benchmarks whose module name contains this")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.json")
     args = parser.parse_args()
@@ -85,7 +103,7 @@ def main() -> int:
     # A database of its own, so a benchmark never clobbers the test suite's.
     connection.settings_dict["TEST"] = {**connection.settings_dict.get("TEST", {}), "NAME": f"bench_{old_name}"}
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    bench = Bench(quick=args.quick)
+    bench = Bench(mode="smoke" if args.smoke else "quick" if args.quick else "full")
     results = []
     try:
         for path in sorted((ROOT / "bench").glob("bench_*.py")):

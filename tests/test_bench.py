@@ -1,4 +1,4 @@
-"""`make bench` keeps working: a quick run writes results in the agreed shape."""
+"""`make bench` keeps working: a smoke run writes results in the agreed shape."""
 
 import json
 import subprocess
@@ -10,7 +10,7 @@ from tests.conftest import ROOT
 def test_the_benchmark_runner_writes_results(tmp_path):
     out = tmp_path / "results.json"
     result = subprocess.run(
-        [sys.executable, "bench/run.py", "--quick", "--output", str(out)],
+        [sys.executable, "bench/run.py", "--smoke", "--output", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
