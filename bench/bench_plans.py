@@ -8,7 +8,6 @@ nothing of it is audited), in one transaction so that the database's own
 check that every plan has exactly one coordinator runs at its commit.
 """
 
-import contextlib
 import datetime
 
 from django.contrib.auth.models import Group, Permission
@@ -16,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
-from bench.helpers import verified_client
+from bench.helpers import api_client, api_list, counted, verified_client
 from cases.models import Case, Participant
 from individualplans.models import IndividualPlan, IndividualPlanUserObjectPermission
 from mentorprogram.models import User
@@ -129,19 +128,6 @@ def _fill(bench):
     return coordinators[0]
 
 
-@contextlib.contextmanager
-def _counted():
-    """The statements sent to the database inside the block (a list that grows as they run)."""
-    statements = []
-
-    def count(execute, sql, params, many, context):
-        statements.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        yield statements
-
-
 def plan_page_and_pdf(bench):
     coordinator = _fill(bench)
     plan = IndividualPlan.objects.filter(created_by=coordinator).order_by("pk").first()
@@ -157,10 +143,10 @@ def plan_page_and_pdf(bench):
         assert response.status_code == 200
 
     page_samples = bench.time(page, n=bench.repeats(300, 50))
-    with _counted() as queries:
+    with counted() as queries:
         page()
     other = IndividualPlan.objects.filter(created_by=coordinator).order_by("-pk").first()
-    with _counted() as other_queries:
+    with counted() as other_queries:
         assert client.get(f"/plans/{other.pk}/").status_code == 200
     assert len(queries) == len(other_queries), "the plan page's query count depends on the plan"
 
@@ -174,10 +160,14 @@ def plan_page_and_pdf(bench):
         assert client.get("/plans/").status_code == 200
 
     list_samples = bench.time(plan_list, n=bench.repeats(200, 50))
+    api_plans = api_list(
+        bench, "plans list", api_client(coordinator), "/api/v1/plans/", n=bench.repeats(200, 50), data_size=size
+    )
     return [
         bench.measure(f"plan page ({len(queries)} queries)", page_samples, data_size=size),
         bench.measure("participant's plan as PDF", pdf_samples, data_size=size),
         bench.measure("coordinator's plan list (100 plans)", list_samples, data_size=size),
+        api_plans,
     ]
 
 

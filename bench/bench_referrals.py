@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from faker import Faker
 
-from bench.helpers import verified_client
+from bench.helpers import api_client, api_list, verified_client
 from cases.models import Case, CaseAssignment, CaseUserObjectPermission, Participant, Referral
 from cases.selectors import participant_duplicates
 from mentorprogram.models import User
@@ -117,6 +117,13 @@ def triage_and_cases(bench):
     results.append(
         bench.measure("case list (200 assigned cases, 50 a page)", bench.time(case_list, n=n), data_size=size)
     )
+
+    slt_api, coordinator_api = api_client(slt), api_client(coordinator)
+    results += [
+        api_list(bench, "referrals list (triage queue)", slt_api, "/api/v1/referrals/", n=n, data_size=size),
+        api_list(bench, "cases list (200 assigned)", coordinator_api, "/api/v1/cases/", n=n, data_size=size),
+        api_list(bench, "participants list (200)", coordinator_api, "/api/v1/participants/", n=n, data_size=size),
+    ]
 
     rng = random.Random(7)
     probes = rng.sample(participants, 50)

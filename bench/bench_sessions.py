@@ -16,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
 
-from bench.helpers import verified_client
+from bench.helpers import api_client, api_list, verified_client
 from cases.models import Case, CaseAssignment, CaseUserObjectPermission, Participant
 from mentorprogram.models import User
 from mentorprogram.roles import COORDINATOR, MENTOR
@@ -148,6 +148,13 @@ def save_session(bench):
             f"coordinator's overview ({CASES_PER_COORDINATOR} cases)", bench.time(overview, n=n), data_size=size
         )
     )
+    coordinator_api = api_client(coordinator)
+    results += [
+        api_list(
+            bench, "a case's sessions", coordinator_api, f"/api/v1/cases/{case.pk}/sessions/", n=n, data_size=size
+        ),
+        api_list(bench, "open concern signals", coordinator_api, "/api/v1/concern-signals/", n=n, data_size=size),
+    ]
     return results
 
 

@@ -4,18 +4,25 @@ pages, nothing of their own. A referrer sees the status of what they sent; an SL
 An id the caller may not see answers 404, exactly as an id that does not exist.
 """
 
-from django.http import QueryDict
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import selectors, services
-from cases.forms import ReferralForm
+from cases.forms import DecisionForm, ParticipantResolveForm, ReferralForm
 from cases.models import Case, Referral
-from mentorprogram.access import api_error_body, requires_permission
-from mentorprogram.api import PAGE_PARAMETER, object_pk, page_answer, page_param, page_serializer
+from mentorprogram.access import requires_permission
+from mentorprogram.api import (
+    PAGE_PARAMETER,
+    form_cleaned,
+    form_data,
+    object_pk,
+    page_answer,
+    page_param,
+    page_serializer,
+)
 
 
 class ReferralStatusSerializer(serializers.Serializer):
@@ -64,22 +71,6 @@ class ReferralInputSerializer(serializers.Serializer):
     guardians = serializers.CharField(required=False, allow_blank=True)
 
 
-def _form_data(data) -> QueryDict:
-    """The JSON body as the intake form reads it: lists as repeated keys, languages as «a, b»."""
-    form_data = QueryDict(mutable=True)
-    if not isinstance(data, dict):
-        return form_data
-    for key, value in data.items():
-        if key == "languages" and isinstance(value, list):
-            form_data[key] = ", ".join(str(item) for item in value)
-        elif isinstance(value, list):
-            form_data.setlist(key, [str(item) for item in value])
-        elif value is not None and not isinstance(value, dict):
-            form_data[key] = str(value)
-    form_data.setdefault("gender", "unknown")  # as the form's own default
-    return form_data
-
-
 ReferralPage = page_serializer("ReferralPage", ReferralTriageSerializer)
 
 
@@ -112,15 +103,10 @@ class ReferralListApi(APIView):
         responses={201: ReferralStatusSerializer},
     )
     def post(self, request):
-        form = ReferralForm(_form_data(request.data))
-        if not form.is_valid():
-            return Response(
-                api_error_body(_("The data are not valid."), form.errors), status=status.HTTP_400_BAD_REQUEST
-            )
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "submission_key"}
-        referral = services.referral_submit(
-            actor=request.user, submission_key=form.cleaned_data["submission_key"], **fields
-        )
+        data = form_data(request.data, ReferralInputSerializer, joined=("languages",))
+        data.setdefault("gender", "unknown")  # as the form's own default
+        fields = dict(form_cleaned(ReferralForm(data)))
+        referral = services.referral_submit(actor=request.user, submission_key=fields.pop("submission_key"), **fields)
         return Response(ReferralStatusSerializer(referral).data, status=status.HTTP_201_CREATED)
 
 
@@ -138,95 +124,89 @@ class ReferralDetailApi(APIView):
         return Response(ReferralStatusSerializer(selectors.referral_for_referrer(user=request.user, pk=pk)).data)
 
 
-# --- Cases ----------------------------------------------------------------------------------
+class ParticipantMatchSerializer(serializers.Serializer):
+    """A known participant the referral may be about, and what matched."""
 
-
-class PersonOnCaseSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="user.pk")
-    name = serializers.SerializerMethodField()
-
-    def get_name(self, assignment) -> str:
-        return assignment.user.get_full_name() or assignment.user.username
-
-
-class CaseSerializer(serializers.Serializer):
-    """A case as the case list shows it to those who hold it."""
-
-    id = serializers.IntegerField(source="pk")
-    participant = serializers.CharField(source="participant.__str__")
+    participant = serializers.IntegerField(source="participant.pk")
+    first_name = serializers.CharField(source="participant.first_name")
+    last_name = serializers.CharField(source="participant.last_name")
     date_of_birth = serializers.DateField(source="participant.date_of_birth")
-    track = serializers.ChoiceField(choices=Case.Track.choices)
-    status = serializers.ChoiceField(choices=Case.Status.choices)
-    opened_at = serializers.DateTimeField()
-    closed_at = serializers.DateTimeField(allow_null=True)
-    coordinators = PersonOnCaseSerializer(source="coordinator_assignments", many=True)
-    mentors = PersonOnCaseSerializer(source="mentor_assignments", many=True)
-    last_session_on = serializers.DateField(allow_null=True, required=False)
-    next_due = serializers.DateField(allow_null=True, required=False)
+    matched = serializers.ListField(child=serializers.CharField())
 
 
-CasePage = page_serializer("CasePage", CaseSerializer)
+class ParticipantChoiceInput(serializers.Serializer):
+    participant = serializers.CharField(help_text="The id of a participant from the matches, or «new».")
 
 
-class CaseStatusInput(serializers.Serializer):
-    to_status = serializers.ChoiceField(choices=Case.Status.choices)
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    outcome = serializers.ChoiceField(choices=Case.Outcome.choices, required=False)
+class DecisionInput(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        choices=[c for c in Referral.Status.choices if c[0] not in Referral.OPEN_STATUSES]
+    )
+    track = serializers.ChoiceField(
+        choices=Case.Track.choices, required=False, help_text="For accepted: a new case's track."
+    )
+    forwarded_to = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    duplicate_of = serializers.IntegerField(
+        required=False, help_text="For duplicate: another referral on the participant."
+    )
+    reason = serializers.CharField(required=False, allow_blank=True)
 
 
-CASE_FILTERS = [
-    OpenApiParameter("status", str, enum=[code for code, _label in selectors.CASE_LIST_STATUSES], required=False),
-    OpenApiParameter("track", str, enum=Case.Track.values, required=False),
-]
+class DecisionSerializer(ReferralTriageSerializer):
+    case = serializers.IntegerField(source="case_id", allow_null=True)
 
 
-def _one_case_row(user, pk):
-    """The case as a list row (mentors, coordinators, last session, next due), if ``user`` holds it; else 404."""
-    case = selectors.case_get_for_user(user=user, pk=pk)
-    rows, _has_next = selectors.case_rows_by_id(user=user, cases=[case])
-    return rows[0]
+_triage = requires_permission("cases.triage_referral")
 
 
-@requires_permission("cases.list_assigned_cases")
-class CaseListApi(APIView):
-    @extend_schema(operation_id="cases_list", parameters=[PAGE_PARAMETER, *CASE_FILTERS], responses=CasePage)
-    def get(self, request):
-        page = page_param(request)
-        errors = {}
-        params = request.query_params
-        status_filter, track = params.get("status", ""), params.get("track", "")
-        # Present means chosen: an empty or unknown value is an error, not «all».
-        if "status" in params and (
-            status_filter not in dict(selectors.CASE_LIST_STATUSES) or len(params.getlist("status")) > 1
-        ):
-            errors["status"] = [_("Choose one of the statuses.")]
-        if "track" in params and (track not in Case.Track.values or len(params.getlist("track")) > 1):
-            errors["track"] = [_("Choose one of the tracks.")]
-        if errors:
-            return Response(api_error_body(_("The data are not valid."), errors), status=status.HTTP_400_BAD_REQUEST)
-        filters = selectors.CaseListFilter(status=status_filter, track=track)
-        rows, has_next = selectors.case_page_for_user(user=request.user, page=page, filters=filters)
-        return page_answer(CaseSerializer(rows, many=True).data, page=page, has_next=has_next)
-
-
-@requires_permission("cases.list_assigned_cases")
-class CaseDetailApi(APIView):
-    @extend_schema(operation_id="case_read", responses=CaseSerializer)
-    def get(self, request, pk):
-        return Response(CaseSerializer(_one_case_row(request.user, object_pk(pk))).data)
-
-
-@requires_permission("cases.list_assigned_cases")
-class CaseStatusApi(APIView):
+@_triage
+class ReferralMatchesApi(APIView):
     @extend_schema(
-        operation_id="case_status_change",
-        summary="Move the case one step in its workflow (its coordinator); only the allowed steps",
-        request=CaseStatusInput,
-        responses=CaseSerializer,
+        operation_id="referral_participant_matches",
+        summary="Known participants the referral may be about (the duplicate search), before its participant is settled",
+        responses=ParticipantMatchSerializer(many=True),
+    )
+    def get(self, request, pk):
+        referral = selectors.referral_get_for_triage(user=request.user, pk=object_pk(pk))
+        matches = selectors.referral_participant_matches(referral=referral) if referral.participant_id is None else []
+        return Response(ParticipantMatchSerializer(matches, many=True).data)
+
+
+@_triage
+class ReferralParticipantApi(APIView):
+    @extend_schema(
+        operation_id="referral_participant_settle",
+        summary="Settle whom the referral is about: one of its matches, or a new participant from its details",
+        request=ParticipantChoiceInput,
+        responses=ReferralTriageSerializer,
     )
     def post(self, request, pk):
-        case = selectors.case_get_for_user(user=request.user, pk=object_pk(pk))
-        data = CaseStatusInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.case_status_change(actor=request.user, case=case, **data.validated_data)
-        return Response(CaseSerializer(_one_case_row(request.user, pk)).data)
+        referral = selectors.referral_get_for_triage(user=request.user, pk=object_pk(pk))
+        choice = form_cleaned(ParticipantResolveForm(form_data(request.data, ParticipantChoiceInput)))["participant"]
+        participant = None
+        if choice != "new":
+            participant = selectors.referral_participant_offered(referral=referral, participant_pk=choice)
+            if participant is None:
+                raise exceptions.ValidationError({"participant": [_("Choose one of the participants suggested.")]})
+        services.referral_participant_resolve(actor=request.user, referral=referral, participant=participant)
+        referral.refresh_from_db()
+        return Response(ReferralTriageSerializer(referral).data)
+
+
+@_triage
+class ReferralDecisionApi(APIView):
+    @extend_schema(
+        operation_id="referral_decide",
+        summary="Decide a referral: accept (opens or joins a case), forward, no action, or duplicate",
+        request=DecisionInput,
+        responses=DecisionSerializer,
+    )
+    def post(self, request, pk):
+        referral = selectors.referral_get_for_triage(user=request.user, pk=object_pk(pk))
+        form = DecisionForm(
+            form_data(request.data, DecisionInput), others=selectors.referral_other_open(referral=referral)
+        )
+        referral = services.referral_decide(
+            actor=request.user, referral=referral, request=request, **form_cleaned(form)
+        )
+        return Response(DecisionSerializer(referral).data)

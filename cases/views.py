@@ -376,12 +376,7 @@ def triage_queue(request):
 def _referral_detail(request, referral, *, decision_form=None, resolve_error=None, status=200):
     duplicates = []
     if referral.participant_id is None:
-        duplicates = selectors.participant_duplicates(
-            first_name=referral.first_name,
-            last_name=referral.last_name,
-            date_of_birth=referral.date_of_birth,
-            national_id=referral.national_id,
-        )
+        duplicates = selectors.referral_participant_matches(referral=referral)
     others = selectors.referral_other_open(referral=referral)
     context = {
         "referral": referral,
@@ -413,16 +408,9 @@ def referral_resolve_participant(request, pk):
     participant = None
     if form.is_valid() and form.cleaned_data["participant"] != "new":
         # Only a participant the duplicate search offered for this referral.
-        offered = {
-            m.participant.pk: m.participant
-            for m in selectors.participant_duplicates(
-                first_name=referral.first_name,
-                last_name=referral.last_name,
-                date_of_birth=referral.date_of_birth,
-                national_id=referral.national_id,
-            )
-        }
-        participant = offered.get(strict_int(form.cleaned_data["participant"]))
+        participant = selectors.referral_participant_offered(
+            referral=referral, participant_pk=form.cleaned_data["participant"]
+        )
         if participant is None:
             return _referral_detail(
                 request, referral, resolve_error=_("Choose one of the participants suggested."), status=400

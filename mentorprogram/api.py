@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
@@ -147,3 +147,36 @@ def page_serializer(name: str, item) -> type[serializers.Serializer]:
 
 def page_answer(results, *, page: int, has_next: bool) -> Response:
     return Response({"results": results, "page": page, "has_next": has_next})
+
+
+def refuse_unknown(data, known: type[serializers.Serializer]) -> None:
+    """A field the operation does not take is a 400 naming it (a typo never passes silently as «left out»)."""
+    if not isinstance(data, dict):
+        raise exceptions.ValidationError({"non_field_errors": [_("Send a JSON object.")]})
+    unknown = sorted(set(data) - set(known().fields))
+    if unknown:
+        raise exceptions.ValidationError({name[:100]: [_("Unknown field.")] for name in unknown[:20]})
+
+
+def form_data(data, known: type[serializers.Serializer], *, joined=()) -> QueryDict:
+    """A JSON body as the pages' forms read a POST: lists as repeated keys (those in ``joined`` as «a, b»),
+    null as absent. Only an object with the fields of ``known`` (the operation's documented body) passes."""
+    refuse_unknown(data, known)
+    out = QueryDict(mutable=True)
+    for key, value in data.items():
+        if isinstance(value, list) and key in joined:
+            out[key] = ", ".join(str(item) for item in value)
+        elif isinstance(value, list):
+            out.setlist(key, [str(item) for item in value])
+        elif isinstance(value, bool):
+            out[key] = "on" if value else ""
+        elif value is not None and not isinstance(value, dict):
+            out[key] = str(value)
+    return out
+
+
+def form_cleaned(form) -> dict:
+    """The form's cleaned data, or a 400 with its Norwegian (or English) field errors: the pages' own checks."""
+    if not form.is_valid():
+        raise exceptions.ValidationError({name: list(errors) for name, errors in form.errors.items()})
+    return form.cleaned_data

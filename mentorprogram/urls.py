@@ -27,6 +27,7 @@ urlpatterns = [
     path("audit/", include("privacy.urls")),
     path("notifications/", include("notifications.urls")),
     path("api/v1/", include("mentorprogram.api_urls")),
+    path("developers/api/", views.api_docs, name="api_docs"),
     path("health/", views.health, name="health"),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from django.views.defaults import bad_request, page_not_found
 
 from mentorprogram.access import api_error, public, requires_role
+from mentorprogram.api_docs import api_operations
 from mentorprogram.health import health_report
 from mentorprogram.roles import roles_for, start_page_for
 from mentorprogram.startpage import start_panels_for
@@ -54,3 +55,10 @@ def api_aware_bad_request(request, exception=None):
     if request.path.startswith("/api/"):
         return api_error(_("The request is too large or malformed."), status=400)
     return bad_request(request, exception)
+
+
+@requires_role()
+@require_GET
+def api_docs(request):
+    """The API's documentation, for anyone signed in (the schema holds no personal data)."""
+    return render(request, "api_docs.html", {"groups": api_operations()})

@@ -16,6 +16,7 @@ from mentorprogram.roles import may_reach_personal_data
 from mentors.matching import EXPIRED, EXPIRING, MISSING, CaseFacts, MentorFacts, qualification_state, rank
 from mentors.models import Attendance, MatchingWeights, Mentor, PersonalTie, Qualification
 from mentors.permissions import may_match
+from mentors.texts import exclusion_text, factor_label, factor_why
 
 DEFAULT_WEIGHTS = {name: MatchingWeights._meta.get_field(name).default for name in MatchingWeights.FACTORS}
 
@@ -187,6 +188,28 @@ def matching_for_case(*, case: Case, today=None, fresh: bool = False):
     today = today or timezone.localdate()
     facts = mentor_facts(participant_id=case.participant_id, today=today, fresh=fresh)
     return rank(case_facts(case=case), facts, matching_weights_current(), today=today)
+
+
+def matching_explained(*, case: Case) -> tuple[list[dict], list[dict]]:
+    """The matching page's rows: each suggestion (mentor, position, score; for the first
+    MATCHING_TOP_SUGGESTIONS the factors in words), and each mentor left out with the reasons in words."""
+    ranking = matching_for_case(case=case)
+    top = settings.MATCHING_TOP_SUGGESTIONS
+    mentors = mentors_by_id([s.mentor_id for s in ranking.suggestions] + [e.mentor_id for e in ranking.excluded])
+    suggestions = [
+        {
+            "mentor": mentors[s.mentor_id],
+            "position": i,
+            "score": s.score,
+            "max_score": s.max_score,
+            "factors": [(factor_label(f.name), f.points, f.weight, factor_why(f.name, f.why)) for f in s.factors]
+            if i <= top
+            else [],
+        }
+        for i, s in enumerate(ranking.suggestions, start=1)
+    ]
+    excluded = [{"mentor": mentors[e.mentor_id], "reasons": exclusion_text(e.reasons)} for e in ranking.excluded]
+    return suggestions, excluded
 
 
 def mentors_by_id(ids) -> dict[int, Mentor]:

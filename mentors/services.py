@@ -13,19 +13,7 @@ from mentorprogram.roles import may_reach_personal_data
 from mentors.models import Attendance, MatchingWeights, Mentor, PersonalTie, Qualification
 from mentors.permissions import may_match
 from mentors.selectors import matching_for_case
-
-EXCLUSION_TEXTS = {
-    "inactive": lambda: _("not active"),
-    "police_certificate_missing": lambda: _("no police certificate"),
-    "police_certificate_expired": lambda: _("the police certificate has expired"),
-    "no_confidentiality_declaration": lambda: _("no signed confidentiality declaration"),
-    "no_capacity": lambda: _("no capacity left"),
-    "personal_tie": lambda: _("knows the participant personally"),
-}
-
-
-def exclusion_text(reasons) -> str:
-    return ", ".join(EXCLUSION_TEXTS[r]() for r in reasons)
+from mentors.texts import exclusion_text
 
 
 def mentor_assign_check(*, case: Case, mentor: Mentor, reason: str = "", fresh: bool = False) -> dict:

@@ -1,4 +1,4 @@
-"""Words for the matching page: each factor's name and why it scored as it did."""
+"""Words for the matching page: each factor's name and why it scored as it did, and why a mentor is left out."""
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -37,3 +37,17 @@ _WHY = {
     ),
     "load": lambda why: _("%(load)s participants now") % {"load": f"{why.load}/{why.capacity}"},
 }
+
+
+EXCLUSION_TEXTS = {
+    "inactive": lambda: _("not active"),
+    "police_certificate_missing": lambda: _("no police certificate"),
+    "police_certificate_expired": lambda: _("the police certificate has expired"),
+    "no_confidentiality_declaration": lambda: _("no signed confidentiality declaration"),
+    "no_capacity": lambda: _("no capacity left"),
+    "personal_tie": lambda: _("knows the participant personally"),
+}
+
+
+def exclusion_text(reasons) -> str:
+    return ", ".join(EXCLUSION_TEXTS[r]() for r in reasons)

@@ -23,7 +23,6 @@ from mentors.forms import (
     WeightsForm,
 )
 from mentors.models import Mentor, Qualification
-from mentors.texts import factor_label, factor_why
 from notifications.models import Notification
 from notifications.texts import notification_text
 
@@ -73,25 +72,8 @@ def _matchable_case(request, pk):
 
 
 def _matching_page(request, case, *, wishes_form=None, assign_error=None, tie_form=None, status=200):
-    ranking = selectors.matching_for_case(case=case)
+    suggestions, excluded = selectors.matching_explained(case=case)
     top = settings.MATCHING_TOP_SUGGESTIONS
-    shown_ids = [s.mentor_id for s in ranking.suggestions] + [e.mentor_id for e in ranking.excluded]
-    mentors = selectors.mentors_by_id(shown_ids)
-    suggestions = [
-        {
-            "mentor": mentors[s.mentor_id],
-            "position": i,
-            "score": s.score,
-            "max_score": s.max_score,
-            "factors": [(factor_label(f.name), f.points, f.weight, factor_why(f.name, f.why)) for f in s.factors]
-            if i <= top
-            else [],
-        }
-        for i, s in enumerate(ranking.suggestions, start=1)
-    ]
-    excluded = [
-        {"mentor": mentors[e.mentor_id], "reasons": services.exclusion_text(e.reasons)} for e in ranking.excluded
-    ]
     wishes = CaseWishes.objects.filter(case=case).first()
     context = {
         "case": case,

@@ -233,17 +233,29 @@ def coordinated_case_ids(*, user) -> list[int]:
     return list(cases_held(user, "cases.view_sessions").filter(Exists(coordinating)).values_list("pk", flat=True))
 
 
+def _open_signals(case_ids) -> list[ConcernSignal]:
+    """The signals not yet acknowledged on these cases, most serious first, then the oldest."""
+    signals = list(
+        ConcernSignal.objects.filter(case_id__in=case_ids, acknowledged_at__isnull=True).select_related(
+            "case__participant", "raised_by", "session"
+        )
+    )
+    signals.sort(key=lambda s: (LEVEL_ORDER[s.level], s.raised_at, s.pk))
+    return signals
+
+
+@records_read(AccessEvent.Kind.LIST, model=ConcernSignal, skip_empty=True)
+def concern_signals_open(*, user) -> list[ConcernSignal]:
+    """The open concern signals on the cases ``user`` coordinates (what the overview shows first)."""
+    return _open_signals(coordinated_case_ids(user=user))
+
+
 def coordinator_overview(*, user, today: datetime.date | None = None, page: int = 1) -> CoordinatorOverview:
     """Open concern signals, quiet cases and recent sessions across the cases ``user`` coordinates."""
     today = today or timezone.localdate()
     case_ids = coordinated_case_ids(user=user)
     cases = Case.objects.filter(pk__in=case_ids)
-    signals = list(
-        ConcernSignal.objects.filter(case_id__in=case_ids, acknowledged_at__isnull=True).select_related(
-            "case__participant", "raised_by"
-        )
-    )
-    signals.sort(key=lambda s: (LEVEL_ORDER[s.level], s.raised_at))
+    signals = _open_signals(case_ids)
     quiet = list(cases_without_recent_session(cases=cases, today=today).select_related("participant")[:200])
     set_detail_urls(quiet, "cases:detail")
     for case in quiet:

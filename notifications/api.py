@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mentorprogram.access import requires_role
-from mentorprogram.api import PAGE_PARAMETER, page_answer, page_param, page_serializer
+from mentorprogram.api import PAGE_PARAMETER, page_answer, page_param, page_serializer, refuse_unknown
 from notifications.models import Notification
 from notifications.selectors import notification_page_for_user
 from notifications.services import notification_mark_read
@@ -56,6 +56,7 @@ class NotificationListApi(APIView):
 class NotificationReadApi(APIView):
     @extend_schema(operation_id="notifications_mark_read", request=MarkReadInput, responses=MarkReadOutput)
     def post(self, request):
+        refuse_unknown(request.data, MarkReadInput)
         data = MarkReadInput(data=request.data)
         data.is_valid(raise_exception=True)
         ids = data.validated_data.get("ids")

@@ -8,7 +8,8 @@ from guardian.shortcuts import get_objects_for_user
 from audit.models import AccessEvent
 from audit.services import records_read
 from cases.backends import EMERGENCY_ACCESS_GRANTS
-from cases.models import Case, CaseAssignment, EmergencyAccess
+from cases.models import Case, CaseAssignment, EmergencyAccess, Participant
+from mentorprogram.paging import page_of
 from mentorprogram.roles import may_reach_personal_data
 
 
@@ -98,6 +99,52 @@ def case_get_for_user(*, user, pk) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+def _participants_readable(user):
+    return Participant.objects.filter(pk__in=cases_readable(user, "cases.view_case").values("participant_id"))
+
+
+def _with_case_ids(user, participants: list) -> list:
+    """Each participant's ``case_ids``: the cases of theirs the user may read (one query for the page)."""
+    by_participant = {}
+    for case_pk, participant_pk in (
+        cases_readable(user, "cases.view_case")
+        .filter(participant__in=participants)
+        .order_by("-opened_at", "-pk")
+        .values_list("pk", "participant_id")
+    ):
+        by_participant.setdefault(participant_pk, []).append(case_pk)
+    for participant in participants:
+        participant.case_ids = by_participant.get(participant.pk, [])
+    return participants
+
+
+@records_read(AccessEvent.Kind.LIST, model=Participant, rows=lambda result: result[0])
+def participant_page_for_user(*, user, page: int = 1, per_page: int = 50) -> tuple[list[Participant], bool]:
+    """The participants of the cases the user may read, by name; each with those cases' ids."""
+    rows, has_next = page_of(
+        _participants_readable(user).order_by("last_name", "first_name", "pk"), page=page, per_page=per_page
+    )
+    return _with_case_ids(user, rows), has_next
+
+
+@records_read(AccessEvent.Kind.VIEW)
+def participant_get_for_user(*, user, pk) -> Participant:
+    """A participant of a case the user may read, or Http404 (as for an id that does not exist)."""
+    participant = _participants_readable(user).filter(pk=pk).first()
+    if participant is None:
+        raise Http404
+    return _with_case_ids(user, [participant])[0]
+
+
+def case_assignments(*, case) -> list[CaseAssignment]:
+    """Everyone who holds or held the case, the active first, then the newest."""
+    return list(
+        CaseAssignment.objects.filter(case=case)
+        .select_related("user")
+        .order_by(F("ended_at").desc(nulls_first=True), "kind", "-started_at", "-pk")
+    )
 
 
 def case_coordinators(case: Case) -> list:

@@ -13,6 +13,7 @@ from audit.models import AccessEvent
 from audit.services import records_read
 from cases.models import Participant, Referral
 from cases.selectors.access import _url_template
+from mentorprogram.forms import strict_int
 from mentorprogram.roles import may_reach_personal_data
 
 # Duplicate search: how alike two names must be (pg_trgm similarity, 0–1) and
@@ -186,3 +187,21 @@ def participant_duplicates(
         key=lambda m: (not (national_id and m.participant.national_id == national_id), -m.similarity, m.participant.pk)
     )
     return matches[:limit]
+
+
+def referral_participant_matches(*, referral: Referral) -> list[DuplicateMatch]:
+    """The known participants a referral may be about (the duplicate search on its details)."""
+    return participant_duplicates(
+        first_name=referral.first_name,
+        last_name=referral.last_name,
+        date_of_birth=referral.date_of_birth,
+        national_id=referral.national_id,
+    )
+
+
+def referral_participant_offered(*, referral: Referral, participant_pk) -> Participant | None:
+    """The participant with ``participant_pk`` if the duplicate search offers them for this referral, else None:
+    a referral is linked only to someone its own details point to, never to any id."""
+    return {m.participant.pk: m.participant for m in referral_participant_matches(referral=referral)}.get(
+        strict_int(participant_pk)
+    )

@@ -386,6 +386,11 @@ SPECTACULAR_SETTINGS = {
         "CaseTrackEnum": "cases.models.Case.Track",
         "CaseOutcomeEnum": "cases.models.Case.Outcome",
         "NotificationKindEnum": "notifications.models.Notification.Kind",
+        "PlanStatusEnum": "individualplans.models.IndividualPlan.Status",
+        "GoalStatusEnum": "individualplans.models.PlanGoal.Status",
+        "MeasureStatusEnum": "individualplans.models.PlanMeasure.Status",
+        "PartnerServiceEnum": "mentorprogram.partners.PartnerService",
+        "ConcernLevelEnum": "mentorsessions.models.ConcernSignal.Level",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

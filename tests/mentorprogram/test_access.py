@@ -163,15 +163,38 @@ MATRIX = {
     "steering:csv": only({S: 200, G: 200}),
     "notifications:list": everyone(200),
     "notifications:preferences": everyone(200),
+    "api_docs": everyone(200),  # the schema in words: no personal data
     "api:me": everyone(200),
     "api:schema": everyone(200),
     # Referrals in the API: the queue for SLT coordinators, one's own for whoever sends them.
     "api:referrals": only({R: 200, S: 200, C: 200}),
     "api:referral": only({R: 200, S: 200, C: 404}),
+    "api:referral_matches": only({S: 200}),
+    "api:referral_participant": only({S: 405}),  # POST only
+    "api:referral_decision": only({S: 405}),  # POST only
+    "api:participants": only({S: 200, C: 200, M: 200}),  # those of the cases one holds
+    "api:participant": only({S: 404, C: 200, M: 200}),
     # Cases in the API: those one holds, as on the pages; another's case answers 404.
     "api:cases": only({S: 200, C: 200, M: 200}),
     "api:case": only({S: 404, C: 200, M: 200}),
     "api:case_status": only({S: 405, C: 405, M: 405}),  # POST only
+    "api:case_assignments": only({S: 404, C: 200, M: 200}),  # POST (assign a mentor): those who may match
+    "api:case_matching": only({S: 200, C: 200, M: 404}),
+    "api:case_sessions": only({S: 404, C: 200, M: 200}),  # POST (log): the case's mentor
+    "api:case_disclosures": only({S: 404, C: 200, M: 200}),
+    "api:mentors": only({S: 200}),
+    "api:mentor": only({S: 404}),  # no mentor profile with the fixture's id
+    "api:session": only({S: 404, C: 200, M: 200}),
+    "api:session_correction": only({M: 405}),  # POST only, its author
+    "api:session_addenda": only({M: 405}),
+    "api:session_void": only({M: 405}),
+    "api:concern_signals": only({S: 200, C: 200}),  # those on the cases one coordinates
+    "api:concern_acknowledge": only({S: 405, C: 405}),
+    "api:plans": only({S: 200, C: 200, M: 200}),
+    "api:plan": only({S: 200, C: 200, M: 200}),
+    "api:plan_goals": only({S: 405, C: 405, M: 405}),  # POST only: its coordinator
+    "api:plan_evaluations": only({S: 405, C: 405, M: 405}),
+    "api:goal_measures": only({S: 405, C: 405, M: 405}),
     "api:notifications": everyone(200),
     "api:notifications_read": everyone(405),  # POST only
     "api:reports": only({S: 200, G: 200}),
@@ -213,19 +236,21 @@ def sample_url(route: str, objects) -> str:
     """A concrete URL for a route pattern: ids of the fixture's objects, placeholders elsewhere."""
     if route.startswith(("cases/referrals/", "api/v1/referrals/")):
         pk = objects.referral.pk
-    elif route.startswith("sessions/concerns/"):
+    elif route.startswith("api/v1/participants/<int:"):
+        pk = objects.case.participant_id
+    elif route.startswith(("sessions/concerns/", "api/v1/concern-signals/<int:")):
         pk = objects.session.concern.pk
-    elif route.startswith("sessions/<int:"):
+    elif route.startswith(("sessions/<int:", "api/v1/sessions/<int:")):
         pk = objects.session.pk
     elif route.startswith("audit/subject-access/<int:"):
         pk = objects.case.participant_id
     elif route.startswith("disclosures/<int:"):
         pk = objects.disclosure.pk
-    elif route.startswith("plans/goals/"):
+    elif route.startswith(("plans/goals/", "api/v1/plan-goals/")):
         pk = objects.goal.pk
     elif route.startswith("plans/measures/"):
         pk = objects.measure.pk
-    elif route.startswith("plans/<int:"):
+    elif route.startswith(("plans/<int:", "api/v1/plans/<int:")):
         pk = objects.plan.pk
     elif route.startswith(("reports/<int:", "api/v1/reports/<int:")):
         pk = objects.report.pk

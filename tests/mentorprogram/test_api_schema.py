@@ -52,3 +52,17 @@ def test_every_error_has_one_shape_in_the_language_asked_for(make_user):
         "/api/v1/referrals/", {"source": "nowhere"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en-GB,en"
     )
     assert english.json()["detail"] == "The data are not valid."
+
+
+def test_the_docs_page_lists_every_operation_of_the_committed_schema(client, user, verified_login):
+    import yaml
+
+    verified_login(client, user)
+    page = client.get("/developers/api/").content.decode()
+    schema = yaml.safe_load((ROOT / "docs" / "openapi-v1.yaml").read_text())
+    for path, item in schema["paths"].items():
+        for method in ("get", "post"):
+            if method in item:
+                assert f"{method.upper()} {path}" in page
+    assert "<script" not in page.split("<main", 1)[1].split("</main>", 1)[0]  # no script of its own
+    assert "submission_key" in page and "«accepted»" in page  # fields and choices, from the schema

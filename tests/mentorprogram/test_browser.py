@@ -58,6 +58,15 @@ def test_the_landing_page_passes_axe(live_server, page, user, password):
     assert serious_violations(page) == []
 
 
+def test_the_api_documentation_passes_axe_and_reflows_on_a_phone(live_server, page, user, password):
+    log_in(page, live_server, user, password)
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"{live_server.url}/developers/api/")
+    assert page.get_by_role("heading", level=1).inner_text() == "API-et (versjon 1)"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert serious_violations(page) == []
+
+
 def test_the_skip_link_is_the_first_stop_for_the_keyboard(live_server, page, user, password):
     log_in(page, live_server, user, password)
     page.keyboard.press("Tab")
