@@ -5,7 +5,7 @@ An id the caller may not see answers 404, exactly as an id that does not exist.
 """
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -35,9 +35,22 @@ class ReferralStatusSerializer(serializers.Serializer):
     decided_at = serializers.DateTimeField(allow_null=True)
 
 
+class ReferralQueueSerializer(ReferralStatusSerializer):
+    """A row of the triage queue, as the page shows it. The fields past the status are there for SLT coordinators
+    only: the one who sent it gets the status fields alone."""
+
+    urgency = serializers.ChoiceField(choices=Referral.Urgency.choices, required=False)
+    source = serializers.ChoiceField(choices=Referral.Source.choices, required=False)
+    source_organisation = serializers.CharField(required=False)
+    first_name = serializers.CharField(required=False)
+    last_name = serializers.CharField(required=False)
+    date_of_birth = serializers.DateField(required=False)
+    days_waiting = serializers.IntegerField(required=False)
+    overdue = serializers.BooleanField(required=False, help_text="Waited longer than the triage deadline.")
+
+
 class ReferralTriageSerializer(ReferralStatusSerializer):
-    """What an SLT coordinator reads to triage it. The fields past the status are there for SLT coordinators only:
-    the one who sent it gets the status fields alone."""
+    """What an SLT coordinator reads to triage one referral (the sender gets the status fields alone)."""
 
     urgency = serializers.ChoiceField(choices=Referral.Urgency.choices, required=False)
     source = serializers.ChoiceField(choices=Referral.Source.choices, required=False)
@@ -71,22 +84,54 @@ class ReferralInputSerializer(serializers.Serializer):
     guardians = serializers.CharField(required=False, allow_blank=True)
 
 
-ReferralPage = page_serializer("ReferralPage", ReferralTriageSerializer)
+ReferralPage = page_serializer("ReferralPage", ReferralQueueSerializer)
+
+# The triage queue's filters and orders, as on its page; an SLT coordinator's list only.
+QUEUE_FILTERS = {
+    "status": ["open", "all", *Referral.Status.values],
+    "urgency": Referral.Urgency.values,
+    "source": Referral.Source.values,
+    "sort": ["urgency", "waiting", "newest"],
+}
+QUEUE_DEFAULTS = {"status": "open", "urgency": "", "source": "", "sort": "urgency"}
+
+
+def _queue_filters(params) -> dict:
+    """The queue's filters from the query: absent means the page's default; present means chosen, so an empty or
+    unknown value is a 400 naming it."""
+    filters, errors = dict(QUEUE_DEFAULTS), {}
+    for name, allowed in QUEUE_FILTERS.items():
+        if name in params:
+            values = params.getlist(name)
+            if len(values) != 1 or values[0] not in allowed:
+                errors[name] = [_("Choose one of: %(values)s.") % {"values": ", ".join(allowed)}]
+            else:
+                filters[name] = values[0]
+    if errors:
+        raise exceptions.ValidationError(errors)
+    return filters
 
 
 @requires_permission("cases.submit_referral")
 class ReferralListApi(APIView):
     @extend_schema(
         operation_id="referrals_list",
-        summary="Referrals: the triage queue (SLT coordinators) or one's own (referrers)",
-        parameters=[PAGE_PARAMETER],
+        summary="Referrals: the triage queue (SLT coordinators; open ones, most urgent first) or one's own (referrers)",
+        parameters=[
+            PAGE_PARAMETER,
+            *(
+                OpenApiParameter(name, str, enum=allowed, required=False, description="SLT coordinators' queue only.")
+                for name, allowed in QUEUE_FILTERS.items()
+            ),
+        ],
         responses=ReferralPage,
     )
     def get(self, request):
         page = page_param(request)
+        filters = _queue_filters(request.query_params)
         if request.user.has_perm("cases.triage_referral"):
-            rows, has_next = selectors.referral_queue_page(user=request.user, page=page)
-            results = ReferralTriageSerializer(rows, many=True).data
+            rows, has_next = selectors.referral_queue_page(user=request.user, page=page, **filters)
+            results = ReferralQueueSerializer(rows, many=True).data
         else:
             rows = selectors.referral_list_for_referrer(user=request.user)
             start = (page - 1) * 50

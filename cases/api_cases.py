@@ -1,9 +1,10 @@
 """Cases, their participants and assignments in the API: the case list's selectors and the workflow service, the
 same rights as the pages. A case the caller does not hold answers 404, exactly as a case that does not exist."""
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -156,3 +157,34 @@ class AssignmentSerializer(serializers.Serializer):
 
     def get_name(self, assignment) -> str:
         return assignment.user.get_full_name() or assignment.user.username
+
+
+class AssignmentEndInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="Why it ends; the person is told that it has.")
+
+
+@requires_permission("cases.list_assigned_cases")
+class AssignmentEndApi(APIView):
+    @extend_schema(
+        operation_id="case_assignment_end",
+        summary="End a mentor's or coordinator's assignment (SLT coordinators, the case's coordinator): the rights go at once",
+        request=AssignmentEndInput,
+        responses=AssignmentSerializer,
+    )
+    def post(self, request, pk, assignment_pk):
+        case = selectors.case_get_for_user(user=request.user, pk=object_pk(pk))
+        assignment = case.assignments.filter(pk=object_pk(assignment_pk), ended_at__isnull=True).first()
+        if assignment is None:
+            raise Http404
+        refuse_unknown(request.data, AssignmentEndInput)
+        data = AssignmentEndInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        reason = data.validated_data["reason"].strip()
+        if not reason:
+            raise exceptions.ValidationError(
+                {"reason": [_("Say why the assignment ends; the person is told that it has.")]}
+            )
+        assignment = services.case_assignment_end(
+            actor=request.user, assignment=assignment, reason=reason, request=request
+        )
+        return Response(AssignmentSerializer(assignment).data)

@@ -4,7 +4,7 @@ A plan the caller may not read answers 404, as one that does not exist."""
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -152,6 +152,29 @@ class MeasureInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=PlanMeasure.Status.choices)
 
 
+class GoalEditInput(GoalInput):
+    version = serializers.IntegerField(min_value=1, help_text="The version read; another's later change answers 409.")
+
+
+class MeasureEditInput(MeasureInput):
+    version = serializers.IntegerField(min_value=1, help_text="The version read; another's later change answers 409.")
+
+
+class EditConflictError(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+
+
+def _saved(save):
+    """Run a versioned save; someone else's later change is a 409 saying so (the caller reads again and retries)."""
+    try:
+        return save()
+    except services.EditConflict as exc:
+        raise EditConflictError(" ".join(exc.messages)) from None
+
+
+CONFLICT = {409: OpenApiResponse(description="Changed by someone else since the version sent: read it again.")}
+
+
 class EvaluationInput(serializers.Serializer):
     summary = serializers.CharField(max_length=5000)
     changes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
@@ -204,3 +227,43 @@ class PlanEvaluationsApi(APIView):
         fields = form_cleaned(EvaluationForm(form_data(request.data, EvaluationInput)))
         evaluation = services.evaluation_record(actor=request.user, plan=plan, **fields)
         return Response(EvaluationSerializer(evaluation).data, status=status.HTTP_201_CREATED)
+
+
+@requires_permission(PLAN_READERS)
+class GoalApi(APIView):
+    @extend_schema(
+        operation_id="plan_goal_edit",
+        summary="Change a goal (its plan's coordinator), sending the version read",
+        request=GoalEditInput,
+        responses={200: GoalSerializer, **CONFLICT},
+    )
+    def post(self, request, pk):
+        goal = selectors.goal_for_user(user=request.user, pk=object_pk(pk))
+        _editable(request.user, goal.plan)
+        form = GoalForm(form_data(request.data, GoalEditInput))
+        version = form_cleaned(form)["version"]
+        goal = _saved(
+            lambda: services.goal_update(actor=request.user, goal=goal, version=version, **form.service_fields())
+        )
+        return Response(GoalSerializer(goal).data)
+
+
+@requires_permission(PLAN_READERS)
+class MeasureApi(APIView):
+    @extend_schema(
+        operation_id="plan_measure_edit",
+        summary="Change a measure (its plan's coordinator), sending the version read",
+        request=MeasureEditInput,
+        responses={200: MeasureSerializer, **CONFLICT},
+    )
+    def post(self, request, pk):
+        measure = selectors.measure_for_user(user=request.user, pk=object_pk(pk))
+        _editable(request.user, measure.plan)
+        form = MeasureForm(form_data(request.data, MeasureEditInput))
+        version = form_cleaned(form)["version"]
+        measure = _saved(
+            lambda: services.measure_update(
+                actor=request.user, measure=measure, version=version, **form.service_fields()
+            )
+        )
+        return Response(MeasureSerializer(measure).data)

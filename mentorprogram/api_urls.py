@@ -8,9 +8,24 @@ from cases.api import (
     ReferralMatchesApi,
     ReferralParticipantApi,
 )
-from cases.api_cases import CaseDetailApi, CaseListApi, CaseStatusApi, ParticipantDetailApi, ParticipantListApi
+from cases.api_cases import (
+    AssignmentEndApi,
+    CaseDetailApi,
+    CaseListApi,
+    CaseStatusApi,
+    ParticipantDetailApi,
+    ParticipantListApi,
+)
 from disclosures.api import CaseDisclosuresApi
-from individualplans.api import GoalMeasuresApi, PlanDetailApi, PlanEvaluationsApi, PlanGoalsApi, PlanListApi
+from individualplans.api import (
+    GoalApi,
+    GoalMeasuresApi,
+    MeasureApi,
+    PlanDetailApi,
+    PlanEvaluationsApi,
+    PlanGoalsApi,
+    PlanListApi,
+)
 from mentorprogram.access import requires_role
 from mentorprogram.api import MeApi
 from mentors.api import AssignmentListApi, MatchingApi, MentorDetailApi, MentorListApi
@@ -40,6 +55,7 @@ urlpatterns = [
     path("cases/<int:pk>/", CaseDetailApi.as_view(), name="case"),
     path("cases/<int:pk>/status/", CaseStatusApi.as_view(), name="case_status"),
     path("cases/<int:pk>/assignments/", AssignmentListApi.as_view(), name="case_assignments"),
+    path("cases/<int:pk>/assignments/<int:assignment_pk>/end/", AssignmentEndApi.as_view(), name="case_assignment_end"),
     path("cases/<int:pk>/mentor-suggestions/", MatchingApi.as_view(), name="case_matching"),
     path("cases/<int:pk>/sessions/", CaseSessionsApi.as_view(), name="case_sessions"),
     path("cases/<int:pk>/disclosures/", CaseDisclosuresApi.as_view(), name="case_disclosures"),
@@ -55,6 +71,8 @@ urlpatterns = [
     path("plans/<int:pk>/", PlanDetailApi.as_view(), name="plan"),
     path("plans/<int:pk>/goals/", PlanGoalsApi.as_view(), name="plan_goals"),
     path("plans/<int:pk>/evaluations/", PlanEvaluationsApi.as_view(), name="plan_evaluations"),
+    path("plan-goals/<int:pk>/", GoalApi.as_view(), name="goal"),
+    path("plan-measures/<int:pk>/", MeasureApi.as_view(), name="measure"),
     path("plan-goals/<int:pk>/measures/", GoalMeasuresApi.as_view(), name="goal_measures"),
     path("notifications/", NotificationListApi.as_view(), name="notifications"),
     path("notifications/read/", NotificationReadApi.as_view(), name="notifications_read"),

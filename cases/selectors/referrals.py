@@ -62,6 +62,8 @@ def referral_queue(
         "source",
         "source_organisation",
         "received_on",
+        "submitted_at",
+        "decided_at",
         "urgency",
         "status",
         "first_name",

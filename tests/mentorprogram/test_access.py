@@ -179,6 +179,7 @@ MATRIX = {
     "api:case": only({S: 404, C: 200, M: 200}),
     "api:case_status": only({S: 405, C: 405, M: 405}),  # POST only
     "api:case_assignments": only({S: 404, C: 200, M: 200}),  # POST (assign a mentor): those who may match
+    "api:case_assignment_end": only({S: 405, C: 405, M: 405}),  # POST only
     "api:case_matching": only({S: 200, C: 200, M: 404}),
     "api:case_sessions": only({S: 404, C: 200, M: 200}),  # POST (log): the case's mentor
     "api:case_disclosures": only({S: 404, C: 200, M: 200}),
@@ -195,6 +196,8 @@ MATRIX = {
     "api:plan_goals": only({S: 405, C: 405, M: 405}),  # POST only: its coordinator
     "api:plan_evaluations": only({S: 405, C: 405, M: 405}),
     "api:goal_measures": only({S: 405, C: 405, M: 405}),
+    "api:goal": only({S: 405, C: 405, M: 405}),  # POST only: change with the version read
+    "api:measure": only({S: 405, C: 405, M: 405}),
     "api:notifications": everyone(200),
     "api:notifications_read": everyone(405),  # POST only
     "api:reports": only({S: 200, G: 200}),
@@ -248,7 +251,7 @@ def sample_url(route: str, objects) -> str:
         pk = objects.disclosure.pk
     elif route.startswith(("plans/goals/", "api/v1/plan-goals/")):
         pk = objects.goal.pk
-    elif route.startswith("plans/measures/"):
+    elif route.startswith(("plans/measures/", "api/v1/plan-measures/")):
         pk = objects.measure.pk
     elif route.startswith(("plans/<int:", "api/v1/plans/<int:")):
         pk = objects.plan.pk

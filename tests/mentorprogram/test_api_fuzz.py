@@ -78,7 +78,7 @@ def _roles_for(case, tokens) -> list[str]:
 
 @SCHEMA.parametrize()
 @settings(
-    max_examples=8,
+    max_examples=6,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

@@ -163,6 +163,21 @@ def test_the_plan_is_kept_by_its_coordinator_and_read_by_the_mentor(team):
     past = coordinator.post(f"/api/v1/plans/{plan.pk}/evaluations/", {**evaluation, "next_due_on": "2020-01-01"})
     assert past.status_code == 400 and "next_due_on" in past.json()["errors"]
     assert len(coordinator.get(f"/api/v1/plans/{plan.pk}/").json()["evaluations"]) == 1
+    edit = {
+        "life_area": goal.life_area,
+        "wording": "Fullføre skoleåret.",
+        "status": "in_progress",
+        "target_date": target,
+    }
+    changed = coordinator.post(f"/api/v1/plan-goals/{goal.pk}/", {**edit, "version": goal.version})
+    assert changed.status_code == 200 and changed.json()["version"] == goal.version + 1
+    stale = coordinator.post(f"/api/v1/plan-goals/{goal.pk}/", {**edit, "version": goal.version})
+    assert stale.status_code == 409 and set(stale.json()) == {"detail", "errors"}
+    measure_id = covered.json()["id"]
+    ended = coordinator.post(
+        f"/api/v1/plan-measures/{measure_id}/", {**measure, "service": "school", "status": "completed", "version": 1}
+    )
+    assert ended.status_code == 200 and ended.json()["status"] == "completed"
     assert Api(team.outsider).get(f"/api/v1/plans/{plan.pk}/").status_code == 404
 
 
@@ -195,6 +210,18 @@ def test_the_throttle_answers_429_in_the_one_error_shape(team, monkeypatch):
     assert set(answer.json()) == {"detail", "errors"} and answer.headers.get("Retry-After")
 
 
+def test_the_triage_queue_filters_and_orders_as_its_page_does(team, make_user):
+    referrer = make_user(REFERRER)
+    acute = ReferralFactory(submitted_by=referrer, urgency="acute")
+    normal = ReferralFactory(submitted_by=referrer, urgency="normal")
+    slt = Api(team.slt)
+    assert [r["id"] for r in slt.get("/api/v1/referrals/").json()["results"]][:2] == [acute.pk, normal.pk]
+    only_acute = slt.get("/api/v1/referrals/?urgency=acute").json()["results"]
+    assert [r["id"] for r in only_acute] == [acute.pk] and only_acute[0]["days_waiting"] >= 0
+    wrong = slt.get("/api/v1/referrals/?sort=alphabet&urgency=")
+    assert wrong.status_code == 400 and wrong.json()["errors"].keys() == {"sort", "urgency"}
+
+
 def test_a_field_the_operation_does_not_take_is_named_not_ignored(team):
     api = Api(team.mentor)
     body = {"text": "Ringte etterpå.", "txet": "skrivefeil"}
@@ -221,6 +248,7 @@ def test_a_field_the_operation_does_not_take_is_named_not_ignored(team):
         ("coordinator", "/api/v1/concern-signals/"),
         ("coordinator", "/api/v1/plans/"),
         ("mentor", "/api/v1/cases/{case}/sessions/"),
+        ("slt", "/api/v1/referrals/?status=all&sort=newest"),
     ],
 )
 def test_an_api_list_asks_the_database_as_often_for_many_rows_as_for_one(team, role, url):
@@ -254,6 +282,7 @@ def test_an_api_list_asks_the_database_as_often_for_many_rows_as_for_one(team, r
 
     start_plan(team.coordinator, team.case)
     log(team.case)
+    ReferralFactory(submitted_by=team.coordinator)
     queries()  # the token's first use of the minute writes its «last used»
     one = queries()
     for _ in range(6):
@@ -263,4 +292,5 @@ def test_an_api_list_asks_the_database_as_often_for_many_rows_as_for_one(team, r
         start_plan(team.coordinator, case)
         log(case)
         log(team.case)
+        ReferralFactory(submitted_by=team.coordinator)
     assert queries() == one

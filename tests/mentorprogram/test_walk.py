@@ -15,6 +15,10 @@ SKIP = re.compile(r"/logout/|\.(pdf|csv|json)$|/(pdf|download|export|readers\.cs
 # How many routes a role's walk visits at most (each is one page load and one axe run).
 MAX_PAGES = 40
 WIDTH = 320
+# Pages that are the same for every role (one's account, tokens, notices, the API's documentation): walked by the
+# first role that reaches them, not again by each (what differs, the header's menu, every other page checks).
+SAME_FOR_EVERYONE = re.compile(r"^/(account|notifications|developers)/")
+_walked_once: set[str] = set()
 
 
 # The innermost elements that reach past the screen's right edge, named for the failure message.
@@ -52,6 +56,10 @@ def _walk(page, live_server):
     visited = 0
     while queue and visited < MAX_PAGES:
         path = queue.pop(0)
+        if SAME_FOR_EVERYONE.match(path):
+            if _route(path) in _walked_once:
+                continue
+            _walked_once.add(_route(path))
         response = page.goto(f"{origin}{path}")
         visited += 1
         if response is None or response.status >= 400:
