@@ -29,6 +29,7 @@ class ReferralStatusSerializer(serializers.Serializer):
     """What the one who sent a referral learns of it: its status, nothing of a case."""
 
     id = serializers.IntegerField(source="pk")
+    reference = serializers.CharField(help_text="The sender's reference, as on the receipt: «BM-2026-000123».")
     status = serializers.ChoiceField(choices=Referral.Status.choices)
     received_on = serializers.DateField()
     submitted_at = serializers.DateTimeField()

@@ -25,12 +25,13 @@ class CasesConfig(AppConfig):
             Referral,
             RetentionRun,
         )
-        from cases.services import referral_decided_text
+        from cases.services import referral_decided_text, referral_receipt_text
         from notifications.models import Notification
         from notifications.reminders import reminder_rule_register
         from notifications.texts import notification_text_register
 
         notification_text_register(Notification.Kind.REFERRAL_DECIDED, referral_decided_text)
+        notification_text_register(Notification.Kind.REFERRAL_RECEIPT, referral_receipt_text)
         from audit.subject_access import subject_access_register
         from cases import subject_access
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import views, views_receipt
 
 app_name = "cases"
 urlpatterns = [
@@ -19,6 +19,8 @@ urlpatterns = [
     path("referrals/duplicates/", views.referral_duplicate_check, name="referral_duplicates"),
     path("referrals/", views.triage_queue, name="triage"),
     path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
+    path("referrals/<int:pk>/receipt/", views_receipt.referral_receipt, name="referral_receipt"),
+    path("referrals/<int:pk>/receipt.pdf", views_receipt.referral_receipt_pdf, name="referral_receipt_pdf"),
     path("referrals/<int:pk>/participant/", views.referral_resolve_participant, name="referral_participant"),
     path("referrals/<int:pk>/decision/", views.referral_decide, name="referral_decide"),
 ]

@@ -315,10 +315,10 @@ def referral_create(request):
         referral = services.referral_submit(actor=user, submission_key=form.cleaned_data["submission_key"], **fields)
         if referral.is_acute:
             messages.warning(request, _("Acute danger: call the police on 112 now if you have not done so."))
-        messages.success(request, _("Referral %(pk)s is registered.") % {"pk": referral.pk})
+        messages.success(request, _("Referral %(reference)s is registered.") % {"reference": referral.reference})
         if user.has_perm("cases.triage_referral"):
             return redirect("cases:referral_detail", pk=referral.pk)
-        return redirect("cases:referral_mine")
+        return redirect("cases:referral_receipt", pk=referral.pk)
     context = {"form": form, "duplicate_check": user.has_perm("cases.triage_referral")}
     return render(request, "cases/referral_form.html", context, status=400 if form.errors else 200)
 

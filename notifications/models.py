@@ -26,6 +26,7 @@ class Notification(models.Model):
         REFERRAL_ACUTE = "referral_acute", _("An acute referral")
         REFERRAL_UNTRIAGED = "referral_untriaged", _("A referral waits for triage")
         REFERRAL_DECIDED = "referral_decided", _("Your referral was decided")
+        REFERRAL_RECEIPT = "referral_receipt", _("Your referral was received")
         CONSENT_EXPIRING = "consent_expiring", _("A consent is about to expire")
         QUALIFICATION_EXPIRING = "qualification_expiring", _("A mentor qualification is about to expire")
         CONCERN_SIGNAL = "concern_signal", _("A mentor raised a concern")

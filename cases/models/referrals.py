@@ -1,5 +1,7 @@
 """Referrals (bekymringsmeldinger) and their triage."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -137,6 +139,16 @@ class Referral(models.Model):
     @property
     def is_open(self):
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def reference(self) -> str:
+        """The reference on the sender's receipt and notice: «BM-2026-000123» (year sent, number). No personal data."""
+        return f"BM-{timezone.localtime(self.submitted_at):%Y}-{self.pk:06d}"
+
+    @property
+    def answer_due_on(self):
+        """By when the sender can expect to hear its status: received plus the triage deadline (REFERRAL_TRIAGE_DAYS)."""
+        return timezone.localtime(self.submitted_at).date() + datetime.timedelta(days=settings.REFERRAL_TRIAGE_DAYS)
 
     @property
     def is_acute(self):

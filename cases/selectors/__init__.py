@@ -51,6 +51,8 @@ from cases.selectors.referrals import (
     referral_participant_offered,
     referral_queue,
     referral_queue_page,
+    referral_receipt_for_print,
+    referral_receipt_for_sender,
 )
 from cases.selectors.timeline import (
     TimelineEvent,
@@ -99,5 +101,7 @@ __all__ = [
     "referral_participant_offered",
     "referral_queue",
     "referral_queue_page",
+    "referral_receipt_for_print",
+    "referral_receipt_for_sender",
     "set_detail_urls",
 ]

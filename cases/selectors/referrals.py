@@ -113,6 +113,25 @@ def referral_for_referrer(*, user, pk) -> Referral:
     return referral
 
 
+def _own_referral(user, pk) -> Referral:
+    referral = Referral.objects.filter(submitted_by=user, pk=pk).first()
+    if referral is None:
+        raise Http404
+    return referral
+
+
+@records_read(AccessEvent.Kind.VIEW)
+def referral_receipt_for_sender(*, user, pk) -> Referral:
+    """What the user sent in one of their own referrals, for their receipt; Http404 for anyone else's, as for none."""
+    return _own_referral(user, pk)
+
+
+@records_read(AccessEvent.Kind.EXPORT)
+def referral_receipt_for_print(*, user, pk) -> Referral:
+    """The same, printed as a PDF: an export in the trail."""
+    return _own_referral(user, pk)
+
+
 def referral_list_for_referrer(*, user, limit: int = 200):
     """The user's own referrals: status only, nothing of a case."""
     return list(

@@ -34,6 +34,7 @@ from cases.services.referrals import (
     referral_decide,
     referral_decided_text,
     referral_participant_resolve,
+    referral_receipt_text,
     referral_submit,
 )
 from cases.services.workflow import case_status_change
@@ -56,6 +57,7 @@ __all__ = [
     "network_member_add",
     "referral_decide",
     "referral_decided_text",
+    "referral_receipt_text",
     "referral_participant_resolve",
     "referral_submit",
 ]

@@ -1,9 +1,12 @@
 """Intake and triage: a referral submitted, its participant settled, the decision recorded."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.models import (
@@ -45,6 +48,15 @@ def referral_submit(*, actor, submission_key, **fields) -> Referral:
         url=reverse("cases:referral_detail", args=[referral.pk]),
         dedup_key=f"referral:{referral.pk}:received",
     )
+    if not actor.has_perm("cases.triage_referral"):
+        # The sender's receipt: the reference and when to expect an answer, nothing of the person.
+        notification_send(
+            recipient=actor,
+            kind=Notification.Kind.REFERRAL_RECEIPT,
+            params={"reference": referral.reference, "answer_by": referral.answer_due_on.isoformat()},
+            url=reverse("cases:referral_receipt", args=[referral.pk]),
+            dedup_key=f"referral:{referral.pk}:receipt",
+        )
     return referral
 
 
@@ -224,6 +236,18 @@ def referral_decide(
             dedup_key=f"referral:{referral.pk}:decided",
         )
     return referral
+
+
+def referral_receipt_text(params) -> str:
+    """The sender's receipt notice (registered with notifications): the reference and a date, no personal data."""
+    try:
+        answer_by = date_format(datetime.date.fromisoformat(params.get("answer_by", "")), "DATE_FORMAT")
+    except (TypeError, ValueError):
+        answer_by = "–"
+    return _("Your referral is received, with reference %(reference)s. You will be told the decision by %(date)s.") % {
+        "reference": params.get("reference", ""),
+        "date": answer_by,
+    }
 
 
 def referral_decided_text(params) -> str:

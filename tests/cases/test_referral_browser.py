@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from pypdf import PdfReader
 
 from mentorprogram.roles import REFERRER, SLT_COORDINATOR
 from tests.cases.factories import ParticipantFactory
@@ -34,8 +35,21 @@ def test_a_referral_goes_from_intake_to_an_open_case(live_server, browser, make_
     page.get_by_label("Fødselsdato").fill("2009-03-04")
     page.get_by_label("Foresatte").fill("Mor, 911 11 111")
     page.get_by_role("button", name="Send bekymringsmelding").click()
+    # A receipt: the reference, what was sent, what happens next; and the same as a PDF to keep.
+    page.wait_for_url("**/cases/referrals/*/receipt/")
+    receipt = page.locator("main").inner_text()
+    reference = page.locator("main dd strong").first.inner_text()
+    assert reference.startswith("BM-") and "Christiansen" in receipt and "Hva som skjer videre" in receipt
+    assert serious_violations(page) == []
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Last ned kvitteringen som PDF").click()
+    pdf = PdfReader(download.value.path())
+    assert (
+        reference in pdf.pages[0].extract_text() and download.value.suggested_filename == f"kvittering-{reference}.pdf"
+    )
+    page.get_by_role("link", name="Mine bekymringsmeldinger").first.click()
     page.wait_for_url("**/cases/referrals/mine/")
-    assert "Mottatt" in page.locator("main").inner_text()
+    assert "Mottatt" in page.locator("main").inner_text() and reference in page.locator("main").inner_text()
     page.close()
 
     # The SLT coordinator finds it in the queue, settles the participant and accepts.

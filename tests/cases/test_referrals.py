@@ -61,8 +61,8 @@ def form_data(**overrides):
 def test_a_referrer_submits_and_sees_only_the_status(client, referrer, slt, verified_login):
     verified_login(client, referrer)
     response = client.post("/cases/referrals/new/", form_data())
-    assert response.status_code == 302 and response.url == "/cases/referrals/mine/"
     referral = Referral.objects.get()
+    assert response.status_code == 302 and response.url == f"/cases/referrals/{referral.pk}/receipt/"
     assert (referral.submitted_by, referral.status, referral.criteria) == (
         referrer,
         "received",

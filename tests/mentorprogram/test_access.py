@@ -89,6 +89,9 @@ MATRIX = {
     "cases:emergency_access_end": only({S: 405, C: 405}),  # POST only
     "cases:referral_create": only({R: 200, S: 200, C: 200}),
     "cases:referral_mine": only({R: 200, S: 200, C: 200}),
+    # The receipt: the referrer sent the fixture's referral; others who may send one did not: as if none.
+    "cases:referral_receipt": only({R: 200, S: 404, C: 404}),
+    "cases:referral_receipt_pdf": only({R: 200, S: 404, C: 404}),
     "cases:triage": only({S: 200}),
     "cases:referral_duplicates": only({S: 405}),  # POST only: names never in a URL
     "cases:referral_detail": only({S: 200}),
