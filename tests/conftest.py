@@ -4,6 +4,7 @@ The suite runs against the throwaway PostgreSQL and Redis that
 ``scripts/with-services.sh`` starts (``make test``).
 """
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -275,3 +276,19 @@ def redis_server():
     server = RedisServer(url)
     yield server
     server.start()  # whatever the test did, the next one finds Redis running
+
+
+@contextlib.contextmanager
+def kept_for_the_module(django_db_blocker):
+    """Rows made inside live for one module's tests, each test in a savepoint within, and are rolled back at the
+    module's end: for data that is costly to make and that the tests only read (or change in their savepoint)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

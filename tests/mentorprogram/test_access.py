@@ -284,6 +284,10 @@ def role_users(make_user):
 
 @pytest.fixture
 def assigned_case(role_users):
+    return make_assigned_case(role_users)
+
+
+def make_assigned_case(role_users):
     """A case assigned to the coordinator and the mentor, a session with a concern, and a referral in the queue."""
     case = CaseFactory(status="active")
     actor = role_users[S]

@@ -15,12 +15,13 @@ import schemathesis
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi import checks
 
 from mentorprogram.accounts.tokens import api_token_create
 from mentorprogram.models import User
+from tests.conftest import kept_for_the_module
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = schemathesis.openapi.from_path(str(ROOT / "docs" / "openapi-v1.yaml"))
@@ -39,24 +40,18 @@ def tokens(django_db_setup, django_db_blocker):
     # In process, each request would close the test's database connection at its end.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
+    with kept_for_the_module(django_db_blocker):
+        debug, django_settings.DEBUG = django_settings.DEBUG, True  # seed_demo refuses to run without DEBUG
         try:
-            debug, django_settings.DEBUG = django_settings.DEBUG, True  # seed_demo refuses to run without DEBUG
-            try:
-                call_command("seed_demo", verbosity=0)
-            finally:
-                django_settings.DEBUG = debug
-            made = {}
-            for username in ROLES:
-                user = User.objects.get(username=username)
-                user.is_verified = lambda: True
-                made[username] = api_token_create(actor=user, name=f"fuzz {username}", scope="write", days=1)[1]
-            yield made
+            call_command("seed_demo", verbosity=0)
         finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+            django_settings.DEBUG = debug
+        made = {}
+        for username in ROLES:
+            user = User.objects.get(username=username)
+            user.is_verified = lambda: True
+            made[username] = api_token_create(actor=user, name=f"fuzz {username}", scope="write", days=1)[1]
+        yield made
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
 

@@ -14,15 +14,9 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.mentorprogram.factories import verified_login
-from tests.mentorprogram.test_access import (  # noqa: F401  (fixtures)
-    ALL_ROLES,
-    all_routes,
-    assigned_case,
-    role_users,
-    row_for,
-    sample_url,
-)
+from tests.conftest import kept_for_the_module
+from tests.mentorprogram.factories import UserFactory, verified_login
+from tests.mentorprogram.test_access import ALL_ROLES, all_routes, make_assigned_case, row_for, sample_url
 
 pytestmark = pytest.mark.django_db
 
@@ -52,25 +46,31 @@ def _reachable(role):
             yield name, route, status
 
 
-@pytest.fixture
-def surface(role_users, assigned_case):  # noqa: F811
-    """Per role: a logged-in client, and each reachable route with the field names its page shows."""
-    out = {}
-    for role in ALL_ROLES:
-        client = Client(raise_request_exception=False)
-        verified_login(client, role_users[role])
-        routes, names = [], {"page"}
-        for _name, route, status in _reachable(role):
-            url = sample_url(route, assigned_case)
-            fields = set()
-            if status == 200:
-                response = client.get(url)
-                assert response.status_code < 500, (role, url)
-                fields = set(FIELD_NAME.findall(response.content.decode(errors="replace"))) - {"csrfmiddlewaretoken"}
-                names |= fields
-            routes.append((url, status, fields))
-        out[role] = (client, routes, sorted(names))
-    return out
+@pytest.fixture(scope="module")
+def surface(django_db_setup, django_db_blocker):
+    """Per role: a logged-in client, and each reachable route with the field names its page shows. Made once for
+    the module (every page read as every role), rolled back at its end."""
+    with kept_for_the_module(django_db_blocker):
+        users = {role: UserFactory(roles=[role], otp=True) for role in ALL_ROLES}
+        objects = make_assigned_case(users)
+        out = {}
+        for role in ALL_ROLES:
+            client = Client(raise_request_exception=False)
+            verified_login(client, users[role])
+            routes, names = [], {"page"}
+            for _name, route, status in _reachable(role):
+                url = sample_url(route, objects)
+                fields = set()
+                if status == 200:
+                    response = client.get(url)
+                    assert response.status_code < 500, (role, url)
+                    fields = set(FIELD_NAME.findall(response.content.decode(errors="replace"))) - {
+                        "csrfmiddlewaretoken"
+                    }
+                    names |= fields
+                routes.append((url, status, fields))
+            out[role] = (client, routes, sorted(names))
+        yield out
 
 
 def _send(client, url, method, data):
