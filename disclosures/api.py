@@ -3,8 +3,9 @@ form checks and the one service as the page. A case the caller does not hold ans
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -58,13 +59,15 @@ class DisclosureInput(serializers.Serializer):
 
 
 def _correcting(case, data):
-    """The record ``corrects`` names, within the case; None without one; 404 for any other id."""
+    """The record ``corrects`` names, within the case; None without one; 400 for what is not an id, 404 for an id
+    of no record of this case (as for one that does not exist)."""
     value = data.get("corrects") if isinstance(data, dict) else None
     if value in (None, ""):
         return None
-    disclosure = (
-        selectors.disclosure_to_correct(case=case, pk=strict_int(str(value))) if strict_int(str(value)) else None
-    )
+    pk = strict_int(str(value)) if isinstance(value, (int, str)) and not isinstance(value, bool) else None
+    if pk is None:
+        raise exceptions.ValidationError({"corrects": [_("Give the id of a record in this case.")]})
+    disclosure = selectors.disclosure_to_correct(case=case, pk=pk)
     if disclosure is None:
         raise Http404
     return disclosure

@@ -190,6 +190,8 @@ def test_disclosures_and_participants_are_the_cases_own(team):
     assert [d["id"] for d in coordinator.get(url).json()] == [recorded.json()["id"]]
     assert outsider.get(url).status_code == 404
     assert coordinator.post(url, {**fields, "submission_key": str(uuid.uuid4()), "corrects": 10**12}).status_code == 404
+    not_an_id = coordinator.post(url, {**fields, "submission_key": str(uuid.uuid4()), "corrects": [1]})
+    assert not_an_id.status_code == 400 and "corrects" in not_an_id.json()["errors"]
     participants = coordinator.get("/api/v1/participants/").json()["results"]
     assert [(p["id"], p["cases"]) for p in participants] == [(team.case.participant_id, [team.case.pk])]
     assert "national_id" not in participants[0]

@@ -43,6 +43,11 @@ def activity(team):
     participant = team.case.participant
     participant.first_name, participant.national_id = next(marker), "17050912345"
     participant.save()
+    # The team's case is opened 60 days ago: on the last day of a month, late in the evening, that is after the
+    # first of last month (a session then would be before the case). Opened before the month, whatever the hour.
+    opened = timezone.make_aware(datetime.datetime.combine(start - datetime.timedelta(days=1), datetime.time(12)))
+    team.case.opened_at = min(team.case.opened_at, opened)
+    team.case.save(update_fields=["opened_at"])
     for day in range(6):
         mentor_session_log(
             actor=team.mentor,
