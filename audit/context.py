@@ -25,3 +25,12 @@ class CurrentRequestMiddleware:
             return self.get_response(request)
         finally:
             _current_request.reset(token)
+
+
+def change_correlation() -> str | None:
+    """What a ModelChange's correlation id (``cid``) records, as django-auditlog's ``AUDITLOG_CID_GETTER``: the API
+    token a change came through («api-token:<id>:mp_<prefix>»), else nothing. Never a value the client sends:
+    django-auditlog's default reads an ``X-Correlation-ID`` header, which would let any caller write into the trail."""
+    request = current_request()
+    token = getattr(request, "api_token", None) if request is not None else None
+    return f"api-token:{token.pk}:mp_{token.prefix}" if token is not None else None

@@ -406,6 +406,9 @@ ANONYMOUS_USER_NAME = None
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_LOGENTRY_MODEL = "audit.ModelChange"
 AUDITLOG_MASK_CALLABLE = "audit.registry.mask_value"
+# A change's correlation id names the API token it came through, and is never read from a request header.
+AUDITLOG_CID_GETTER = "audit.context.change_correlation"
+AUDITLOG_CID_HEADER = None
 # Where the audit chain's head is appended every hour (a path on storage the database's
 # administrators cannot rewrite); «verify_audit --heads» then detects a restored old database.
 AUDIT_HEAD_EXPORT_PATH = env_str("AUDIT_HEAD_EXPORT_PATH", "")

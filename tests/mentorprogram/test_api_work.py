@@ -296,3 +296,23 @@ def test_an_api_list_asks_the_database_as_often_for_many_rows_as_for_one(team, r
         log(team.case)
         ReferralFactory(submitted_by=team.coordinator)
     assert queries() == one
+
+
+def test_a_change_through_a_token_names_it_and_no_header_writes_into_the_trail(team, client, verified_login):
+    from audit.models import ModelChange
+
+    api = Api(team.coordinator)
+    url = f"/api/v1/cases/{team.case.pk}/status/"
+    answer = api.client.post(
+        url, {"to_status": "paused", "reason": "Ferie"}, content_type="application/json", HTTP_X_CORRELATION_ID="Ola"
+    )
+    assert answer.status_code == 200
+    change = ModelChange.objects.filter(content_type__model="case", object_pk=str(team.case.pk)).latest("pk")
+    assert change.cid == f"api-token:{api.token.pk}:mp_{api.token.prefix}"
+    verified_login(client, team.coordinator)
+    client.post(
+        f"/cases/{team.case.pk}/status/", {"to_status": "active", "reason": "Tilbake"}, HTTP_X_CORRELATION_ID="Ola"
+    )
+    change = ModelChange.objects.filter(content_type__model="case", object_pk=str(team.case.pk)).latest("pk")
+    assert change.cid is None  # a header a client sends never reaches the trail
+    assert not ModelChange.objects.filter(cid__contains="Ola").exists()
