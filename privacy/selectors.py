@@ -104,7 +104,7 @@ def access_event_search(*, filters: AccessFilters, page: int = 1, per_page: int 
     «Who has read this participant» is ``participant``; «what has this user
     read» is ``reader``; the dates are days in Europe/Oslo, both included.
     """
-    events = _filtered(filters).select_related("content_type")
+    events = _filtered(filters).select_related("content_type", "api_token")
     return page_of(events.order_by("-timestamp", "-id"), page=page, per_page=per_page)
 
 

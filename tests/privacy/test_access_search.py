@@ -112,3 +112,17 @@ def test_the_events_by_action_user_case_and_period(client, team, officer, verifi
     assert AuditEvent.objects.filter(action="assignment_started", object_pk=str(team.case.pk)).count() == 2
     nothing = results(client.get("/audit/", {"occurred_to": "2020-01-01"}))
     assert "Ingen hendelser." in nothing
+
+
+def test_a_read_through_an_api_token_names_the_token(client, team, officer, verified_login):
+    from django.test import Client
+
+    from mentorprogram.accounts.tokens import api_token_create
+
+    team.mentor.is_verified = lambda: True
+    _token, secret = api_token_create(actor=team.mentor, name="Skolens fagsystem", scope="read", days=1)
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get(f"/api/v1/cases/{team.case.pk}/").status_code == 200
+    verified_login(client, officer)
+    page = client.get("/audit/access/", {"reader": team.mentor.pk}).content.decode()
+    events = page[page.rindex("<tbody>") : page.rindex("</tbody>")]  # the reads, one by one
+    assert "gjennom API-nøkkel «Skolens fagsystem» (mp_" in events
