@@ -16,6 +16,7 @@ from cases.models import Case, Referral
 from mentorprogram.access import requires_permission
 from mentorprogram.api import (
     PAGE_PARAMETER,
+    choice_params,
     form_cleaned,
     form_data,
     object_pk,
@@ -23,6 +24,7 @@ from mentorprogram.api import (
     page_param,
     page_serializer,
 )
+from mentorprogram.paging import page_of
 
 
 class ReferralStatusSerializer(serializers.Serializer):
@@ -36,28 +38,28 @@ class ReferralStatusSerializer(serializers.Serializer):
     decided_at = serializers.DateTimeField(allow_null=True)
 
 
-class ReferralQueueSerializer(ReferralStatusSerializer):
-    """A row of the triage queue, as the page shows it. The fields past the status are there for SLT coordinators
-    only: the one who sent it gets the status fields alone."""
+class _ReferralAboutSerializer(ReferralStatusSerializer):
+    """The status, and whom the referral is about and how urgent (the two below, for SLT coordinators)."""
 
     urgency = serializers.ChoiceField(choices=Referral.Urgency.choices, required=False)
     source = serializers.ChoiceField(choices=Referral.Source.choices, required=False)
-    source_organisation = serializers.CharField(required=False)
     first_name = serializers.CharField(required=False)
     last_name = serializers.CharField(required=False)
     date_of_birth = serializers.DateField(required=False)
+
+
+class ReferralQueueSerializer(_ReferralAboutSerializer):
+    """A row of the triage queue, as the page shows it. The fields past the status are there for SLT coordinators
+    only: the one who sent it gets the status fields alone."""
+
+    source_organisation = serializers.CharField(required=False)
     days_waiting = serializers.IntegerField(required=False)
     overdue = serializers.BooleanField(required=False, help_text="Waited longer than the triage deadline.")
 
 
-class ReferralTriageSerializer(ReferralStatusSerializer):
+class ReferralTriageSerializer(_ReferralAboutSerializer):
     """What an SLT coordinator reads to triage one referral (the sender gets the status fields alone)."""
 
-    urgency = serializers.ChoiceField(choices=Referral.Urgency.choices, required=False)
-    source = serializers.ChoiceField(choices=Referral.Source.choices, required=False)
-    first_name = serializers.CharField(required=False)
-    last_name = serializers.CharField(required=False)
-    date_of_birth = serializers.DateField(required=False)
     concern = serializers.CharField(required=False)
     criteria = serializers.ListField(child=serializers.CharField(), required=False)
 
@@ -92,25 +94,8 @@ QUEUE_FILTERS = {
     "status": ["open", "all", *Referral.Status.values],
     "urgency": Referral.Urgency.values,
     "source": Referral.Source.values,
-    "sort": ["urgency", "waiting", "newest"],
+    "sort": list(selectors.QUEUE_SORTS),
 }
-QUEUE_DEFAULTS = {"status": "open", "urgency": "", "source": "", "sort": "urgency"}
-
-
-def _queue_filters(params) -> dict:
-    """The queue's filters from the query: absent means the page's default; present means chosen, so an empty or
-    unknown value is a 400 naming it."""
-    filters, errors = dict(QUEUE_DEFAULTS), {}
-    for name, allowed in QUEUE_FILTERS.items():
-        if name in params:
-            values = params.getlist(name)
-            if len(values) != 1 or values[0] not in allowed:
-                errors[name] = [_("Choose one of: %(values)s.") % {"values": ", ".join(allowed)}]
-            else:
-                filters[name] = values[0]
-    if errors:
-        raise exceptions.ValidationError(errors)
-    return filters
 
 
 @requires_permission("cases.submit_referral")
@@ -129,18 +114,13 @@ class ReferralListApi(APIView):
     )
     def get(self, request):
         page = page_param(request)
-        filters = _queue_filters(request.query_params)
+        filters = {**selectors.QUEUE_FILTER_DEFAULTS, **choice_params(request.query_params, QUEUE_FILTERS)}
         if request.user.has_perm("cases.triage_referral"):
             rows, has_next = selectors.referral_queue_page(user=request.user, page=page, **filters)
-            results = ReferralQueueSerializer(rows, many=True).data
-        else:
-            rows = selectors.referral_list_for_referrer(user=request.user)
-            start = (page - 1) * 50
-            results, has_next = (
-                ReferralStatusSerializer(rows[start : start + 50], many=True).data,
-                len(rows) > start + 50,
-            )
-        return page_answer(results, page=page, has_next=has_next)
+            return page_answer(ReferralQueueSerializer(rows, many=True).data, page=page, has_next=has_next)
+        own = selectors.referral_list_for_referrer(user=request.user)
+        rows, has_next = page_of(own, page=page, per_page=selectors.QUEUE_PAGE_SIZE)
+        return page_answer(ReferralStatusSerializer(rows, many=True).data, page=page, has_next=has_next)
 
     @extend_schema(
         operation_id="referrals_create",

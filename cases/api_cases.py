@@ -3,23 +3,29 @@ same rights as the pages. A case the caller does not hold answers 404, exactly a
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import selectors, services
 from cases.models import Case, CaseAssignment
-from mentorprogram.access import api_error_body, requires_permission
-from mentorprogram.api import PAGE_PARAMETER, object_pk, page_answer, page_param, page_serializer, refuse_unknown
+from mentorprogram.access import requires_permission
+from mentorprogram.api import (
+    PAGE_PARAMETER,
+    choice_params,
+    object_pk,
+    page_answer,
+    page_param,
+    page_serializer,
+    refuse_unknown,
+)
 
 
 class PersonOnCaseSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="user.pk")
-    name = serializers.SerializerMethodField()
-
-    def get_name(self, assignment) -> str:
-        return assignment.user.get_full_name() or assignment.user.username
+    name = serializers.CharField(source="user.__str__", read_only=True)
 
 
 class CaseSerializer(serializers.Serializer):
@@ -65,19 +71,12 @@ class CaseListApi(APIView):
     @extend_schema(operation_id="cases_list", parameters=[PAGE_PARAMETER, *CASE_FILTERS], responses=CasePage)
     def get(self, request):
         page = page_param(request)
-        errors = {}
-        params = request.query_params
-        status_filter, track = params.get("status", ""), params.get("track", "")
-        # Present means chosen: an empty or unknown value is an error, not «all».
-        if "status" in params and (
-            status_filter not in dict(selectors.CASE_LIST_STATUSES) or len(params.getlist("status")) > 1
-        ):
-            errors["status"] = [_("Choose one of the statuses.")]
-        if "track" in params and (track not in Case.Track.values or len(params.getlist("track")) > 1):
-            errors["track"] = [_("Choose one of the tracks.")]
-        if errors:
-            return Response(api_error_body(_("The data are not valid."), errors), status=status.HTTP_400_BAD_REQUEST)
-        filters = selectors.CaseListFilter(status=status_filter, track=track)
+        chosen = choice_params(
+            request.query_params,
+            {"status": [code for code, _label in selectors.CASE_LIST_STATUSES], "track": Case.Track.values},
+            messages={"status": _("Choose one of the statuses."), "track": _("Choose one of the tracks.")},
+        )
+        filters = selectors.CaseListFilter(status=chosen.get("status", ""), track=chosen.get("track", ""))
         rows, has_next = selectors.case_page_for_user(user=request.user, page=page, filters=filters)
         return page_answer(CaseSerializer(rows, many=True).data, page=page, has_next=has_next)
 
@@ -151,16 +150,18 @@ class AssignmentSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     kind = serializers.ChoiceField(choices=CaseAssignment.Kind.choices)
     user = serializers.IntegerField(source="user_id")
-    name = serializers.SerializerMethodField()
+    name = serializers.CharField(source="user.__str__", read_only=True)
     started_at = serializers.DateTimeField()
     ended_at = serializers.DateTimeField(allow_null=True)
 
-    def get_name(self, assignment) -> str:
-        return assignment.user.get_full_name() or assignment.user.username
-
 
 class AssignmentEndInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, help_text="Why it ends; the person is told that it has.")
+    reason = serializers.CharField(
+        max_length=2000,
+        help_text="Why it ends; the person is told that it has.",
+        # Blank or only spaces (trimmed): the page's own message.
+        error_messages={"blank": gettext_lazy("Say why the assignment ends; the person is told that it has.")},
+    )
 
 
 @requires_permission("cases.list_assigned_cases")
@@ -179,11 +180,7 @@ class AssignmentEndApi(APIView):
         refuse_unknown(request.data, AssignmentEndInput)
         data = AssignmentEndInput(data=request.data)
         data.is_valid(raise_exception=True)
-        reason = data.validated_data["reason"].strip()
-        if not reason:
-            raise exceptions.ValidationError(
-                {"reason": [_("Say why the assignment ends; the person is told that it has.")]}
-            )
+        reason = data.validated_data["reason"]
         assignment = services.case_assignment_end(
             actor=request.user, assignment=assignment, reason=reason, request=request
         )

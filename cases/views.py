@@ -349,13 +349,7 @@ def referral_mine(request):
 @requires_permission("cases.triage_referral")
 @require_GET
 def triage_queue(request):
-    filters = {
-        "status": request.GET.get("status", "open"),
-        "urgency": request.GET.get("urgency", ""),
-        "source": request.GET.get("source", ""),
-        # Acute first by default: an acute referral must never sit at the bottom of the queue.
-        "sort": request.GET.get("sort", "urgency"),
-    }
+    filters = {name: request.GET.get(name, default) for name, default in selectors.QUEUE_FILTER_DEFAULTS.items()}
     page = page_number(request)
     referrals, has_next = selectors.referral_queue_page(user=request.user, page=page, **filters)
     query = urlencode({k: v for k, v in filters.items() if v})

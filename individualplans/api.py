@@ -15,6 +15,7 @@ from individualplans.models import IndividualPlan, LifeArea, PlanGoal, PlanMeasu
 from mentorprogram.access import requires_permission
 from mentorprogram.api import (
     PAGE_PARAMETER,
+    choice_params,
     form_cleaned,
     form_data,
     object_pk,
@@ -81,8 +82,7 @@ class PlanSerializer(serializers.Serializer):
     evaluations = EvaluationSerializer(many=True)
 
     def get_coordinator(self, page) -> str | None:
-        user = page.coordinator
-        return (user.get_full_name() or user.username) if user is not None else None
+        return str(page.coordinator) if page.coordinator is not None else None
 
     @extend_schema_field(GoalSerializer(many=True))
     def get_goals(self, page):
@@ -122,9 +122,9 @@ class PlanListApi(APIView):
     )
     def get(self, request):
         page = page_param(request)
-        closed = request.query_params.get("closed", "false")
-        if closed not in ("true", "false"):
-            raise exceptions.ValidationError({"closed": [_("Answer true or false.")]})
+        closed = choice_params(
+            request.query_params, {"closed": ["true", "false"]}, messages={"closed": _("Answer true or false.")}
+        ).get("closed")
         rows, has_next = selectors.plan_list_for_user(user=request.user, page=page, include_closed=closed == "true")
         return page_answer(PlanRowSerializer(rows, many=True).data, page=page, has_next=has_next)
 

@@ -129,6 +129,25 @@ def page_param(request) -> int:
     return page
 
 
+def choice_params(params, allowed: dict, *, messages: dict | None = None) -> dict[str, str]:
+    """The query's filters among ``allowed`` (name → its values) that are present. Present means chosen: an empty,
+    unknown or repeated value is a 400 naming the filter (with ``messages[name]`` when given), never «all»."""
+    chosen, errors = {}, {}
+    for name, values in allowed.items():
+        if name not in params:
+            continue
+        given = params.getlist(name)
+        if len(given) == 1 and given[0] in values:
+            chosen[name] = given[0]
+        else:
+            errors[name] = [
+                (messages or {}).get(name) or _("Choose one of: %(values)s.") % {"values": ", ".join(values)}
+            ]
+    if errors:
+        raise exceptions.ValidationError(errors)
+    return chosen
+
+
 def object_pk(pk) -> int:
     """An id from the address: one past bigint names nothing, so it answers 404 like any id the caller cannot see."""
     if strict_int(pk) is None:

@@ -19,6 +19,7 @@ from mentorprogram.api import (
     page_param,
     page_serializer,
 )
+from mentorprogram.paging import page_of
 from mentors import selectors, services
 from mentors.forms import AssignForm
 from mentors.models import Qualification
@@ -26,15 +27,11 @@ from mentors.models import Qualification
 PAGE_SIZE = 50
 
 
-def _name(mentor) -> str:
-    return mentor.user.get_full_name() or mentor.user.username
-
-
 class MentorSerializer(serializers.Serializer):
     """A mentor as the mentor bank lists them."""
 
     id = serializers.IntegerField(source="mentor.pk")
-    name = serializers.SerializerMethodField()
+    name = serializers.CharField(source="mentor.__str__", read_only=True)
     is_active = serializers.BooleanField(source="mentor.is_active")
     max_participants = serializers.IntegerField(source="mentor.max_participants")
     active_participants = serializers.IntegerField()
@@ -46,15 +43,12 @@ class MentorSerializer(serializers.Serializer):
     )
     last_supervision = serializers.DateField(allow_null=True)
 
-    def get_name(self, row) -> str:
-        return _name(row.mentor)
-
 
 class MentorProfileSerializer(serializers.Serializer):
     """A mentor's profile as the mentor bank's page shows it to an SLT coordinator."""
 
     id = serializers.IntegerField(source="pk")
-    name = serializers.SerializerMethodField()
+    name = serializers.CharField(source="__str__", read_only=True)
     is_active = serializers.BooleanField()
     employment = serializers.CharField()
     home_service = serializers.CharField()
@@ -64,9 +58,6 @@ class MentorProfileSerializer(serializers.Serializer):
     max_participants = serializers.IntegerField()
     hours_per_week = serializers.IntegerField()
     qualifications = serializers.DictField(child=serializers.CharField())
-
-    def get_name(self, mentor) -> str:
-        return _name(mentor)
 
 
 MentorPage = page_serializer("MentorPage", MentorSerializer)
@@ -83,9 +74,8 @@ class MentorListApi(APIView):
     def get(self, request):
         page = page_param(request)
         rows = selectors.mentor_pool(user=request.user)
-        start = (page - 1) * PAGE_SIZE
-        results = MentorSerializer(rows[start : start + PAGE_SIZE], many=True).data
-        return page_answer(results, page=page, has_next=len(rows) > start + PAGE_SIZE)
+        rows, has_next = page_of(rows, page=page, per_page=PAGE_SIZE)
+        return page_answer(MentorSerializer(rows, many=True).data, page=page, has_next=has_next)
 
 
 @requires_permission("mentors.view_mentor_pool")
@@ -106,14 +96,11 @@ class FactorSerializer(serializers.Serializer):
 
 class SuggestionSerializer(serializers.Serializer):
     mentor = serializers.IntegerField(source="mentor.pk")
-    name = serializers.SerializerMethodField()
+    name = serializers.CharField(source="mentor.__str__", read_only=True)
     position = serializers.IntegerField()
     score = serializers.FloatField()
     max_score = serializers.IntegerField()
     factors = serializers.SerializerMethodField()
-
-    def get_name(self, row) -> str:
-        return _name(row["mentor"])
 
     @extend_schema_field(FactorSerializer(many=True))
     def get_factors(self, row):
@@ -123,11 +110,8 @@ class SuggestionSerializer(serializers.Serializer):
 
 class ExcludedSerializer(serializers.Serializer):
     mentor = serializers.IntegerField(source="mentor.pk")
-    name = serializers.SerializerMethodField()
+    name = serializers.CharField(source="mentor.__str__", read_only=True)
     reasons = serializers.CharField()
-
-    def get_name(self, row) -> str:
-        return _name(row["mentor"])
 
 
 class MatchingSerializer(serializers.Serializer):

@@ -45,7 +45,7 @@ class SessionSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     case = serializers.IntegerField(source="case_id")
     mentor = serializers.IntegerField(source="mentor_id")
-    mentor_name = serializers.SerializerMethodField()
+    mentor_name = serializers.CharField(source="mentor.__str__", read_only=True)
     held_on = serializers.DateField()
     duration_minutes = serializers.IntegerField()
     mode = serializers.ChoiceField(choices=MentorSession.Mode.choices)
@@ -59,9 +59,6 @@ class SessionSerializer(serializers.Serializer):
     voided_at = serializers.DateTimeField(allow_null=True)
     void_reason = serializers.CharField()
     concern = serializers.SerializerMethodField()
-
-    def get_mentor_name(self, session) -> str:
-        return session.mentor.get_full_name() or session.mentor.username
 
     @staticmethod
     def _concern(session):
@@ -77,7 +74,7 @@ class SessionSerializer(serializers.Serializer):
 
 
 class SessionDetailSerializer(SessionSerializer):
-    addenda = AddendumSerializer(many=True)
+    addenda = AddendumSerializer(many=True, source="addenda_in_order")
 
 
 class SessionInput(serializers.Serializer):
@@ -117,9 +114,8 @@ SessionPage = page_serializer("SessionPage", SessionSerializer)
 
 
 def _detail(session) -> dict:
-    data = SessionSerializer(session).data
-    data["addenda"] = AddendumSerializer(selectors.session_addenda(session=session), many=True).data
-    return data
+    session.addenda_in_order = selectors.session_addenda(session=session)
+    return SessionDetailSerializer(session).data
 
 
 @requires_permission("cases.list_assigned_cases")

@@ -21,6 +21,10 @@ from mentorprogram.roles import may_reach_personal_data
 DUPLICATE_NAME_SIMILARITY = 0.3
 DUPLICATE_DOB_DAYS = 31
 QUEUE_PAGE_SIZE = 50
+QUEUE_SORTS = ("urgency", "waiting", "newest")
+# The triage queue's filters when none are chosen, on its page and in the API. Acute first by default: an acute
+# referral must never sit at the bottom of the queue.
+QUEUE_FILTER_DEFAULTS = {"status": "open", "urgency": "", "source": "", "sort": "urgency"}
 
 
 def referral_queue(

@@ -1,20 +1,17 @@
 """Cases and notifications in the API: the rights, services and access events of the pages."""
 
 import pytest
-from django.test import Client
 
 from audit.models import AccessEvent
-from mentorprogram.accounts.tokens import api_token_create
 from notifications.models import Notification
 from tests.cases.factories import CaseFactory
+from tests.mentorprogram.factories import token_client
 
 pytestmark = pytest.mark.django_db
 
 
 def _api(user, scope="write"):
-    user.is_verified = lambda: True
-    _token, secret = api_token_create(actor=user, name=f"{user.username} system", scope=scope, days=1)
-    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return token_client(user, scope=scope)[1]
 
 
 def test_cases_are_read_as_on_the_pages_and_the_read_names_the_token(team):

@@ -8,8 +8,8 @@ from django.utils import translation
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiYamlRenderer
 
-from mentorprogram.accounts.tokens import api_token_create
 from mentorprogram.roles import REFERRER
+from tests.mentorprogram.factories import token_client
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,9 +30,7 @@ def test_the_committed_schema_is_the_api():
 @pytest.mark.django_db
 def test_every_error_has_one_shape_in_the_language_asked_for(make_user):
     user = make_user(REFERRER)
-    user.is_verified = lambda: True
-    _token, secret = api_token_create(actor=user, name="Test", scope="write", days=1)
-    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    _token, api = token_client(user, name="Test")
     answers = [
         api.get("/api/v1/referrals/424242/"),  # 404
         api.delete("/api/v1/referrals/"),  # 405

@@ -6,17 +6,16 @@ import datetime
 import uuid
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from audit.models import AccessEvent
 from cases.models import Case, Referral
-from mentorprogram.accounts.tokens import api_token_create
 from mentorprogram.roles import COORDINATOR, REFERRER
 from mentorsessions.models import ConcernSignal, MentorSession
 from tests.cases.factories import CaseFactory, ReferralFactory
 from tests.disclosures.factories import disclosure_fields
 from tests.individualplans.factories import add_goal, start_plan
+from tests.mentorprogram.factories import token_client
 from tests.mentors.factories import MentorFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +25,7 @@ class Api:
     """A system with a user's token, sending and reading JSON."""
 
     def __init__(self, user, scope="write"):
-        user.is_verified = lambda: True
-        self.token, secret = api_token_create(actor=user, name=f"{user.username} system", scope=scope, days=1)
-        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+        self.token, self.client = token_client(user, scope=scope)
 
     def get(self, url):
         return self.client.get(url)
@@ -316,3 +313,17 @@ def test_a_change_through_a_token_names_it_and_no_header_writes_into_the_trail(t
     change = ModelChange.objects.filter(content_type__model="case", object_pk=str(team.case.pk)).latest("pk")
     assert change.cid is None  # a header a client sends never reaches the trail
     assert not ModelChange.objects.filter(cid__contains="Ola").exists()
+
+
+def test_an_assignment_ends_with_a_reason_and_the_rights_go(team):
+    coordinator = Api(team.coordinator)
+    url = f"/api/v1/cases/{team.case.pk}/assignments/{team.mentor_assignment.pk}/end/"
+    blank = coordinator.post(url, {"reason": "   "})
+    assert blank.status_code == 400
+    assert blank.json()["errors"] == {
+        "reason": ["Skriv hvorfor tildelingen avsluttes; personen får beskjed om at den er avsluttet."]
+    }
+    ended = coordinator.post(url, {"reason": "Mentoren har sluttet."})
+    assert ended.status_code == 200 and ended.json()["ended_at"]
+    assert Api(team.mentor).get(f"/api/v1/cases/{team.case.pk}/").status_code == 404
+    assert coordinator.post(url, {"reason": "Igjen."}).status_code == 404  # ended: no longer an active assignment

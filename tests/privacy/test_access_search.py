@@ -115,13 +115,10 @@ def test_the_events_by_action_user_case_and_period(client, team, officer, verifi
 
 
 def test_a_read_through_an_api_token_names_the_token(client, team, officer, verified_login):
-    from django.test import Client
+    from tests.mentorprogram.factories import token_client
 
-    from mentorprogram.accounts.tokens import api_token_create
-
-    team.mentor.is_verified = lambda: True
-    _token, secret = api_token_create(actor=team.mentor, name="Skolens fagsystem", scope="read", days=1)
-    assert Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get(f"/api/v1/cases/{team.case.pk}/").status_code == 200
+    _token, system = token_client(team.mentor, scope="read", name="Skolens fagsystem")
+    assert system.get(f"/api/v1/cases/{team.case.pk}/").status_code == 200
     verified_login(client, officer)
     page = client.get("/audit/access/", {"reader": team.mentor.pk}).content.decode()
     events = page[page.rindex("<tbody>") : page.rindex("</tbody>")]  # the reads, one by one
