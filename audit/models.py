@@ -120,6 +120,10 @@ class AuditEvent(ActorCopyMixin, models.Model):
         API_TOKEN_CREATED = "api_token_created", _("API token created")
         API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
         API_TOKEN_REFUSED = "api_token_refused", _("Expired or revoked API token refused")
+        SIGN_IN_REFUSED = "sign_in_refused", _("Sign-in through an identity provider refused")
+        SIGN_IN_UNKNOWN_IDENTITY = "sign_in_unknown_identity", _("Sign-in by an identity linked to no account")
+        IDENTITY_LINKED = "identity_linked", _("Sign-in identity linked to an account")
+        IDENTITY_UNLINKED = "identity_unlinked", _("Sign-in identity unlinked from an account")
 
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)

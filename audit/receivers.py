@@ -11,7 +11,9 @@ from audit.services import audit_event_record
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def record_login(sender, request, user, **kwargs):
-    audit_event_record(action=AuditEvent.Action.LOGIN, actor=user, subject_user=user, request=request)
+    # A sign-in through a provider says which, and whose second factor counted (mentorprogram.accounts.views_oidc).
+    data = getattr(request, "audit_login_data", None)
+    audit_event_record(action=AuditEvent.Action.LOGIN, actor=user, subject_user=user, request=request, data=data)
 
 
 @receiver(user_logged_out, dispatch_uid="audit_logout")

@@ -14,6 +14,7 @@ An administrator manages accounts, not people's data:
 
 from auditlog import get_logentry_model
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -27,12 +28,14 @@ from audit.services import audit_event_record
 from mentorprogram.accounts.services import (
     contact_change_record,
     password_link_queue,
+    provider_identity_link,
+    provider_identity_unlink,
     role_grant_request,
     role_needs_second_person,
     second_factor_enrolled,
     second_factor_reset,
 )
-from mentorprogram.models import User
+from mentorprogram.models import ProviderIdentity, User
 from mentorprogram.roles import ROLES_BY_SLUG, role_slugs_for
 
 
@@ -82,6 +85,56 @@ class RoleFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(groups__name=self.value()) if self.value() in ROLES_BY_SLUG else queryset
+
+
+class ProviderIdentityForm(forms.ModelForm):
+    """A new link: which provider, and the identity code (subject) the person saw on the refusal page."""
+
+    provider = forms.ChoiceField(label=_("Identity provider"), choices=())
+
+    class Meta:
+        model = ProviderIdentity
+        fields = ("provider", "subject")
+        help_texts = {"subject": _("The identity code shown to the person when the sign-in found no account.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [(slug, c["label"]) for slug, c in settings.OIDC_PROVIDERS.items()]
+
+    def clean(self):
+        cleaned = super().clean()
+        config = settings.OIDC_PROVIDERS.get(cleaned.get("provider"))
+        subject = (cleaned.get("subject") or "").strip()
+        if config and subject and ProviderIdentity.objects.filter(issuer=config["issuer"], subject=subject).exists():
+            self.add_error("subject", _("This identity is already linked to an account."))
+        return cleaned
+
+
+class ProviderIdentityInline(admin.TabularInline):
+    """Sign-in through the municipality's identity provider: linked here, by the provider's subject, never by
+    e-mail. Links are added or removed, never changed; each is an audit event and the privacy officer is told."""
+
+    model = ProviderIdentity
+    fk_name = "user"
+    form = ProviderIdentityForm
+    extra = 0
+    fields = ("provider", "subject", "linked_by", "linked_at", "last_used_at")
+    readonly_fields = ("linked_by", "linked_at", "last_used_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("mentorprogram.change_user")
+
+    def has_add_permission(self, request, obj=None):
+        return bool(settings.OIDC_PROVIDERS) and request.user.has_perm("mentorprogram.change_user")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("mentorprogram.change_user")
 
 
 class UserAdmin(DjangoUserAdmin):
@@ -153,6 +206,28 @@ class UserAdmin(DjangoUserAdmin):
             password_link_queue(user=obj, reason="welcome", actor=request.user, request=request)
         elif "email" in form.changed_data and any(role_needs_second_person(s) for s in role_slugs_for(obj)):
             contact_change_record(actor=request.user, user=obj, request=request)
+
+    def get_inlines(self, request, obj):
+        # Links to an existing account, where a provider is configured (or a link is left from one).
+        if obj is not None and (settings.OIDC_PROVIDERS or ProviderIdentity.objects.filter(user=obj).exists()):
+            return [ProviderIdentityInline]
+        return []
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ProviderIdentity:
+            return super().save_formset(request, form, formset, change)
+        new = formset.save(commit=False)  # links are never changed: only new ones and removed ones
+        for identity in formset.deleted_objects:
+            provider_identity_unlink(actor=request.user, identity=identity, request=request)
+        for identity in new:
+            provider_identity_link(
+                actor=request.user,
+                user=form.instance,
+                provider=identity.provider,
+                subject=identity.subject,
+                request=request,
+            )
+        return None
 
     def save_related(self, request, form, formsets, change):
         before = set(form.instance.groups.values_list("name", flat=True)) if change else set()

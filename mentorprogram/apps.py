@@ -29,7 +29,7 @@ class MentorprogramConfig(AppConfig):
 
         from audit.registry import audit_register
         from mentorprogram.accounts.services import PASSWORD_LINK_EMAIL, password_link_send
-        from mentorprogram.models import ApiToken, RoleGrantRequest, User
+        from mentorprogram.models import ApiToken, ProviderIdentity, RoleGrantRequest, User
         from notifications.services import outbox_handler_register
 
         outbox_handler_register(PASSWORD_LINK_EMAIL, password_link_send)
@@ -43,6 +43,13 @@ class MentorprogramConfig(AppConfig):
             ApiToken,
             clear_fields=("user", "name", "prefix", "scope", "created_at", "expires_at", "revoked_at"),
             exclude_fields=("digest", "last_used_at"),
+            personal_data=False,
+        )
+
+        audit_register(
+            ProviderIdentity,
+            clear_fields=("user", "name", "provider", "issuer", "confirmed", "linked_by", "linked_at"),
+            exclude_fields=("last_used_at",),
             personal_data=False,
         )
 

@@ -110,3 +110,33 @@ def env_email(name: str = "EMAIL_URL", default=_REQUIRED) -> dict:
         return environ.Env.email_url_config(value)
     except Exception as exc:
         raise ImproperlyConfigured(f"The environment variable {name} is not a valid email URL.") from exc
+
+
+def env_oidc_providers(name: str = "OIDC_PROVIDERS") -> dict[str, dict]:
+    """The OpenID Connect providers staff may sign in with, by short name: ``OIDC_PROVIDERS=entra,ansattporten``.
+
+    For each name ``X`` (upper-cased, ``-`` as ``_``): ``OIDC_X_ISSUER``, ``OIDC_X_CLIENT_ID`` and
+    ``OIDC_X_CLIENT_SECRET`` (or ``…_FILE``) are required; ``OIDC_X_LABEL`` (the button's text),
+    ``OIDC_X_METADATA_URL`` (default: the issuer's ``/.well-known/openid-configuration``), ``OIDC_X_SCOPE``
+    (``openid``), ``OIDC_X_ACR_VALUES`` (asked for, e.g. ``idporten-loa-substantial``), and the values that prove
+    multi-factor authentication: ``OIDC_X_MFA_ACR`` (``idporten-loa-substantial,idporten-loa-high``) and
+    ``OIDC_X_MFA_AMR`` (``mfa``).
+    """
+    providers = {}
+    for slug in env_list(name, []):
+        if not slug.replace("-", "").isalnum() or not slug.islower():
+            raise ImproperlyConfigured(f"{name}: «{slug}» is not a short name in lower case (letters, digits, -).")
+        prefix = f"OIDC_{slug.upper().replace('-', '_')}_"
+        issuer = env_str(prefix + "ISSUER").rstrip("/")
+        providers[slug] = {
+            "label": env_str(prefix + "LABEL", slug),
+            "issuer": issuer,
+            "metadata_url": env_str(prefix + "METADATA_URL", issuer + "/.well-known/openid-configuration"),
+            "client_id": env_str(prefix + "CLIENT_ID"),
+            "client_secret": env_str(prefix + "CLIENT_SECRET"),
+            "scope": env_str(prefix + "SCOPE", "openid"),
+            "acr_values": env_str(prefix + "ACR_VALUES", ""),
+            "mfa_acr": env_list(prefix + "MFA_ACR", ["idporten-loa-substantial", "idporten-loa-high"]),
+            "mfa_amr": env_list(prefix + "MFA_AMR", ["mfa"]),
+        }
+    return providers

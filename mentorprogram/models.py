@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 
 class User(AbstractUser):
@@ -127,3 +128,36 @@ class ApiToken(models.Model):
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now and self.user.is_active
+
+
+class ProviderIdentity(Device):
+    """A person's identity at an OpenID Connect provider (the municipality's Entra ID, Ansattporten), linked by an
+    administrator to one account: the provider's issuer and subject, never an e-mail address.
+
+    It is also the django-otp «device» of a sign-in whose token showed multi-factor authentication: a session
+    verified by it stays verified only while the link exists (``mentorprogram.accounts.oidc``). It verifies no code.
+    """
+
+    # The configured provider's short name (``OIDC_PROVIDERS``), kept to show which one; the issuer is the identity.
+    provider = models.CharField(_("identity provider"), max_length=40)
+    issuer = models.URLField(_("issuer"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=255)
+    linked_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("linked by")
+    )
+    linked_at = models.DateTimeField(_("linked"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["provider", "pk"]
+        verbose_name = _("linked sign-in identity")
+        verbose_name_plural = _("linked sign-in identities")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="provider_identity_once"),
+            models.CheckConstraint(
+                condition=~models.Q(issuer="") & ~models.Q(subject=""), name="provider_identity_not_blank"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.subject})"

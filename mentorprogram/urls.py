@@ -12,11 +12,14 @@ from django.views.i18n import set_language
 from mentorprogram import views
 from mentorprogram.access import public
 from mentorprogram.accounts import views as account_views
+from mentorprogram.accounts import views_oidc
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", account_views.login, name="login"),
-    path("logout/", account_views.logout, name="logout"),
+    path("login/oidc/<slug:provider>/", views_oidc.oidc_start, name="oidc_start"),
+    path("login/oidc/<slug:provider>/callback/", views_oidc.oidc_callback, name="oidc_callback"),
+    path("logout/", views_oidc.logout, name="logout"),
     path("account/", include("mentorprogram.accounts.urls")),
     path("cases/", include("cases.urls")),
     path("mentors/", include("mentors.urls")),

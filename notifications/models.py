@@ -43,6 +43,8 @@ class Notification(models.Model):
         ROLE_GRANTED = "role_granted", _("A role that reaches personal data was granted")
         SECOND_FACTOR_RESET_BY_ADMIN = "second_factor_reset_by_admin", _("A user's second factor was reset")
         EMAIL_CHANGED_BY_ADMIN = "email_changed_by_admin", _("A user's email address was changed")
+        IDENTITY_LINKED = "identity_linked", _("A sign-in identity was linked to your account")
+        IDENTITY_LINKED_BY_ADMIN = "identity_linked_by_admin", _("A sign-in identity was linked to a user's account")
         PLAN_HANDED_TO_YOU = "plan_handed_to_you", _("An individual plan was handed over to you")
         PLAN_HANDED_AWAY = "plan_handed_away", _("An individual plan you coordinated was handed over")
         PLAN_EVALUATION_DUE = "plan_evaluation_due", _("A plan evaluation is due")

@@ -116,6 +116,17 @@ _TEXTS = {
         _("Administrator %(actor)s changed the email address of user %(user)s, who reaches personal data.")
         % {"actor": p.get("actor"), "user": p.get("user")}
     ),
+    Kind.IDENTITY_LINKED: lambda p: (
+        _(
+            "An administrator linked your account to a sign-in with %(provider)s. If you did not expect it, contact "
+            "the programme's administrator at once."
+        )
+        % {"provider": p.get("provider")}
+    ),
+    Kind.IDENTITY_LINKED_BY_ADMIN: lambda p: (
+        _("Administrator %(actor)s linked a sign-in with %(provider)s to the account of user %(user)s.")
+        % {"actor": p.get("actor"), "provider": p.get("provider"), "user": p.get("user")}
+    ),
     Kind.PASSWORD_CHANGED: lambda p: _(
         "Your password was changed. If it was not you, contact the programme's administrator at once."
     ),

@@ -292,3 +292,87 @@ def kept_for_the_module(django_db_blocker):
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+class OidcProvider:
+    """The real OpenID provider of the tests (``tests/support/oidc_provider.mjs``, Node), on a local port."""
+
+    client_id = "mentorprogram"
+    client_secret = "a-client-secret-for-the-tests"  # noqa: S105
+
+    def __init__(self, port: int):
+        self.issuer = f"http://127.0.0.1:{port}"
+
+    def next(self, *, amr=("pwd",), acr=None, fault=None, delay=None) -> None:
+        """How the next sign-in goes: the authentication methods it shows, and a fault in its ID token."""
+        import requests
+
+        state = {"amr": list(amr), "acr": acr, "fault": fault, "delay": delay}
+        requests.post(f"{self.issuer}/_test/next", json=state, timeout=5).raise_for_status()
+
+    def config(self, **overrides) -> dict:
+        """Its entry in ``OIDC_PROVIDERS``, as ``mentorprogram.env.env_oidc_providers`` makes it."""
+        return {
+            "label": "Testkommunens innlogging",
+            "issuer": self.issuer,
+            "metadata_url": f"{self.issuer}/.well-known/openid-configuration",
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "scope": "openid profile",
+            "acr_values": "",
+            "mfa_acr": ["idporten-loa-substantial", "idporten-loa-high"],
+            "mfa_amr": ["mfa"],
+            **overrides,
+        }
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def oidc_provider_process(live_server, tmp_path_factory):
+    """The provider, started once: the package `oidc-provider` from npm, run by Node (``make install`` got it)."""
+    import requests
+
+    port = free_port()
+    provider = OidcProvider(port)
+    env = {
+        **os.environ,
+        "OIDC_PORT": str(port),
+        "OIDC_CLIENT_ID": OidcProvider.client_id,
+        "OIDC_CLIENT_SECRET": OidcProvider.client_secret,
+        "OIDC_REDIRECT_URIS": f"{live_server.url}/login/oidc/test/callback/",
+        "OIDC_POST_LOGOUT_REDIRECT_URIS": f"{live_server.url}/login/",
+    }
+    log_path = tmp_path_factory.mktemp("oidc") / "provider.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            ["node", "tests/support/oidc_provider.mjs"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            requests.get(f"{provider.issuer}/.well-known/openid-configuration", timeout=1).raise_for_status()
+            break
+        except requests.RequestException:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("The OpenID provider did not start:\n" + log_path.read_text()[-3000:])
+            time.sleep(0.2)
+    yield provider
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def oidc_provider(oidc_provider_process, live_server, settings):
+    """The provider, configured as the installation's only one («test»), with the live server as the site."""
+    settings.OIDC_PROVIDERS = {"test": oidc_provider_process.config()}
+    settings.SITE_URL = live_server.url
+    oidc_provider_process.next()
+    return oidc_provider_process

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEvent
 from audit.services import audit_event_record
-from mentorprogram.models import RoleGrantRequest, User
+from mentorprogram.models import ProviderIdentity, RoleGrantRequest, User
 from mentorprogram.roles import ADMIN, PRIVACY_OFFICER, ROLES_BY_SLUG, active_users_with_role, role_slugs_for
 from notifications.models import Notification
 from notifications.services import PermanentFailure, notification_send, notification_send_to_role, outbox_enqueue
@@ -285,3 +285,62 @@ def contact_change_record(*, actor, user, request=None) -> None:
         dedup_key=f"email_changed:{event.pk}",
         exclude=[actor],
     )
+
+
+# --- Sign-in identities at an identity provider ------------------------------------------------
+
+
+@transaction.atomic
+def provider_identity_link(*, actor, user, provider: str, subject: str, request=None) -> ProviderIdentity:
+    """An administrator links a provider's identity (its issuer and the subject it gives the person) to an account.
+
+    A link is a way into the account, so it is never made quietly: an IDENTITY_LINKED event, a notice to the
+    user, and one to every privacy officer (as for a reset second factor). Roles are not touched.
+    """
+    config = settings.OIDC_PROVIDERS.get(provider)
+    if config is None:
+        raise ValidationError({"provider": _("No identity provider by this name is configured.")})
+    subject = subject.strip()
+    if not subject:
+        raise ValidationError({"subject": _("Type the identity code the person got on the sign-in page.")})
+    if ProviderIdentity.objects.filter(issuer=config["issuer"], subject=subject).exists():
+        raise ValidationError({"subject": _("This identity is already linked to an account.")})
+    identity = ProviderIdentity.objects.create(
+        user=user, name=config["label"], provider=provider, issuer=config["issuer"], subject=subject, linked_by=actor
+    )
+    event = audit_event_record(
+        action=AuditEvent.Action.IDENTITY_LINKED,
+        actor=actor,
+        subject_user=user,
+        obj=identity,
+        request=request,
+        data={"provider": provider},
+    )
+    notification_send(
+        recipient=user,
+        kind=Notification.Kind.IDENTITY_LINKED,
+        params={"provider": config["label"]},
+        dedup_key=f"identity_linked:{event.pk}",
+    )
+    notification_send_to_role(
+        PRIVACY_OFFICER,
+        kind=Notification.Kind.IDENTITY_LINKED_BY_ADMIN,
+        params={"user": user.username, "actor": actor.username, "provider": config["label"]},
+        dedup_key=f"identity_linked:{event.pk}",
+        exclude=[actor],
+    )
+    return identity
+
+
+@transaction.atomic
+def provider_identity_unlink(*, actor, identity: ProviderIdentity, request=None) -> None:
+    """The identity signs in no more; a session it verified is no longer verified (django-otp finds no device)."""
+    audit_event_record(
+        action=AuditEvent.Action.IDENTITY_UNLINKED,
+        actor=actor,
+        subject_user=identity.user,
+        obj=identity,
+        request=request,
+        data={"provider": identity.provider},
+    )
+    identity.delete()

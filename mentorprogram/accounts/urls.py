@@ -1,11 +1,12 @@
 from django.urls import path
 
-from mentorprogram.accounts import views
+from mentorprogram.accounts import views, views_oidc
 
 app_name = "accounts"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/verify/", views_oidc.two_factor_verify, name="two_factor_verify"),
     path("two-factor/backup-codes/", views.backup_codes, name="backup_codes"),
     path("password/", views.password_change, name="password_change"),
     path("password/reset/", views.password_reset, name="password_reset"),

@@ -36,6 +36,7 @@ from mentorprogram.accounts.forms import (
     StyledSetPasswordForm,
     TokenForm,
 )
+from mentorprogram.accounts.oidc import SESSION_PROVIDER, providers_offered
 from mentorprogram.forms import apply_validation_error
 from mentorprogram.models import ApiToken, RoleGrantRequest, User
 from mentorprogram.roles import roles_for
@@ -43,7 +44,7 @@ from mentorprogram.roles import roles_for
 SESSION_BACKUP_CODES = "mentorprogram_backup_codes"
 
 
-def _safe_next(request, default):
+def safe_next(request, default):
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -59,7 +60,7 @@ def _safe_next(request, default):
 @require_http_methods(["GET", "POST"])
 def login(request):
     if request.user.is_authenticated and request.user.is_verified():
-        return redirect(_safe_next(request, reverse("home")))
+        return redirect(safe_next(request, reverse("home")))
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
@@ -67,7 +68,7 @@ def login(request):
         if form.device is None:
             # No second factor yet: only enrolment is reachable until it is done.
             return redirect(
-                f"{reverse('accounts:two_factor_setup')}?{urlencode({'next': _safe_next(request, reverse('home'))})}"
+                f"{reverse('accounts:two_factor_setup')}?{urlencode({'next': safe_next(request, reverse('home'))})}"
             )
         otp_login(request, form.device)
         if isinstance(form.device, StaticDevice):
@@ -78,8 +79,9 @@ def login(request):
             messages.warning(
                 request, _("You logged in with a backup code. %(count)d backup codes are left.") % {"count": remaining}
             )
-        return redirect(_safe_next(request, reverse("home")))
-    return render(request, "registration/login.html", {"form": form, "next": _safe_next(request, "")})
+        return redirect(safe_next(request, reverse("home")))
+    context = {"form": form, "next": safe_next(request, ""), "providers": providers_offered()}
+    return render(request, "registration/login.html", context)
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -107,10 +109,13 @@ def _grouped_key(device) -> str:
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request):
     """Enrol an authenticator app: scan the QR code (or type the key), confirm with a code."""
-    next_url = _safe_next(request, reverse("home"))
+    next_url = safe_next(request, reverse("home"))
     if request.user.is_verified():
         return redirect(next_url)
     if services.second_factor_enrolled(request.user):
+        if SESSION_PROVIDER in request.session:
+            # Signed in by a provider without multi-factor: the code alone, on its own page.
+            return redirect(f"{reverse('accounts:two_factor_verify')}?{urlencode({'next': next_url})}")
         # Enrolled, but this session has not shown a code: log in again with it.
         auth_logout(request)
         return redirect(reverse("login"))
@@ -161,7 +166,7 @@ def backup_codes(request):
         {
             "codes": codes,
             "remaining": services.backup_codes_remaining(request.user),
-            "next": _safe_next(request, reverse("home")),
+            "next": safe_next(request, reverse("home")),
         },
     )
 
@@ -224,7 +229,6 @@ password_reset_confirm = public(PasswordResetConfirmView.as_view())
 password_reset_complete = public(
     auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
 )
-logout = unverified_allowed(auth_views.LogoutView.as_view())
 
 
 # --- Roles that reach personal data: the second person's page --------------------------------

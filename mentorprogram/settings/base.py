@@ -19,6 +19,7 @@ from mentorprogram.env import (
     env_email,
     env_int,
     env_list,
+    env_oidc_providers,
     env_str,
     read_env_files,
 )
@@ -161,6 +162,11 @@ AXES_ENABLE_ADMIN = False
 AXES_DISABLE_ACCESS_LOG = True  # logins are in the audit trail already
 AXES_VERBOSE = False
 LOGIN_REDIRECT_URL = "home"
+# Sign-in with the municipality's identity provider(s) beside the local login (mentorprogram.accounts.oidc):
+# identity only, linked to accounts by an administrator; see env_oidc_providers for the variables.
+OIDC_PROVIDERS = env_oidc_providers()
+# How long to wait for a provider's metadata, keys and token endpoint before saying it does not answer.
+OIDC_TIMEOUT_SECONDS = env_int("OIDC_TIMEOUT_SECONDS", 5)
 LOGOUT_REDIRECT_URL = "login"
 
 # A session ends after 30 idle minutes: every request pushes the expiry on.

@@ -8,17 +8,22 @@ from pypdf import PdfReader
 from mentorprogram.roles import REFERRER, SLT_COORDINATOR
 from tests.cases.factories import ParticipantFactory
 from tests.mentorprogram.test_browser import log_in, serious_violations
+from tests.mentorprogram.test_oidc_browser import linked, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_referral_goes_from_intake_to_an_open_case(live_server, browser, make_user, password):
-    referrer, slt = make_user(REFERRER), make_user(SLT_COORDINATOR)
+def test_a_referral_goes_from_intake_to_an_open_case(live_server, browser, make_user, password, oidc_provider):
+    slt = make_user(SLT_COORDINATOR)
+    # The teacher has no password here: the school's login (the municipality's provider) with two factors.
+    linked(make_user, oidc_provider, "laerer-fjellvoll", REFERRER, otp=False)
+    oidc_provider.next(amr=["pwd", "mfa"])
     known = ParticipantFactory(first_name="Mohammed", last_name="Kristiansen", date_of_birth=datetime.date(2009, 3, 4))
 
     # The referrer sends it from the school.
     page = browser.new_page()
-    log_in(page, live_server, referrer, password)
+    sign_in(page, live_server, "laerer-fjellvoll")
+    page.wait_for_url(f"{live_server.url}/")
     page.get_by_role("link", name="Ny bekymringsmelding").first.click()
     assert not page.get_by_text("Ring politiet på 112 hvis noen er i fare nå.").is_visible()
     page.get_by_label("Akutt fare").check()

@@ -48,6 +48,8 @@ def only(allowed: dict, otherwise=403):
 # Routes anyone may reach, logged in or not.
 PUBLIC = {
     "login",
+    "oidc_start",
+    "oidc_callback",
     "health",
     "set_language",
     "accounts:password_reset",
@@ -56,13 +58,17 @@ PUBLIC = {
     "accounts:password_reset_complete",
 }
 # Routes a user reaches with a password before the second factor.
-UNVERIFIED = {"logout", "accounts:two_factor_setup"}
+UNVERIFIED = {"logout", "accounts:two_factor_setup", "accounts:two_factor_verify"}
 
 # route name → {role: status for a GET by a verified user holding only that role}
 MATRIX = {
     "home": {**everyone(200), M: 302, G: 302},  # a mentor and the steering group go on to their own start page
     "login": everyone(302),  # a verified user is sent on to the start page
     "logout": everyone(405),  # POST only
+    # Sign-in through an identity provider: the sample's provider «x» is not configured.
+    "oidc_start": everyone(404),
+    "oidc_callback": everyone(404),
+    "accounts:two_factor_verify": everyone(302),  # already verified: on to the start page
     "health": everyone({200, 503}),
     "set_language": everyone(302),
     "accounts:two_factor_setup": everyone(302),  # already verified: on to the start page
