@@ -84,6 +84,59 @@ class Bench:
         }
 
 
+# The run under load at each size: (scale of the generator's defaults, clients, seconds, gunicorn workers).
+LOAD_SHAPES = {"full": (1.0, 10, 30, 3), "quick": (0.1, 10, 15, 3), "smoke": (0.002, 4, 3, 2)}
+
+
+def load_results(bench: Bench, empty: str) -> list[dict]:
+    """``bench/load.py`` on ``empty`` (filled by the generator), as results in the agreed shape."""
+    from bench.load import print_table, run
+
+    scale, clients, seconds, workers = LOAD_SHAPES[bench.mode]
+    print(f"running load (scale {scale}, {clients} clients, {seconds} s) ...", file=sys.stderr)
+    result = run(
+        scale=scale,
+        clients=clients,
+        seconds=seconds,
+        workers=workers,
+        empty=empty,
+        say=lambda text: print(text, file=sys.stderr),
+    )
+    print_table(result, say=lambda text: print(text, file=sys.stderr))
+    counts = result["generated"]["counts"]
+    size = (
+        f"{counts['cases_case']:,} cases, {counts['mentorsessions_mentorsession']:,} sessions, "
+        f"{counts['audit_chainlink']:,} chain links; {clients} clients, no think time, {workers} gunicorn workers"
+    )
+    total = result["total"]
+    rows = [
+        {
+            "name": f"load: {row['label']} ({row['queries']} queries)",
+            "median_ms": round(max(row["p50"], 0.001), 3),
+            "p95_ms": round(max(row["p95"], row["p50"], 0.001), 3),
+            "ratio": None,
+            "n": row["n"],
+            "data_size": size + (f"; {row['errors']} errors" if row["errors"] else ""),
+            "date": bench.started,
+            "machine": bench.machine,
+        }
+        for row in result["rows"]
+    ]
+    rows.append(
+        {
+            "name": f"load: the whole mix ({total['per_second']:.1f} requests a second)",
+            "median_ms": round(max(total["p50"], 0.001), 3),
+            "p95_ms": round(max(total["p95"], total["p50"], 0.001), 3),
+            "ratio": None,
+            "n": total["requests"],
+            "data_size": size,
+            "date": bench.started,
+            "machine": bench.machine,
+        }
+    )
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a tenth of the data, fewer repetitions")
@@ -92,7 +145,9 @@ def main() -> int:
     )
     parser.add_argument("-k", dest="only", default="", help="run only benchmarks whose module name contains this")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.json")
+    parser.add_argument("--no-load", action="store_true", help="skip the run under gunicorn with concurrent clients")
     args = parser.parse_args()
+    with_load = not args.no_load and (not args.only or args.only in "load")
 
     django.setup()
     from django.db import connection
@@ -105,6 +160,14 @@ def main() -> int:
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     bench = Bench(mode="smoke" if args.smoke else "quick" if args.quick else "full")
     results = []
+    empty = None
+    if with_load:
+        # A copy of the freshly migrated database, for the run under load (migrating another costs ~10 s).
+        from bench.load import create_database
+
+        empty = f"load_{os.getpid()}"
+        connection.close()
+        create_database(empty, template=connection.settings_dict["NAME"])
     try:
         for path in sorted((ROOT / "bench").glob("bench_*.py")):
             if args.only and args.only not in path.stem:
@@ -115,6 +178,8 @@ def main() -> int:
                 results.extend(benchmark(bench))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+    if with_load:
+        results.extend(load_results(bench, empty))
 
     out = args.output
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")

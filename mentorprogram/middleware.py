@@ -31,3 +31,26 @@ def api_language(header: str) -> str:
         if primary == "en":
             return "en"
     return "nb"
+
+
+class QueryCountHeaderMiddleware:
+    """For the load benchmark only (``MENTORPROGRAM_BENCH_QUERY_COUNT=1``, never in production): each response
+    names the number of database queries it took, in ``X-Query-Count`` (``bench/load.py``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.db import connection
+
+        count = 0
+
+        def counted(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counted):
+            response = self.get_response(request)
+        response["X-Query-Count"] = str(count)
+        return response

@@ -19,6 +19,10 @@ def test_the_benchmark_runner_writes_results(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     results = json.loads(out.read_text())
     assert any(r["name"] == "landing page render" for r in results)
+    # The run under load: gunicorn with production settings on generated data, concurrent clients, no errors.
+    load = [r for r in results if r["name"].startswith("load: ")]
+    assert any(r["name"].startswith("load: the whole mix (") for r in load)
+    assert load and not any("errors" in r["data_size"] for r in load), [r for r in load if "errors" in r["data_size"]]
     for r in results:
         assert set(r) == {"name", "median_ms", "p95_ms", "ratio", "n", "data_size", "date", "machine"}
         assert 0 < r["median_ms"] <= r["p95_ms"]

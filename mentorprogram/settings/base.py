@@ -100,6 +100,9 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+# The load benchmark (bench/load.py) reads each response's query count; never set in production.
+if env_bool("MENTORPROGRAM_BENCH_QUERY_COUNT", False):
+    MIDDLEWARE.insert(0, "mentorprogram.middleware.QueryCountHeaderMiddleware")
 
 ROOT_URLCONF = "mentorprogram.urls"
 WSGI_APPLICATION = "mentorprogram.wsgi.application"

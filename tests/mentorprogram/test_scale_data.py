@@ -1,0 +1,84 @@
+"""The national-scale data generator (``manage.py generate_scale_data``), at a tiny size: what it makes holds
+together (workflow, rights, chain), and it refuses a database it must not fill."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from audit import chain
+from audit.models import AccessEvent, ModelChange
+from cases.models import Case, CaseAssignment, Participant, Referral
+from individualplans.models import IndividualPlan, PlanGoal, PlanMeasure
+from mentorprogram.models import User
+from mentors.models import Mentor
+from mentorsessions.models import MentorSession
+from tests.mentorprogram.factories import verified_login
+
+pytestmark = pytest.mark.django_db
+
+TINY = [
+    "--participants=60",
+    "--referrals=80",
+    "--mentors=6",
+    "--sessions=400",
+    "--plans=12",
+    "--trail=3000",
+    "--cases-per-coordinator=20",
+]
+
+
+def test_it_refuses_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("generate_scale_data", *TINY)
+
+
+def test_it_refuses_a_database_with_people_in_it(settings):
+    from tests.cases.factories import ParticipantFactory
+
+    ParticipantFactory()
+    settings.DEBUG = True
+    with pytest.raises(CommandError, match="already"):
+        call_command("generate_scale_data", *TINY)
+
+
+def test_what_it_makes_holds_together_and_the_chain_verifies(settings, client):
+    settings.DEBUG = True
+    call_command("generate_scale_data", *TINY, "--json", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Participant.objects.count() == Case.objects.count() == 60
+    assert Referral.objects.count() == 80 and Mentor.objects.count() == 6
+    assert MentorSession.objects.count() == 400 and IndividualPlan.objects.count() == 12
+    assert PlanGoal.objects.count() == 48 and PlanMeasure.objects.count() == 96
+    assert ModelChange.objects.count() + AccessEvent.objects.count() == 3000
+
+    # The workflow as the database allows it: every accepted referral opened a case, each case has one
+    # coordinator, the statuses spread from assessment to closed.
+    assert Referral.objects.filter(status="accepted", case__isnull=False).count() == 60
+    assert set(Case.objects.values_list("status", flat=True)) >= {"assessment", "matching", "active", "closed"}
+    assert all(
+        CaseAssignment.objects.filter(case=case, kind="coordinator", ended_at__isnull=True).count() == 1
+        for case in Case.objects.all()
+    )
+    # Rights follow the assignments: a mentor sees the cases they hold and no other.
+    assignment = CaseAssignment.objects.filter(kind="mentor", ended_at__isnull=True).select_related("user").first()
+    mentor = assignment.user
+    held = set(CaseAssignment.objects.filter(user=mentor, ended_at__isnull=True).values_list("case_id", flat=True))
+    for case in Case.objects.all():
+        assert mentor.has_perm("cases.view_case", case) == (case.pk in held)
+    # Every session is by the mentor assigned to its case.
+    assert not MentorSession.objects.exclude(
+        mentor_id__in=CaseAssignment.objects.filter(kind="mentor").values("user_id")
+    ).exists()
+
+    result = chain.chain_verify()
+    assert result.ok, [str(finding) for finding in result.findings[:5]]
+    assert result.links >= 3000 + 400
+
+    # The pages work on it: a generated coordinator's case list shows their cases.
+    coordinator = User.objects.filter(username__startswith="skala-coordinator-").first()
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=coordinator, name="authenticator", confirmed=True)
+    verified_login(client, coordinator)
+    response = client.get("/cases/")
+    assert response.status_code == 200
+    assert response.text.count("/cases/") > 20
