@@ -100,6 +100,7 @@ def generate(sizes: Sizes, *, say=print) -> dict:
     step("trail rows", _trail, sizes)
 
     def analyse(cursor):
+        # audit: statistics for the planner, as autovacuum would gather them; no row changes
         cursor.execute("ANALYZE")
 
     step("analyse", analyse)

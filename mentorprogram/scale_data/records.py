@@ -22,6 +22,8 @@ from mentorprogram.scale_data.names import (
 
 
 def _sql(cursor, statement: str, params: dict | None = None) -> None:
+    # Generated fixture rows (DEBUG only, a database without people): their trail is written by scale_data.trail.
+    # audit: generated fixture rows; the trail that stands for them is written explicitly and sealed
     cursor.execute(statement, params or {})
 
 
@@ -55,6 +57,7 @@ def _users(cursor, role: str, label: str, n: int) -> tuple[int, int]:
         """,
         {"group": Group.objects.get(name=role).pk, "pattern": f"{PREFIX}{label}-%"},
     )
+    # audit: a read of generated users' ids
     cursor.execute("SELECT min(id), max(id) FROM mentorprogram_user WHERE username LIKE %s", [f"{PREFIX}{label}-%"])
     return cursor.fetchone()
 
@@ -277,6 +280,7 @@ def _sessions(cursor, sizes: Sizes) -> None:
 
 
 def _count(cursor, table: str, where: str = "true") -> int:
+    # audit: a count of generated rows
     cursor.execute(f"SELECT count(*) FROM {table} WHERE {where}")  # noqa: S608  (constants of this module)
     return cursor.fetchone()[0]
 
@@ -338,5 +342,6 @@ def _plans(cursor, sizes: Sizes) -> None:
 
 
 def _first(cursor, table: str, where: str = "true") -> int:
+    # audit: a read of generated rows' first id
     cursor.execute(f"SELECT coalesce(min(id), 0) FROM {table} WHERE {where}")  # noqa: S608  (this module's constants)
     return cursor.fetchone()[0]
