@@ -26,9 +26,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit.models import AuditEvent
 from audit.services import audit_event_record
 from mentorprogram.accounts.services import (
+    IDENTITY_TAKEN,
     contact_change_record,
     password_link_queue,
     provider_identity_link,
+    provider_identity_taken,
     provider_identity_unlink,
     role_grant_request,
     role_needs_second_person,
@@ -105,8 +107,8 @@ class ProviderIdentityForm(forms.ModelForm):
         cleaned = super().clean()
         config = settings.OIDC_PROVIDERS.get(cleaned.get("provider"))
         subject = (cleaned.get("subject") or "").strip()
-        if config and subject and ProviderIdentity.objects.filter(issuer=config["issuer"], subject=subject).exists():
-            self.add_error("subject", _("This identity is already linked to an account."))
+        if config and subject and provider_identity_taken(issuer=config["issuer"], subject=subject):
+            self.add_error("subject", IDENTITY_TAKEN)
         return cleaned
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -290,6 +291,14 @@ def contact_change_record(*, actor, user, request=None) -> None:
 # --- Sign-in identities at an identity provider ------------------------------------------------
 
 
+IDENTITY_TAKEN = gettext_lazy("This identity is already linked to an account.")
+
+
+def provider_identity_taken(*, issuer: str, subject: str) -> bool:
+    """Whether the identity is linked to an account already (the database's unique constraint is the law)."""
+    return ProviderIdentity.objects.filter(issuer=issuer, subject=subject.strip()).exists()
+
+
 @transaction.atomic
 def provider_identity_link(*, actor, user, provider: str, subject: str, request=None) -> ProviderIdentity:
     """An administrator links a provider's identity (its issuer and the subject it gives the person) to an account.
@@ -303,8 +312,8 @@ def provider_identity_link(*, actor, user, provider: str, subject: str, request=
     subject = subject.strip()
     if not subject:
         raise ValidationError({"subject": _("Type the identity code the person got on the sign-in page.")})
-    if ProviderIdentity.objects.filter(issuer=config["issuer"], subject=subject).exists():
-        raise ValidationError({"subject": _("This identity is already linked to an account.")})
+    if provider_identity_taken(issuer=config["issuer"], subject=subject):
+        raise ValidationError({"subject": IDENTITY_TAKEN})
     identity = ProviderIdentity.objects.create(
         user=user, name=config["label"], provider=provider, issuer=config["issuer"], subject=subject, linked_by=actor
     )

@@ -70,11 +70,7 @@ def login(request):
             return redirect(
                 f"{reverse('accounts:two_factor_setup')}?{urlencode({'next': safe_next(request, reverse('home'))})}"
             )
-        otp_login(request, form.device)
-        if isinstance(form.device, StaticDevice):
-            audit_event_record(
-                action=AuditEvent.Action.BACKUP_CODE_USED, actor=user, subject_user=user, request=request
-            )
+        if second_factor_shown(request, form.device):
             remaining = form.device.token_set.count()
             messages.warning(
                 request, _("You logged in with a backup code. %(count)d backup codes are left.") % {"count": remaining}
@@ -82,6 +78,17 @@ def login(request):
         return redirect(safe_next(request, reverse("home")))
     context = {"form": form, "next": safe_next(request, ""), "providers": providers_offered()}
     return render(request, "registration/login.html", context)
+
+
+def second_factor_shown(request, device) -> bool:
+    """The session is verified by ``device``; a backup code is an audit event. True when it was a backup code."""
+    otp_login(request, device)
+    if not isinstance(device, StaticDevice):
+        return False
+    audit_event_record(
+        action=AuditEvent.Action.BACKUP_CODE_USED, actor=request.user, subject_user=request.user, request=request
+    )
+    return True
 
 
 def lockout_response(request, original_response=None, credentials=None):

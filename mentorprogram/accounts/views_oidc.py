@@ -19,14 +19,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token
-from django_otp.plugins.otp_static.models import StaticDevice
 
-from audit.models import AuditEvent
-from audit.services import audit_event_record
 from mentorprogram.access import public, unverified_allowed
 from mentorprogram.accounts import oidc, services
 from mentorprogram.accounts.forms import TokenForm
-from mentorprogram.accounts.views import safe_next
+from mentorprogram.accounts.views import safe_next, second_factor_shown
 from mentorprogram.models import ProviderIdentity
 
 
@@ -111,14 +108,7 @@ def two_factor_verify(request):
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None and not isinstance(device, ProviderIdentity):
-            otp_login(request, device)
-            if isinstance(device, StaticDevice):
-                audit_event_record(
-                    action=AuditEvent.Action.BACKUP_CODE_USED,
-                    actor=request.user,
-                    subject_user=request.user,
-                    request=request,
-                )
+            second_factor_shown(request, device)
             return redirect(next_url)
         user_login_failed.send(sender=__name__, credentials={"username": request.user.username}, request=request)
         form.add_error("token", _("The code did not match. Check the time on your phone and try the newest code."))
