@@ -19,7 +19,6 @@ from mentorprogram.api import (
     page_param,
     page_serializer,
 )
-from mentorprogram.paging import page_of
 from mentors import selectors, services
 from mentors.forms import AssignForm
 from mentors.models import Qualification
@@ -73,8 +72,7 @@ class MentorListApi(APIView):
     )
     def get(self, request):
         page = page_param(request)
-        rows = selectors.mentor_pool(user=request.user)
-        rows, has_next = page_of(rows, page=page, per_page=PAGE_SIZE)
+        rows, has_next = selectors.mentor_pool(user=request.user, page=page, per_page=PAGE_SIZE)
         return page_answer(MentorSerializer(rows, many=True).data, page=page, has_next=has_next)
 
 

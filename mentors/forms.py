@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import CommaListField, DateInput
 from cases.models import CaseWishes
-from mentorprogram.forms import DesignsystemetFormMixin
+from mentorprogram.forms import DesignsystemetFormMixin, RowsSelect
 from mentorprogram.roles import MENTOR
 from mentors.models import Attendance, MatchingWeights, Mentor, Qualification
+from mentors.selectors import mentor_name_rows
 
 
 class CaseWishesForm(DesignsystemetFormMixin, forms.ModelForm):
@@ -35,7 +36,8 @@ class AssignForm(forms.Form):
 class TieForm(DesignsystemetFormMixin, forms.Form):
     mentor = forms.ModelChoiceField(
         label=_("Mentor"),
-        queryset=Mentor.objects.select_related("user").order_by("user__last_name", "user__first_name"),
+        queryset=Mentor.objects.select_related("user").order_by("user__last_name", "user__first_name", "pk"),
+        widget=RowsSelect(mentor_name_rows),
     )
 
 

@@ -195,7 +195,7 @@ def matching_explained(*, case: Case) -> tuple[list[dict], list[dict]]:
     MATCHING_TOP_SUGGESTIONS the factors in words), and each mentor left out with the reasons in words."""
     ranking = matching_for_case(case=case)
     top = settings.MATCHING_TOP_SUGGESTIONS
-    mentors = mentors_by_id([s.mentor_id for s in ranking.suggestions] + [e.mentor_id for e in ranking.excluded])
+    mentors = mentor_names()
     suggestions = [
         {
             "mentor": mentors[s.mentor_id],
@@ -210,6 +210,30 @@ def matching_explained(*, case: Case) -> tuple[list[dict], list[dict]]:
     ]
     excluded = [{"mentor": mentors[e.mentor_id], "reasons": exclusion_text(e.reasons)} for e in ranking.excluded]
     return suggestions, excluded
+
+
+@dataclass(frozen=True)
+class MentorName:
+    """A mentor as a list names one: the id and the name. The matching page names the whole pool, and a model
+    instance (with its user) per mentor was most of its time at national scale (``make bench``)."""
+
+    pk: int
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def mentor_name_rows(mentors):
+    """(pk, name) of ``mentors`` in their order, the name as ``Mentor.__str__`` gives it (the user's full name, else
+    the username), without model instances."""
+    rows = mentors.values_list("pk", "user__first_name", "user__last_name", "user__username")
+    return ((pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows)
+
+
+def mentor_names() -> dict[int, MentorName]:
+    """Every mentor's name, in one query."""
+    return {pk: MentorName(pk, name) for pk, name in mentor_name_rows(Mentor.objects.all())}
 
 
 def mentors_by_id(ids) -> dict[int, Mentor]:
@@ -249,19 +273,23 @@ def session_hours_per_week(*, today) -> dict[int, float]:
     return {user_id: round(total / 60 / HOURS_IN_USE_WEEKS, 1) for user_id, total in minutes}
 
 
-@records_read(AccessEvent.Kind.LIST, model=Mentor, rows=lambda rows: [row.mentor for row in rows])
-def mentor_pool(*, user, only: str = "", today=None) -> list[PoolRow]:
-    """The mentor pool for SLT coordinators: capacity, hours in use, qualification states, supervision (six queries).
+# The mentor pool's page size, as the case list's.
+POOL_PAGE_SIZE = 50
+
+
+@records_read(AccessEvent.Kind.LIST, model=Mentor, rows=lambda result: [row.mentor for row in result[0]])
+def mentor_pool(*, user, only: str = "", page: int = 1, per_page: int | None = None, today=None):
+    """One page of the mentor pool for SLT coordinators and whether there is a next one: capacity, hours in use,
+    qualification states, supervision (seven queries whatever the pool's size; model instances for the page only).
 
     ``only`` narrows it: «expiring» (a qualification expiring or expired),
     «capacity» (room for another participant), «supervision» (none for
     MENTOR_SUPERVISION_WEEKS weeks).
     """
     if not user.has_perm("mentors.view_mentor_pool") or not may_reach_personal_data(user):
-        return []
+        return [], False
     today = today or timezone.localdate()
     load = _active_mentee_counts()
-    states = _qualification_states(today=today)
     last = dict(
         Attendance.objects.filter(kind=Attendance.Kind.SUPERVISION)
         .values("mentor_id")
@@ -269,27 +297,46 @@ def mentor_pool(*, user, only: str = "", today=None) -> list[PoolRow]:
         .values_list("mentor_id", "last")
     )
     cutoff = today - datetime.timedelta(weeks=settings.MENTOR_SUPERVISION_WEEKS)
+    # The whole pool's states only when they choose the rows; otherwise the page's alone.
+    states = _qualification_states(today=today) if only == "expiring" else None
+
+    def expiring(mentor_id, mentor_states) -> bool:
+        return any(mentor_states.get(mentor_id, {}).get(k, MISSING) in (EXPIRING, EXPIRED) for k in Qualification.Kind)
+
+    chosen = []
+    for pk, user_id, active, max_participants in Mentor.objects.order_by(
+        "user__last_name", "user__first_name", "pk"
+    ).values_list("pk", "user_id", "is_active", "max_participants"):
+        if only == "expiring" and not expiring(pk, states):
+            continue
+        if only == "capacity" and not (active and load.get(user_id, 0) < max_participants):
+            continue
+        if only == "supervision" and not (last.get(pk) is None or last[pk] < cutoff):
+            continue
+        chosen.append(pk)
+    per_page = per_page or POOL_PAGE_SIZE
+    offset = (max(page, 1) - 1) * per_page
+    ids, has_next = chosen[offset : offset + per_page], len(chosen) > offset + per_page
+    if states is None:
+        states = _qualification_states(mentor_ids=ids, today=today)
     hours = session_hours_per_week(today=today)
+    mentors = mentors_by_id(ids)
     rows = []
-    for mentor in Mentor.objects.select_related("user").order_by("user__last_name", "user__first_name", "pk"):
-        mentor_states = {kind: states.get(mentor.pk, {}).get(kind, MISSING) for kind in Qualification.Kind.values}
-        row = PoolRow(
-            mentor=mentor,
-            active_participants=load.get(mentor.user_id, 0),
-            qualifications=mentor_states,
-            last_supervision=last.get(mentor.pk),
-            no_supervision_for_long=last.get(mentor.pk) is None or last[mentor.pk] < cutoff,
-            expiring_soon=any(state in (EXPIRING, EXPIRED) for state in mentor_states.values()),
-            hours_in_use=hours.get(mentor.user_id, 0.0),
+    for pk in ids:
+        mentor = mentors[pk]
+        mentor_states = {kind: states.get(pk, {}).get(kind, MISSING) for kind in Qualification.Kind.values}
+        rows.append(
+            PoolRow(
+                mentor=mentor,
+                active_participants=load.get(mentor.user_id, 0),
+                qualifications=mentor_states,
+                last_supervision=last.get(pk),
+                no_supervision_for_long=last.get(pk) is None or last[pk] < cutoff,
+                expiring_soon=expiring(pk, states),
+                hours_in_use=hours.get(mentor.user_id, 0.0),
+            )
         )
-        if only == "expiring" and not row.expiring_soon:
-            continue
-        if only == "capacity" and not (mentor.is_active and row.active_participants < mentor.max_participants):
-            continue
-        if only == "supervision" and not row.no_supervision_for_long:
-            continue
-        rows.append(row)
-    return rows
+    return rows, has_next
 
 
 @records_read(AccessEvent.Kind.VIEW)

@@ -1,15 +1,19 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.formats import number_format
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import Case, CaseWishes
 from cases.selectors import case_get_for_user
 from mentorprogram.access import requires_permission, requires_role
-from mentorprogram.forms import apply_validation_error
+from mentorprogram.forms import apply_validation_error, options_html, page_number
 from mentorprogram.roles import MENTOR as MENTOR_ROLE
 from mentors import selectors, services
 from mentors.forms import (
@@ -31,7 +35,8 @@ from notifications.texts import notification_text
 @require_GET
 def pool(request):
     only = request.GET.get("only", "")
-    rows = selectors.mentor_pool(user=request.user, only=only)
+    page = page_number(request)
+    rows, has_next = selectors.mentor_pool(user=request.user, only=only, page=page)
     filters = [
         ("", _("All")),
         ("capacity", _("Has capacity")),
@@ -43,6 +48,9 @@ def pool(request):
         "mentors/pool.html",
         {
             "rows": rows,
+            "page": page,
+            "has_next": has_next,
+            "query": urlencode({"only": only}) if only else "",
             "only": only,
             "filters": filters,
             "kinds": Qualification.Kind.choices,
@@ -79,7 +87,13 @@ def _matching_page(request, case, *, wishes_form=None, assign_error=None, tie_fo
         "case": case,
         "top": suggestions[:top],
         "rest": suggestions[top:],
+        # The whole pool is named below the suggestions: written in one pass, not a template loop per mentor.
+        "rest_options": options_html(
+            (s["mentor"].pk, f"{s['position']}. {s['mentor']} ({number_format(s['score'], 1)})")
+            for s in suggestions[top:]
+        ),
         "excluded": excluded,
+        "excluded_items": format_html_join("", "<li>{}: {}</li>", ((e["mentor"], e["reasons"]) for e in excluded)),
         "wishes_form": wishes_form or CaseWishesForm(instance=wishes, prefix="wishes"),
         "tie_form": tie_form or TieForm(prefix="tie"),
         "assign_error": assign_error,

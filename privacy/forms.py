@@ -7,7 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AccessEvent, AuditEvent
 from cases.forms import DateInput
-from mentorprogram.forms import DesignsystemetFormMixin, PeriodFormMixin
+from mentorprogram.forms import DesignsystemetFormMixin, PeriodFormMixin, RowsSelect
+
+
+def _user_label(first_name: str, last_name: str, username: str) -> str:
+    name = f"{first_name} {last_name}".strip()
+    return f"{name} ({username})" if name else username
+
+
+def _user_rows(users):
+    return ((pk, _user_label(*names)) for pk, *names in users.values_list("pk", "first_name", "last_name", "username"))
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -15,11 +24,12 @@ class UserChoiceField(forms.ModelChoiceField):
 
     def __init__(self, **kwargs):
         queryset = get_user_model().objects.order_by("last_name", "first_name", "username")
-        super().__init__(queryset=queryset, required=False, empty_label=_("Everyone"), **kwargs)
+        super().__init__(
+            queryset=queryset, required=False, empty_label=_("Everyone"), widget=RowsSelect(_user_rows), **kwargs
+        )
 
     def label_from_instance(self, user):
-        name = user.get_full_name()
-        return f"{name} ({user.username})" if name else user.username
+        return _user_label(user.first_name, user.last_name, user.username)
 
 
 class ParticipantFindForm(DesignsystemetFormMixin, forms.Form):

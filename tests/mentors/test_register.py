@@ -120,3 +120,48 @@ def test_an_expiring_police_certificate_reminds_the_mentor_and_slt_once(slt):
         outbox_item_run(item_id=item.pk)
     notifications = Notification.objects.filter(kind="qualification_expiring")
     assert sorted(n.recipient_id for n in notifications) == sorted([mentor.user.pk, slt.pk])  # once each, over two days
+
+
+def test_the_pool_comes_in_pages_and_records_only_the_mentors_shown(client, slt, verified_login, monkeypatch):
+    from audit.models import AccessEvent
+    from mentors import selectors
+
+    monkeypatch.setattr(selectors, "POOL_PAGE_SIZE", 3)
+    mentors = MentorFactory.create_batch(4) + [MentorFactory(qualified=False)]
+    mentors[0].is_active = False
+    mentors[0].save()
+    long_ago = datetime.date.today() - datetime.timedelta(days=800)
+    Qualification.objects.create(
+        mentor=mentors[4],
+        kind=Qualification.Kind.POLICE_CERTIFICATE,
+        completed_on=long_ago,
+        valid_until=long_ago + datetime.timedelta(days=365),
+        recorded_by=slt,
+    )
+    verified_login(client, slt)
+    first = client.get("/mentors/").content.decode()
+    second = client.get("/mentors/?page=2").content.decode()
+    names = [m.user.get_full_name() for m in mentors]
+    assert sum(name in first for name in names) == 3 and sum(name in second for name in names) == 2
+    assert 'rel="next"' in first and 'rel="next"' not in second and 'rel="prev"' in second
+    shown = AccessEvent.objects.filter(kind=AccessEvent.Kind.LIST, actor=slt).order_by("pk").last()
+    assert len(shown.object_pks) == 2  # the second page's mentors, not the pool
+    # The filters choose before the page is cut: the one with an expired certificate is the only «expiring» one.
+    expiring = client.get("/mentors/?only=expiring").content.decode()
+    assert names[4] in expiring and not any(name in expiring for name in names[:4])
+    capacity = client.get("/mentors/?only=capacity&page=2").content.decode()
+    assert sum(name in capacity for name in names) == 1 and names[0] not in capacity  # four have room; one inactive
+
+
+def test_the_pool_page_costs_the_same_queries_for_a_larger_pool(client, slt, verified_login, django_assert_num_queries):
+    MentorFactory.create_batch(2)
+    verified_login(client, slt)
+    client.get("/mentors/")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/mentors/").status_code == 200
+    MentorFactory.create_batch(8)
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert client.get("/mentors/").status_code == 200

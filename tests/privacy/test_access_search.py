@@ -123,3 +123,16 @@ def test_a_read_through_an_api_token_names_the_token(client, team, officer, veri
     page = client.get("/audit/access/", {"reader": team.mentor.pk}).content.decode()
     events = page[page.rindex("<tbody>") : page.rindex("</tbody>")]  # the reads, one by one
     assert "gjennom API-nøkkel «Skolens fagsystem» (mp_" in events
+
+
+def test_the_reader_choice_names_every_user_and_keeps_the_one_chosen(client, team, officer, verified_login):
+    import html
+
+    verified_login(client, officer)
+    page = client.get("/audit/access/", {"reader": team.mentor.pk}).content.decode()
+    select = page[page.index('name="reader"') : page.index("</select>", page.index('name="reader"'))]
+    assert select.count('<option value="">Alle</option>') == 1
+    label = html.escape(f"{team.mentor.get_full_name()} ({team.mentor.username})")
+    assert f'<option value="{team.mentor.pk}" selected>{label}</option>' in select
+    assert f'<option value="{officer.pk}">' in select and select.count(" selected") == 1
+    assert client.get("/audit/access/", {"reader": "999999"}).status_code == 400  # no such user: the form says so
