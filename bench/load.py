@@ -18,15 +18,17 @@ import json
 import os
 import re
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -74,8 +76,9 @@ def prepare(env: dict) -> dict:
     import django
 
     django.setup()
+    from importlib import import_module
+
     from django.conf import settings
-    from django.contrib.sessions.backends.db import SessionStore
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -83,6 +86,8 @@ def prepare(env: dict) -> dict:
     from individualplans.models import IndividualPlan
     from mentorprogram.accounts.tokens import api_token_create
     from mentorprogram.models import User
+
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # noqa: N806 (a class)
 
     def session_for(user) -> str:
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
@@ -157,7 +162,7 @@ def prepare(env: dict) -> dict:
             {
                 "role": "privacy_officer",
                 "session": session_for(user),
-                "requests": [("who-read search", "GET", f"/audit/access/?{urlencode({'participant': case})}")],
+                "requests": [("who-read search", "GET", f"/audit/access/?{urlencode({'participant_id': case})}")],
             }
         )
     for user in users("referrer", 2):
@@ -168,7 +173,35 @@ def prepare(env: dict) -> dict:
                 "requests": [("start page (referrer)", "GET", "/"), ("my referrals", "GET", "/cases/referrals/mine/")],
             }
         )
-    return {"actors": actors, "cookie": settings.SESSION_COOKIE_NAME}
+    return {
+        "actors": actors,
+        "cookie": settings.SESSION_COOKIE_NAME,
+        "notified": _notify(int(env.get("LOAD_NOTIFY", 0))),
+    }
+
+
+def _notify(count: int) -> list[int]:
+    """``count`` notifications (with an email each) into the outbox, for the relays to deliver during the run."""
+    from django.db import transaction
+
+    from mentorprogram.models import User
+    from notifications.models import Notification
+    from notifications.services import notification_send
+
+    recipients = list(User.objects.filter(username__startswith="skala-", is_active=True).exclude(email="")[:count])
+    if count and not recipients:
+        raise SystemExit("no generated user with an email address to notify")
+    items = []
+    for i in range(count):
+        with transaction.atomic():
+            item = notification_send(
+                recipient=recipients[i % len(recipients)],
+                kind=Notification.Kind.ASSIGNED_TO_CASE,
+                params={"case": i + 1, "as": "mentor"},
+                dedup_key=f"bench-load-{i}",
+            )
+        items.append(item.pk)
+    return items
 
 
 def _verified(user):
@@ -242,14 +275,15 @@ class Client:
         return label, status, ms, queries
 
 
-def drive(port: int, prepared: dict, *, clients: int, seconds: float) -> tuple[list, float]:
-    """``clients`` threads, each an actor (roles in turn), sending its requests back to back for ``seconds``."""
+def drive(ports: list[int], prepared: dict, *, clients: int, seconds: float) -> tuple[list, float]:
+    """``clients`` threads, each an actor (roles in turn) on one of the servers (in turn), sending its requests
+    back to back for ``seconds``."""
     actors = prepared["actors"]
     records, lock, stop = [], threading.Lock(), time.monotonic() + seconds
 
     def worker(i: int):
         actor = dict(actors[i % len(actors)])
-        client = Client(port, actor, prepared["cookie"])
+        client = Client(ports[i % len(ports)], actor, prepared["cookie"])
         mine, step = [], i
         while time.monotonic() < stop:
             request = actor["requests"][step % len(actor["requests"])]
@@ -267,9 +301,9 @@ def drive(port: int, prepared: dict, *, clients: int, seconds: float) -> tuple[l
     return records, time.monotonic() - started
 
 
-def warm(port: int, prepared: dict) -> None:
-    """Each request once (connections, caches, the first compile of each template): not counted."""
-    for actor in prepared["actors"]:
+def warm(ports: list[int], prepared: dict) -> None:
+    """Each request once on each server (connections, caches, the first compile of each template): not counted."""
+    for port, actor in ((port, actor) for port in ports for actor in prepared["actors"]):
         client = Client(port, dict(actor), prepared["cookie"])
         for request in actor["requests"]:
             label, status, _ms, _q = client.run(*request[:3], request[3] if len(request) > 3 else None)
@@ -305,6 +339,22 @@ def summarise(records: list, elapsed: float) -> tuple[list[dict], dict]:
     return rows, total
 
 
+# The two shapes the run compares (issue 20): one gunicorn straight on PostgreSQL; and the pieces of a larger
+# deployment on this one machine, two gunicorn processes and two Celery workers (two outbox relays) behind
+# PgBouncer in transaction mode.
+SHAPES = {
+    "direct": {"label": "one gunicorn, PostgreSQL directly", "servers": 1, "celery_workers": 0, "pooler": False},
+    "pgbouncer": {
+        "label": "two gunicorn + two Celery workers through PgBouncer",
+        "servers": 2,
+        "celery_workers": 2,
+        "pooler": True,
+    },
+}
+# Notifications put into the outbox before the PgBouncer shape's run; each must be emailed exactly once.
+NOTIFICATIONS = 200
+
+
 def run(
     *,
     scale: float,
@@ -313,10 +363,13 @@ def run(
     workers: int,
     database: str | None = None,
     empty: str | None = None,
+    shapes: tuple[str, ...] = ("direct",),
     say=print,
 ) -> dict:
     """The whole run (see the module's text). ``database``: an already generated one, used and kept; ``empty``: a
-    migrated empty one to fill (and drop); neither: a new one, migrated. Returns rows, total and what was generated."""
+    migrated empty one to fill (and drop); neither: a new one, migrated. ``workers``: gunicorn workers in all (the
+    PgBouncer shape splits them over its two processes). Returns, per shape, rows and total, and what was
+    generated."""
     name = database or empty or f"load_{os.getpid()}"
     if not database and not empty:
         create_database(name)
@@ -332,6 +385,7 @@ def run(
         "SITE_URL": "http://127.0.0.1",
         "MENTORPROGRAM_READ_ENV_FILES": "0",
     }
+    results = {}
     try:
         started = time.perf_counter()
         generated = {}
@@ -344,22 +398,79 @@ def run(
             generated["minutes"] = round((time.perf_counter() - started) / 60, 1)
             say(f"generated in {generated['minutes']} min: {generated['counts']}")
         manage("collectstatic", "--noinput", "-v0", env=env)  # production settings serve hashed files (a manifest)
-        prepared = json.loads(
-            subprocess.run(
-                [sys.executable, __file__, "--prepare"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-            ).stdout
-        )
-        records, elapsed = _serve_and_drive(env, prepared, clients=clients, seconds=seconds, workers=workers)
+        for shape in shapes:
+            results[shape] = _run_shape(shape, env, name, clients=clients, seconds=seconds, workers=workers)
     finally:
         if not database:
             drop_database(name)
+    return {"shapes": results, "generated": generated, "clients": clients, "workers": workers}
+
+
+def _run_shape(shape: str, env: dict, name: str, *, clients: int, seconds: float, workers: int) -> dict:
+    config = SHAPES[shape]
+    with tempfile.TemporaryDirectory(prefix=f"load-{shape}.", dir=os.environ.get("MENTORPROGRAM_TEST_TMP")) as tmp:
+        os.chmod(tmp, 0o755)  # noqa: S103 (PgBouncer runs as postgres when we are root: it must reach it)
+        processes = []
+        try:
+            if config["pooler"]:
+                processes.append(pgbouncer_start(Path(tmp) / "pgbouncer"))
+                # Its own Redis: a worker of anything else on the machine's Redis (the test suite's) would take
+                # this run's tasks and find none of its rows.
+                processes.append(redis_start(Path(tmp) / "redis"))
+                mail = Path(tmp) / "mail"
+                env = {
+                    **env,
+                    "REDIS_URL": f"unix://{tmp}/redis/redis.sock",
+                    "DATABASE_URL": pooled_url(Path(tmp) / "pgbouncer", name),
+                    "DATABASE_POOLER": "pgbouncer",
+                    "EMAIL_URL": "filemail://",
+                    "EMAIL_FILE_PATH": str(mail),
+                    "LOAD_NOTIFY": str(NOTIFICATIONS),
+                }
+            prepared = json.loads(
+                subprocess.run(
+                    [sys.executable, __file__, "--prepare"],
+                    cwd=ROOT,
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            )
+            for i in range(config["celery_workers"]):
+                processes.append(celery_worker_start(env, Path(tmp) / f"celery-{i}.log", f"load{i}"))
+            per_server = -(-workers // config["servers"])  # rounded up: 3 workers become 2 + 2
+            ports = []
+            for _ in range(config["servers"]):
+                port = free_port()
+                processes.append(gunicorn_start(env, port, per_server))
+                ports.append(port)
+            for port in ports:
+                wait_for_port(port, processes)
+            warm(ports, prepared)
+            records, elapsed = drive(ports, prepared, clients=clients, seconds=seconds)
+            outbox = outbox_delivered(name, prepared["notified"], mail) if config["pooler"] else None
+        finally:
+            for process in reversed(processes):
+                stop(process)
+    if outbox and not (
+        outbox["done"] == outbox["notifications"] == outbox["emailed"] == outbox["emails"] == len(prepared["notified"])
+    ):
+        raise SystemExit(f"the outbox did not deliver each notification exactly once through the pooler: {outbox}")
     rows, total = summarise(records, elapsed)
-    return {"rows": rows, "total": total, "generated": generated, "clients": clients, "workers": workers}
+    return {
+        "label": config["label"],
+        "rows": rows,
+        "total": total,
+        "outbox": outbox,
+        "servers": config["servers"],
+        "workers_per_server": per_server,
+        "celery_workers": config["celery_workers"],
+    }
 
 
-def _serve_and_drive(env: dict, prepared: dict, *, clients: int, seconds: float, workers: int):
-    port = free_port()
-    server = subprocess.Popen(
+def gunicorn_start(env: dict, port: int, workers: int) -> subprocess.Popen:
+    return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "mentorprogram.wsgi:application"],
         cwd=ROOT,
         env={
@@ -371,33 +482,157 @@ def _serve_and_drive(env: dict, prepared: dict, *, clients: int, seconds: float,
             "MENTORPROGRAM_BENCH_QUERY_COUNT": "1",
         },
     )
+
+
+def celery_worker_start(env: dict, log: Path, name: str) -> subprocess.Popen:
+    """A Celery worker with its outbox relay (mentorprogram.celery.OutboxRelay): two of them are two relays."""
+    command = [sys.executable, "-m", "celery", "-A", "mentorprogram", "worker", "--pool=solo", f"--hostname={name}@%h"]
+    command += ["--without-mingle", "--without-gossip", "--loglevel=WARNING", f"--logfile={log}"]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_for_port(port: int, processes: list) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
+                raise SystemExit("a server of the load run did not start") from None
+            time.sleep(0.3)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
     try:
-        deadline = time.monotonic() + 60
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+# --- PgBouncer ------------------------------------------------------------------------------------------------
+
+
+def pgbouncer_start(directory: Path) -> subprocess.Popen:
+    """Debian's PgBouncer in transaction mode on a Unix socket in ``directory``, in front of the benchmark's
+    PostgreSQL (scripts/with-services.sh installs the package). It refuses to run as root: then as postgres."""
+    binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+    if not Path(binary).exists():
+        raise SystemExit("pgbouncer is missing: install the Debian package 'pgbouncer' (make bench does)")
+    hostport = urlsplit(database_url("postgres")).netloc.rsplit("@", 1)[-1]  # a socket directory, URL-encoded
+    host, colon, port = hostport.rpartition(":")
+    if not colon or not port.isdigit():
+        host, port = hostport, "5432"
+    directory.mkdir(mode=0o755)
+    (directory / "userlist.txt").write_text('"app" ""\n')
+    (directory / "pgbouncer.ini").write_text(
+        "[databases]\n"
+        f"* = host={unquote(host)} port={port}\n"
+        "[pgbouncer]\n"
+        "listen_addr =\n"
+        f"listen_port = {PGBOUNCER_PORT}\n"
+        f"unix_socket_dir = {directory}\n"
+        "pool_mode = transaction\n"
+        "auth_type = trust\n"
+        f"auth_file = {directory}/userlist.txt\n"
+        "max_client_conn = 400\n"
+        "default_pool_size = 20\n"
+        f"logfile = {directory}/pgbouncer.log\n"
+    )
+    command = [binary, str(directory / "pgbouncer.ini")]
+    if os.geteuid() == 0:
+        shutil.chown(directory, "postgres")
+        for path in directory.iterdir():
+            shutil.chown(path, "postgres")
+        command = ["runuser", "-u", "postgres", "--", *command]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    socket_path = directory / f".s.PGSQL.{PGBOUNCER_PORT}"
+    deadline = time.monotonic() + 20
+    while not socket_path.exists():
+        if time.monotonic() > deadline or process.poll() is not None:
+            log = directory / "pgbouncer.log"
+            raise SystemExit("pgbouncer did not start: " + (log.read_text()[-2000:] if log.exists() else ""))
+        time.sleep(0.1)
+    return process
+
+
+PGBOUNCER_PORT = 6432
+
+
+def redis_start(directory: Path) -> subprocess.Popen:
+    """A Redis of the run's own on a Unix socket in ``directory`` (nothing kept on disk)."""
+    directory.mkdir()
+    process = subprocess.Popen(
+        ["redis-server", "--port", "0", "--unixsocket", str(directory / "redis.sock"), "--unixsocketperm", "700"]
+        + ["--dir", str(directory), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while not (directory / "redis.sock").exists():
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise SystemExit("the load run's Redis did not start")
+        time.sleep(0.05)
+    return process
+
+
+def pooled_url(directory: Path, name: str) -> str:
+    return f"postgres://app@{quote(str(directory), safe='')}:{PGBOUNCER_PORT}/{name}"
+
+
+def outbox_delivered(name: str, items: list[int], mail: Path, *, timeout: float = 120) -> dict:
+    """Wait until the relays have run every outbox item put in before the run; then count what arrived: each
+    notification must be in the centre once and emailed once (filemail: one file per connection, one message
+    after another)."""
+    import psycopg
+
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(database_url(name), autocommit=True) as connection:
         while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            (waiting,) = connection.execute(
+                "SELECT count(*) FROM notifications_outboxitem WHERE id = ANY(%s) AND status IN ('pending', 'dispatched')",
+                [items],
+            ).fetchone()
+            if not waiting or time.monotonic() > deadline:
                 break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("gunicorn did not start") from None
-                time.sleep(0.3)
-        warm(port, prepared)
-        return drive(port, prepared, clients=clients, seconds=seconds)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+            time.sleep(0.5)
+        (done,) = connection.execute(
+            "SELECT count(*) FROM notifications_outboxitem WHERE id = ANY(%s) AND status = 'done'", [items]
+        ).fetchone()
+        (notifications, emailed) = connection.execute(
+            "SELECT count(*), count(emailed_at) FROM notifications_notification WHERE dedup_key LIKE 'bench-load-%%'"
+        ).fetchone()
+    emails = sum(path.read_text().count("\nMessage-ID: ") for path in mail.glob("*")) if mail.exists() else 0
+    return {
+        "sent": len(items),
+        "done": done,
+        "waiting": waiting,
+        "notifications": notifications,
+        "emailed": emailed,
+        "emails": emails,
+    }
 
 
 def print_table(result: dict, say=print) -> None:
-    total = result["total"]
-    say(f"\n{result['clients']} clients, no think time, {result['workers']} gunicorn workers, {total['seconds']:.0f} s")
-    say(f"{'request':40} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'errors':>7}")
-    for row in result["rows"]:
+    for outcome in result["shapes"].values():
+        total = outcome["total"]
         say(
-            f"{row['label']:40} {row['n']:>6} {row['p50']:>8.1f} {row['p95']:>8.1f} {row['queries']:>8} "
-            f"{row['errors']:>7}"
+            f"\n{outcome['label']}: {result['clients']} clients, no think time, {outcome['servers']} × "
+            f"{outcome['workers_per_server']} gunicorn workers, {total['seconds']:.0f} s"
         )
-    say(f"throughput: {total['per_second']:.1f} requests a second ({total['requests']} in {total['seconds']:.0f} s)")
+        say(f"{'request':40} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'errors':>7}")
+        for row in outcome["rows"]:
+            say(
+                f"{row['label']:40} {row['n']:>6} {row['p50']:>8.1f} {row['p95']:>8.1f} {row['queries']:>8} "
+                f"{row['errors']:>7}"
+            )
+        say(
+            f"throughput: {total['per_second']:.1f} requests a second ({total['requests']} in {total['seconds']:.0f} s)"
+        )
+        if outcome["outbox"]:
+            say(f"outbox with {outcome['celery_workers']} relays: {outcome['outbox']}")
 
 
 def main() -> None:
@@ -407,13 +642,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--database", help="an already generated database to use (skips generating one)")
+    parser.add_argument("--shape", choices=[*SHAPES, "both"], default="both")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)  # the sessions, in a subprocess
     args = parser.parse_args()
     if args.prepare:
         print(json.dumps(prepare(dict(os.environ))))
         return
     result = run(
-        scale=args.scale, clients=args.clients, seconds=args.seconds, workers=args.workers, database=args.database
+        scale=args.scale,
+        clients=args.clients,
+        seconds=args.seconds,
+        workers=args.workers,
+        database=args.database,
+        shapes=tuple(SHAPES) if args.shape == "both" else (args.shape,),
     )
     print_table(result)
 

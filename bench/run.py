@@ -89,7 +89,7 @@ LOAD_SHAPES = {"full": (1.0, 10, 30, 3), "quick": (0.1, 10, 15, 3), "smoke": (0.
 
 
 def load_results(bench: Bench, empty: str) -> list[dict]:
-    """``bench/load.py`` on ``empty`` (filled by the generator), as results in the agreed shape."""
+    """``bench/load.py`` on ``empty`` (filled by the generator), in both shapes, as results in the agreed shape."""
     from bench.load import print_table, run
 
     scale, clients, seconds, workers = LOAD_SHAPES[bench.mode]
@@ -100,40 +100,40 @@ def load_results(bench: Bench, empty: str) -> list[dict]:
         seconds=seconds,
         workers=workers,
         empty=empty,
+        shapes=("direct", "pgbouncer"),
         say=lambda text: print(text, file=sys.stderr),
     )
     print_table(result, say=lambda text: print(text, file=sys.stderr))
     counts = result["generated"]["counts"]
     size = (
         f"{counts['cases_case']:,} cases, {counts['mentorsessions_mentorsession']:,} sessions, "
-        f"{counts['audit_chainlink']:,} chain links; {clients} clients, no think time, {workers} gunicorn workers"
+        f"{counts['audit_chainlink']:,} chain links; {clients} clients, no think time"
     )
-    total = result["total"]
-    rows = [
-        {
-            "name": f"load: {row['label']} ({row['queries']} queries)",
-            "median_ms": round(max(row["p50"], 0.001), 3),
-            "p95_ms": round(max(row["p95"], row["p50"], 0.001), 3),
-            "ratio": None,
-            "n": row["n"],
-            "data_size": size + (f"; {row['errors']} errors" if row["errors"] else ""),
-            "date": bench.started,
-            "machine": bench.machine,
-        }
-        for row in result["rows"]
-    ]
-    rows.append(
-        {
-            "name": f"load: the whole mix ({total['per_second']:.1f} requests a second)",
-            "median_ms": round(max(total["p50"], 0.001), 3),
-            "p95_ms": round(max(total["p95"], total["p50"], 0.001), 3),
-            "ratio": None,
-            "n": total["requests"],
-            "data_size": size,
-            "date": bench.started,
-            "machine": bench.machine,
-        }
-    )
+    rows = []
+    for shape, outcome in result["shapes"].items():
+        prefix = "load" if shape == "direct" else f"load via {shape}"
+        processes = f"{outcome['servers']} × {outcome['workers_per_server']} gunicorn workers"
+        if outcome["celery_workers"]:
+            processes += f", {outcome['celery_workers']} Celery workers"
+        outbox = outcome["outbox"]
+        if outbox:
+            processes += f"; outbox: {outbox['sent']} notifications, {outbox['emails']} emails"
+        measured = [(f"{row['label']} ({row['queries']} queries)", row, row["errors"]) for row in outcome["rows"]]
+        total = outcome["total"]
+        measured.append((f"the whole mix ({total['per_second']:.1f} requests a second)", total, 0))
+        rows.extend(
+            {
+                "name": f"{prefix}: {label}",
+                "median_ms": round(max(row["p50"], 0.001), 3),
+                "p95_ms": round(max(row["p95"], row["p50"], 0.001), 3),
+                "ratio": None,
+                "n": row.get("n", row.get("requests")),
+                "data_size": f"{size}; {processes}" + (f"; {errors} errors" if errors else ""),
+                "date": bench.started,
+                "machine": bench.machine,
+            }
+            for label, row, errors in measured
+        )
     return rows
 
 

@@ -46,7 +46,12 @@ class AccessSearchForm(PeriodFormMixin, ParticipantFindForm):
     """The privacy officer's search of the access log: by participant, reader, kind and period."""
 
     period_fields = ("read_from", "read_to")
-    reader = UserChoiceField(label=_("Reader"))
+    # By username, not a list: a national deployment has thousands of users. Typed names are sent by POST; the
+    # result's address names the reader by number (``reader_id``), as the participant.
+    reader = forms.CharField(
+        label=_("Reader"), required=False, max_length=150, help_text=_("Username. Empty: everyone.")
+    )
+    reader_id = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All")), *AccessEvent.Kind.choices], required=False)
     read_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
     read_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
@@ -55,6 +60,28 @@ class AccessSearchForm(PeriodFormMixin, ParticipantFindForm):
     @staticmethod
     def this_year() -> dict:
         return {"read_from": datetime.date(timezone.localdate().year, 1, 1)}
+
+    def __init__(self, *args, typed: bool = False, **kwargs):
+        """``typed``: the search as sent (POST), the reader by the username typed; otherwise the result's address,
+        the reader by number."""
+        super().__init__(*args, **kwargs)
+        self.typed, self.reader_user = typed, None
+
+    def clean(self):
+        data = super().clean()
+        users = get_user_model().objects
+        if self.typed and data.get("reader"):
+            self.reader_user = users.filter(username__iexact=data["reader"].strip()).first()
+        elif not self.typed and data.get("reader_id"):
+            self.reader_user = users.filter(pk=data["reader_id"]).first()
+            if self.reader_user is not None:  # shown in the field, as typed
+                self.data = self.data.copy()
+                self.data["reader"] = self.reader_user.username
+        else:
+            return data
+        if self.reader_user is None:
+            self.add_error("reader", _("No user has this username."))
+        return data
 
 
 class EventFilterForm(PeriodFormMixin, DesignsystemetFormMixin, forms.Form):

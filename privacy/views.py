@@ -73,14 +73,16 @@ def _participant_for(request, form):
 
 
 def _by_number(request, data):
-    """The search's own fields as a query string, the participant by number only: no name in any URL."""
-    return query_without(request, "participant", params=data)
+    """The search's own fields as a query string, the participant and the reader by number only: no name in any
+    URL."""
+    return query_without(request, "participant", "reader", params=data)
 
 
 def _without_name(data):
-    """A GET search's fields without a typed name (names are searched by POST only)."""
+    """A GET search's fields without a typed name or username (those are searched by POST only)."""
     data = data.copy()
     data.pop("participant", None)
+    data.pop("reader", None)
     return data
 
 
@@ -93,14 +95,20 @@ def access_list(request):
     names the participant by number, so no name stands in a URL or a log.
     """
     if request.method == "POST":
-        form = AccessSearchForm(request.POST)
+        form = AccessSearchForm(request.POST, typed=True)
         if form.is_valid():
             participant, candidates = _participant_for(request, form)
+            reader_id = form.reader_user.pk if form.reader_user else ""
             if candidates:
-                context = {"form": form, "candidates": candidates, "choose_query": _by_number(request, request.POST)}
+                choose = _by_number(request, {**request.POST.dict(), "reader_id": reader_id})
+                context = {"form": form, "candidates": candidates, "choose_query": choose}
                 return render(request, "privacy/access_list.html", context)
             if not form.errors:
-                data = {**request.POST.dict(), "participant_id": participant.pk if participant else ""}
+                data = {
+                    **request.POST.dict(),
+                    "participant_id": participant.pk if participant else "",
+                    "reader_id": reader_id,
+                }
                 return redirect(f"{reverse('audit:access')}?{_by_number(request, data)}")
         return render(request, "privacy/access_list.html", {"form": form}, status=400)
     form, participant, candidates, filters = _access_filters(request)
@@ -137,7 +145,7 @@ def _access_filters(request):
     data = form.cleaned_data
     filters = AccessFilters(
         participant=participant.pk if participant else None,
-        reader=data["reader"].pk if data["reader"] else None,
+        reader=form.reader_user.pk if form.reader_user else None,
         kind=data["kind"],
         read_from=data["read_from"],
         read_to=data["read_to"],

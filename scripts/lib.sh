@@ -141,6 +141,16 @@ redis_stop() {
   redis-cli -s "$dir/redis.sock" shutdown nosave >/dev/null 2>&1 || true
 }
 
+# --- PgBouncer, for the benchmark's run through a pooler (bench/load.py starts it) ----------
+
+ensure_pgbouncer() {
+  command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] && return 0
+  apt_install pgbouncer || return 1
+  # Debian starts a system service on install; the benchmark runs its own on a socket.
+  command -v systemctl >/dev/null 2>&1 && systemctl disable --now pgbouncer >/dev/null 2>&1
+  [ -x /usr/sbin/pgbouncer ]
+}
+
 # --- Chromium and docker-compose, for the tests --------------------------------
 
 # WeasyPrint (PDF exports) needs Pango and a font; harfbuzz-subset makes it fast.

@@ -8,6 +8,7 @@ cd "$ROOT"
 
 ensure_postgres
 ensure_redis || die "Redis is missing: install the Debian package 'redis-server'."
+ensure_pgbouncer || die "PgBouncer is missing: install the Debian package 'pgbouncer'."
 ensure_chromium
 ensure_docker_compose
 ensure_weasyprint_libs

@@ -23,6 +23,15 @@ def test_the_benchmark_runner_writes_results(tmp_path):
     load = [r for r in results if r["name"].startswith("load: ")]
     assert any(r["name"].startswith("load: the whole mix (") for r in load)
     assert load and not any("errors" in r["data_size"] for r in load), [r for r in load if "errors" in r["data_size"]]
+    # The same through PgBouncer (transaction mode) with two gunicorn processes and two Celery workers, whose two
+    # outbox relays delivered each notification exactly once (the run stops otherwise).
+    pooled = [r for r in results if r["name"].startswith("load via pgbouncer: ")]
+    assert {r["name"].split(" (")[0].split(": ", 1)[1] for r in pooled} == {
+        r["name"].split(" (")[0].split(": ", 1)[1] for r in load
+    }
+    assert not any("errors" in r["data_size"] for r in pooled)
+    whole = next(r for r in pooled if "the whole mix" in r["name"])
+    assert "2 Celery workers; outbox: 200 notifications, 200 emails" in whole["data_size"]
     for r in results:
         assert set(r) == {"name", "median_ms", "p95_ms", "ratio", "n", "data_size", "date", "machine"}
         assert 0 < r["median_ms"] <= r["p95_ms"]

@@ -40,6 +40,13 @@ else:
 DATABASES = {"default": env_database("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction mode (DATABASE_POOLER=pgbouncer): each transaction may get another server
+# connection, so no server-side cursors (they outlive the transaction) and no prepared statements (they belong to
+# one server connection). Nothing else in the app keeps state in a database session: locks are transaction
+# locks (pg_advisory_xact_lock, SELECT ... FOR UPDATE) and settings SET LOCAL.
+if env_str("DATABASE_POOLER", "") == "pgbouncer":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 
 REDIS_URL = env_str("REDIS_URL", "")
 
@@ -88,6 +95,8 @@ MIDDLEWARE = [
     "mentorprogram.accounts.api_auth.ApiTokenMiddleware",
     # The request being answered, for the reads the selectors record (audit.context).
     "audit.context.CurrentRequestMiddleware",
+    # A request that only reads asks each object's rights once (mentorprogram.object_permissions).
+    "mentorprogram.object_permissions.ReadRequestRightsMiddleware",
     # Deny by default: a view needs a login unless it is marked public, and a
     # verified second factor and a permission unless it says otherwise
     # (mentorprogram.access). A view without a declaration answers 403.
@@ -130,7 +139,8 @@ AUTH_USER_MODEL = "mentorprogram.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "guardian.backends.ObjectPermissionBackend",
+    # guardian's, asking once per object in a request that only reads (mentorprogram.object_permissions).
+    "mentorprogram.object_permissions.ReadRequestObjectPermissionBackend",
     "cases.backends.EmergencyAccessBackend",
 ]
 # How long break-the-glass access to a case lasts (cases.EmergencyAccess).

@@ -82,3 +82,75 @@ def test_what_it_makes_holds_together_and_the_chain_verifies(settings, client):
     response = client.get("/cases/")
     assert response.status_code == 200
     assert response.text.count("/cases/") > 20
+
+
+class _Undo(Exception):
+    """Raised to roll one generated size back before the next is generated."""
+
+
+def _queries_per_page(size: list[str]) -> dict[str, int]:
+    """Generate ``size`` (in a savepoint, rolled back after), sign in as a generated user of each role and count the
+    queries of each key page (the second request of each: the first warms what a process keeps)."""
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    counts = {}
+    try:
+        with transaction.atomic():
+            call_command("generate_scale_data", *size, "--json", stdout=open("/dev/null", "w"))  # noqa: SIM115
+            active = CaseAssignment.objects.filter(kind="coordinator", ended_at__isnull=True, case__status="active")
+            coordinator_assignment = active.order_by("pk").first()
+            plan = IndividualPlan.objects.order_by("pk").first()
+            mentor_assignment = (
+                CaseAssignment.objects.filter(kind="mentor", ended_at__isnull=True, case__status="active")
+                .order_by("pk")
+                .first()
+            )
+            pages = [
+                (
+                    coordinator_assignment.user,
+                    [
+                        "/",
+                        "/cases/",
+                        f"/cases/{coordinator_assignment.case_id}/",
+                        "/sessions/overview/",
+                        f"/mentors/cases/{coordinator_assignment.case_id}/",
+                        "/api/v1/cases/",
+                    ],
+                ),
+                (plan.created_by, [f"/plans/{plan.pk}/"]),
+                (mentor_assignment.user, ["/sessions/", f"/sessions/cases/{mentor_assignment.case_id}/new/"]),
+                (
+                    User.objects.filter(username__startswith="skala-slt-").order_by("pk").first(),
+                    [
+                        "/",
+                        "/cases/referrals/",
+                        "/mentors/",
+                    ],
+                ),
+            ]
+            for user, paths in pages:
+                TOTPDevice.objects.get_or_create(user=user, name="authenticator", confirmed=True)
+                client = verified_login(Client(), user)
+                for path in paths:
+                    assert client.get(path).status_code == 200, path
+                    with CaptureQueriesContext(connection) as queries:
+                        assert client.get(path).status_code == 200, path
+                    counts[f"{user.username.split('-')[1]} {path.split('/')[1] or 'start'} {path.count('/')}"] = len(
+                        queries.captured_queries
+                    )
+            raise _Undo
+    except _Undo:
+        pass
+    return counts
+
+
+def test_the_key_pages_make_as_many_queries_at_a_larger_size(settings):
+    """Queries per request stay flat as the data grows (issue 20): the same pages at two generated sizes, the
+    second three times the first, make the same number of queries."""
+    settings.DEBUG = True
+    larger = [f"{option.split('=')[0]}={int(option.split('=')[1]) * 3}" for option in TINY[:-1]] + [TINY[-1]]
+    small, large = _queries_per_page(TINY), _queries_per_page(larger)
+    assert small == large, {page: (small[page], large.get(page)) for page in small if small[page] != large.get(page)}

@@ -1,0 +1,36 @@
+"""django-guardian's object permission backend, asking the database once per object in a request that reads.
+
+Guardian's backend makes a new ``ObjectPermissionChecker`` for every ``has_perm``: a case page asks a dozen
+questions of its case and plan, each a query (``make bench``: 16 of the case page's 46). In a request with a safe
+method (GET, HEAD, OPTIONS) nothing grants or takes back a right, so ``ReadRequestRightsMiddleware`` gives the
+request's user one checker for the request, and this backend asks it (it keeps each object's rights after the
+first question). Any other request, and any code outside a request, goes to guardian as before.
+"""
+
+from guardian.backends import ObjectPermissionBackend, check_support
+from guardian.core import ObjectPermissionChecker
+
+# On the user object of one request (loaded for it, gone after it).
+READ_CHECKER = "_mentorprogram_read_rights"
+
+
+class ReadRequestObjectPermissionBackend(ObjectPermissionBackend):
+    def has_perm(self, user_obj, perm, obj=None):
+        checker = getattr(user_obj, "__dict__", {}).get(READ_CHECKER)
+        if checker is None or obj is None or ("." in perm and perm.split(".", 1)[0] != obj._meta.app_label):
+            return super().has_perm(user_obj, perm, obj)  # the library's own path (and its checks)
+        supported, _user = check_support(user_obj, obj)
+        return supported and checker.has_perm(perm, obj)
+
+
+class ReadRequestRightsMiddleware:
+    """One object-rights checker for a signed-in user's request with a safe method (see the module's text)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if request.method in ("GET", "HEAD", "OPTIONS") and user is not None and user.is_authenticated:
+            setattr(user, READ_CHECKER, ObjectPermissionChecker(user))  # on the user behind a lazy request.user
+        return self.get_response(request)
