@@ -198,7 +198,7 @@ def _notify(count: int) -> list[int]:
                 recipient=recipients[i % len(recipients)],
                 kind=Notification.Kind.ASSIGNED_TO_CASE,
                 params={"case": i + 1, "as": "mentor"},
-                dedup_key=f"bench-load-{i}",
+                dedup_key=f"{os.environ['LOAD_NOTIFY_KEY']}-{i}",
             )
         items.append(item.pk)
     return items
@@ -412,6 +412,7 @@ def _run_shape(shape: str, env: dict, name: str, *, clients: int, seconds: float
         os.chmod(tmp, 0o755)  # noqa: S103 (PgBouncer runs as postgres when we are root: it must reach it)
         processes = []
         try:
+            notify_key = f"bench-load-{uuid.uuid4().hex[:12]}"  # this run's notifications (a database may be reused)
             if config["pooler"]:
                 processes.append(pgbouncer_start(Path(tmp) / "pgbouncer"))
                 # Its own Redis: a worker of anything else on the machine's Redis (the test suite's) would take
@@ -426,6 +427,7 @@ def _run_shape(shape: str, env: dict, name: str, *, clients: int, seconds: float
                     "EMAIL_URL": "filemail://",
                     "EMAIL_FILE_PATH": str(mail),
                     "LOAD_NOTIFY": str(NOTIFICATIONS),
+                    "LOAD_NOTIFY_KEY": notify_key,
                 }
             prepared = json.loads(
                 subprocess.run(
@@ -449,7 +451,7 @@ def _run_shape(shape: str, env: dict, name: str, *, clients: int, seconds: float
                 wait_for_port(port, processes)
             warm(ports, prepared)
             records, elapsed = drive(ports, prepared, clients=clients, seconds=seconds)
-            outbox = outbox_delivered(name, prepared["notified"], mail) if config["pooler"] else None
+            outbox = outbox_delivered(name, prepared["notified"], mail, notify_key) if config["pooler"] else None
         finally:
             for process in reversed(processes):
                 stop(process)
@@ -582,7 +584,7 @@ def pooled_url(directory: Path, name: str) -> str:
     return f"postgres://app@{quote(str(directory), safe='')}:{PGBOUNCER_PORT}/{name}"
 
 
-def outbox_delivered(name: str, items: list[int], mail: Path, *, timeout: float = 120) -> dict:
+def outbox_delivered(name: str, items: list[int], mail: Path, key: str, *, timeout: float = 120) -> dict:
     """Wait until the relays have run every outbox item put in before the run; then count what arrived: each
     notification must be in the centre once and emailed once (filemail: one file per connection, one message
     after another)."""
@@ -602,7 +604,7 @@ def outbox_delivered(name: str, items: list[int], mail: Path, *, timeout: float 
             "SELECT count(*) FROM notifications_outboxitem WHERE id = ANY(%s) AND status = 'done'", [items]
         ).fetchone()
         (notifications, emailed) = connection.execute(
-            "SELECT count(*), count(emailed_at) FROM notifications_notification WHERE dedup_key LIKE 'bench-load-%%'"
+            "SELECT count(*), count(emailed_at) FROM notifications_notification WHERE dedup_key LIKE %s", [f"{key}-%"]
         ).fetchone()
     emails = sum(path.read_text().count("\nMessage-ID: ") for path in mail.glob("*")) if mail.exists() else 0
     return {

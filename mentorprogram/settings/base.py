@@ -168,7 +168,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 # Per account: a municipality's offices often share one NAT address, and
 # locking by address would lock out a whole office (hence axes.W006 silenced).
 AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# guardian.W001 looks for its own backend's dotted path; ours is a subclass of it (mentorprogram.object_permissions).
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "guardian.W001"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "mentorprogram.accounts.views.lockout_response"
 AXES_ENABLE_ADMIN = False

@@ -153,4 +153,15 @@ def test_the_key_pages_make_as_many_queries_at_a_larger_size(settings):
     settings.DEBUG = True
     larger = [f"{option.split('=')[0]}={int(option.split('=')[1]) * 3}" for option in TINY[:-1]] + [TINY[-1]]
     small, large = _queries_per_page(TINY), _queries_per_page(larger)
-    assert small == large, {page: (small[page], large.get(page)) for page in small if small[page] != large.get(page)}
+    # A start page's panels ask only when they have something to show (which differs with the data drawn): bounded.
+    start = {page for page in small if " start " in page}
+    assert all(small[page] <= START_PAGE_QUERIES and large[page] <= START_PAGE_QUERIES for page in start), (
+        small,
+        large,
+    )
+    assert {p: n for p, n in small.items() if p not in start} == {p: n for p, n in large.items() if p not in start}
+
+
+# Every panel of a coordinator's start page with something to show (tests/mentorprogram/test_pages.py pins 13 for
+# a user without cases).
+START_PAGE_QUERIES = 20
