@@ -18,7 +18,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import socket
 import statistics
 import subprocess
@@ -28,10 +27,21 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.processes import (  # noqa: E402 (found through the line above when run as a script)
+    celery_worker_start,
+    gunicorn_start,
+    pgbouncer_start,
+    pooled_url,
+    port_open,
+    redis_start,
+    stop,
+    wait_until,
+)
 
 
 def free_port() -> int:
@@ -157,12 +167,14 @@ def prepare(env: dict) -> dict:
             }
         )
     for user in users("privacy", 1):
-        case = CaseAssignment.objects.order_by("pk").values_list("case__participant_id", flat=True).first()
+        participant = CaseAssignment.objects.order_by("pk").values_list("case__participant_id", flat=True).first()
         actors.append(
             {
                 "role": "privacy_officer",
                 "session": session_for(user),
-                "requests": [("who-read search", "GET", f"/audit/access/?{urlencode({'participant_id': case})}")],
+                "requests": [
+                    ("who-read search", "GET", f"/audit/access/?{urlencode({'participant_id': participant})}")
+                ],
             }
         )
     for user in users("referrer", 2):
@@ -176,12 +188,13 @@ def prepare(env: dict) -> dict:
     return {
         "actors": actors,
         "cookie": settings.SESSION_COOKIE_NAME,
-        "notified": _notify(int(env.get("LOAD_NOTIFY", 0))),
+        "notified": _notify(int(env.get("LOAD_NOTIFY", 0)), key=env.get("LOAD_NOTIFY_KEY", "")),
     }
 
 
-def _notify(count: int) -> list[int]:
-    """``count`` notifications (with an email each) into the outbox, for the relays to deliver during the run."""
+def _notify(count: int, *, key: str) -> list[int]:
+    """``count`` notifications (with an email each) into the outbox, for the relays to deliver during the run;
+    their dedup keys start with ``key``."""
     from django.db import transaction
 
     from mentorprogram.models import User
@@ -198,7 +211,7 @@ def _notify(count: int) -> list[int]:
                 recipient=recipients[i % len(recipients)],
                 kind=Notification.Kind.ASSIGNED_TO_CASE,
                 params={"case": i + 1, "as": "mentor"},
-                dedup_key=f"{os.environ['LOAD_NOTIFY_KEY']}-{i}",
+                dedup_key=f"{key}-{i}",
             )
         items.append(item.pk)
     return items
@@ -448,7 +461,7 @@ def _run_shape(shape: str, env: dict, name: str, *, clients: int, seconds: float
                 processes.append(gunicorn_start(env, port, per_server))
                 ports.append(port)
             for port in ports:
-                wait_for_port(port, processes)
+                wait_until(lambda port=port: port_open(port), processes, "a server of the load run")
             warm(ports, prepared)
             records, elapsed = drive(ports, prepared, clients=clients, seconds=seconds)
             outbox = outbox_delivered(name, prepared["notified"], mail, notify_key) if config["pooler"] else None
@@ -469,119 +482,6 @@ def _run_shape(shape: str, env: dict, name: str, *, clients: int, seconds: float
         "workers_per_server": per_server,
         "celery_workers": config["celery_workers"],
     }
-
-
-def gunicorn_start(env: dict, port: int, workers: int) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "mentorprogram.wsgi:application"],
-        cwd=ROOT,
-        env={
-            **env,
-            "GUNICORN_BIND": f"127.0.0.1:{port}",
-            "GUNICORN_WORKERS": str(workers),
-            "GUNICORN_ACCESS_LOG": "/dev/null",
-            "GUNICORN_ERROR_LOG": "/dev/null",
-            "MENTORPROGRAM_BENCH_QUERY_COUNT": "1",
-        },
-    )
-
-
-def celery_worker_start(env: dict, log: Path, name: str) -> subprocess.Popen:
-    """A Celery worker with its outbox relay (mentorprogram.celery.OutboxRelay): two of them are two relays."""
-    command = [sys.executable, "-m", "celery", "-A", "mentorprogram", "worker", "--pool=solo", f"--hostname={name}@%h"]
-    command += ["--without-mingle", "--without-gossip", "--loglevel=WARNING", f"--logfile={log}"]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def wait_for_port(port: int, processes: list) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
-                raise SystemExit("a server of the load run did not start") from None
-            time.sleep(0.3)
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-# --- PgBouncer ------------------------------------------------------------------------------------------------
-
-
-def pgbouncer_start(directory: Path) -> subprocess.Popen:
-    """Debian's PgBouncer in transaction mode on a Unix socket in ``directory``, in front of the benchmark's
-    PostgreSQL (scripts/with-services.sh installs the package). It refuses to run as root: then as postgres."""
-    binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
-    if not Path(binary).exists():
-        raise SystemExit("pgbouncer is missing: install the Debian package 'pgbouncer' (make bench does)")
-    hostport = urlsplit(database_url("postgres")).netloc.rsplit("@", 1)[-1]  # a socket directory, URL-encoded
-    host, colon, port = hostport.rpartition(":")
-    if not colon or not port.isdigit():
-        host, port = hostport, "5432"
-    directory.mkdir(mode=0o755)
-    (directory / "userlist.txt").write_text('"app" ""\n')
-    (directory / "pgbouncer.ini").write_text(
-        "[databases]\n"
-        f"* = host={unquote(host)} port={port}\n"
-        "[pgbouncer]\n"
-        "listen_addr =\n"
-        f"listen_port = {PGBOUNCER_PORT}\n"
-        f"unix_socket_dir = {directory}\n"
-        "pool_mode = transaction\n"
-        "auth_type = trust\n"
-        f"auth_file = {directory}/userlist.txt\n"
-        "max_client_conn = 400\n"
-        "default_pool_size = 20\n"
-        f"logfile = {directory}/pgbouncer.log\n"
-    )
-    command = [binary, str(directory / "pgbouncer.ini")]
-    if os.geteuid() == 0:
-        shutil.chown(directory, "postgres")
-        for path in directory.iterdir():
-            shutil.chown(path, "postgres")
-        command = ["runuser", "-u", "postgres", "--", *command]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    socket_path = directory / f".s.PGSQL.{PGBOUNCER_PORT}"
-    deadline = time.monotonic() + 20
-    while not socket_path.exists():
-        if time.monotonic() > deadline or process.poll() is not None:
-            log = directory / "pgbouncer.log"
-            raise SystemExit("pgbouncer did not start: " + (log.read_text()[-2000:] if log.exists() else ""))
-        time.sleep(0.1)
-    return process
-
-
-PGBOUNCER_PORT = 6432
-
-
-def redis_start(directory: Path) -> subprocess.Popen:
-    """A Redis of the run's own on a Unix socket in ``directory`` (nothing kept on disk)."""
-    directory.mkdir()
-    process = subprocess.Popen(
-        ["redis-server", "--port", "0", "--unixsocket", str(directory / "redis.sock"), "--unixsocketperm", "700"]
-        + ["--dir", str(directory), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
-    while not (directory / "redis.sock").exists():
-        if time.monotonic() > deadline or process.poll() is not None:
-            raise SystemExit("the load run's Redis did not start")
-        time.sleep(0.05)
-    return process
-
-
-def pooled_url(directory: Path, name: str) -> str:
-    return f"postgres://app@{quote(str(directory), safe='')}:{PGBOUNCER_PORT}/{name}"
 
 
 def outbox_delivered(name: str, items: list[int], mail: Path, key: str, *, timeout: float = 120) -> dict:

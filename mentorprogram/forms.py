@@ -30,10 +30,9 @@ class RowsSelect(forms.Select):
     def get_context(self, name, value, attrs):
         context = forms.Widget.get_context(self, name, value, attrs)  # not ChoiceWidget's: no dict per option
         chosen = set(context["widget"]["value"])
-        field = getattr(self.choices, "field", None)
-        empty = [("", field.empty_label)] if field is not None and field.empty_label is not None else []
-        rows = [*empty, *self.label_rows(self.choices.queryset)] if field is not None else list(self.choices)
-        context["widget"]["options_html"] = options_html(rows, chosen=chosen)
+        field = self.choices.field  # a ModelChoiceField's choices (ModelChoiceIterator)
+        empty = [("", field.empty_label)] if field.empty_label is not None else []
+        context["widget"]["options_html"] = options_html([*empty, *self.label_rows(field.queryset)], chosen=chosen)
         return context
 
 

@@ -300,14 +300,14 @@ def mentor_pool(*, user, only: str = "", page: int = 1, per_page: int | None = N
     # The whole pool's states only when they choose the rows; otherwise the page's alone.
     states = _qualification_states(today=today) if only == "expiring" else None
 
-    def expiring(mentor_id, mentor_states) -> bool:
-        return any(mentor_states.get(mentor_id, {}).get(k, MISSING) in (EXPIRING, EXPIRED) for k in Qualification.Kind)
+    def expiring(mentor_states: dict[str, str]) -> bool:  # a missing record is missing, not expiring
+        return any(state in (EXPIRING, EXPIRED) for state in mentor_states.values())
 
     chosen = []
     for pk, user_id, active, max_participants in Mentor.objects.order_by(
         "user__last_name", "user__first_name", "pk"
     ).values_list("pk", "user_id", "is_active", "max_participants"):
-        if only == "expiring" and not expiring(pk, states):
+        if only == "expiring" and not expiring(states.get(pk, {})):
             continue
         if only == "capacity" and not (active and load.get(user_id, 0) < max_participants):
             continue
@@ -332,7 +332,7 @@ def mentor_pool(*, user, only: str = "", page: int = 1, per_page: int | None = N
                 qualifications=mentor_states,
                 last_supervision=last.get(pk),
                 no_supervision_for_long=last.get(pk) is None or last[pk] < cutoff,
-                expiring_soon=expiring(pk, states),
+                expiring_soon=expiring(mentor_states),
                 hours_in_use=hours.get(mentor.user_id, 0.0),
             )
         )
