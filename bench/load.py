@@ -103,7 +103,7 @@ def prepare(env: dict) -> dict:
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
         store = SessionStore()
         store["_auth_user_id"] = str(user.pk)
-        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        store["_auth_user_backend"] = "mentorprogram.auth_backends.RolesAndPermissionsBackend"
         store["_auth_user_hash"] = user.get_session_auth_hash()
         store[DEVICE_ID_SESSION_KEY] = device.persistent_id
         store.create()
@@ -215,6 +215,51 @@ def _notify(count: int, *, key: str) -> list[int]:
             )
         items.append(item.pk)
     return items
+
+
+def measure(env: dict) -> dict:
+    """On the generated data, in one process: the permission filter's cost (a coordinator's first case-list page
+    from ``case_list_for_user``, against the same query over every case) and ``verify_audit`` over the whole trail
+    (sealed first, as beat would have)."""
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from audit.chain import chain_seal, chain_verify
+    from cases.models import Case
+    from cases.selectors import case_list_for_user
+    from mentorprogram.models import User
+
+    def timed_ms(query, n=30) -> list[float]:
+        times = []
+        for _ in range(n):
+            started = time.perf_counter()
+            list(query())
+            times.append((time.perf_counter() - started) * 1000)
+        return times
+
+    coordinator = (
+        User.objects.filter(username__startswith="skala-coordinator-", case_assignments__case__status="active")
+        .order_by("pk")
+        .first()
+    )
+    filtered = timed_ms(lambda: case_list_for_user(user=coordinator)[:50])
+    unfiltered = timed_ms(lambda: Case.objects.select_related("participant").order_by("-opened_at", "-pk")[:50])
+    held = case_list_for_user(user=coordinator).count()
+    chain_seal(limit=100_000_000)
+    started = time.perf_counter()
+    verified = chain_verify()
+    verify_s = time.perf_counter() - started
+    if not verified.ok:
+        raise SystemExit(f"verify_audit failed on the generated trail: {verified.findings[:3]}")
+    return {
+        "filtered_ms": filtered,
+        "unfiltered_ms": unfiltered,
+        "held": held,
+        "cases": Case.objects.count(),
+        "links": verified.links,
+        "verify_s": verify_s,
+    }
 
 
 def _verified(user):
@@ -377,6 +422,7 @@ def run(
     database: str | None = None,
     empty: str | None = None,
     shapes: tuple[str, ...] = ("direct",),
+    notifications: int = NOTIFICATIONS,
     say=print,
 ) -> dict:
     """The whole run (see the module's text). ``database``: an already generated one, used and kept; ``empty``: a
@@ -412,14 +458,30 @@ def run(
             say(f"generated in {generated['minutes']} min: {generated['counts']}")
         manage("collectstatic", "--noinput", "-v0", env=env)  # production settings serve hashed files (a manifest)
         for shape in shapes:
-            results[shape] = _run_shape(shape, env, name, clients=clients, seconds=seconds, workers=workers)
+            results[shape] = _run_shape(
+                shape, env, name, clients=clients, seconds=seconds, workers=workers, notifications=notifications
+            )
+        say("measuring the permission filter and verify_audit on the generated data ...")
+        measured = json.loads(
+            subprocess.run(
+                [sys.executable, __file__, "--measure"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+            ).stdout
+        )
     finally:
         if not database:
             drop_database(name)
-    return {"shapes": results, "generated": generated, "clients": clients, "workers": workers}
+    return {
+        "shapes": results,
+        "generated": generated,
+        "clients": clients,
+        "workers": workers,
+        "measured": measured,
+    }
 
 
-def _run_shape(shape: str, env: dict, name: str, *, clients: int, seconds: float, workers: int) -> dict:
+def _run_shape(
+    shape: str, env: dict, name: str, *, clients: int, seconds: float, workers: int, notifications: int
+) -> dict:
     config = SHAPES[shape]
     with tempfile.TemporaryDirectory(prefix=f"load-{shape}.", dir=os.environ.get("MENTORPROGRAM_TEST_TMP")) as tmp:
         os.chmod(tmp, 0o755)  # noqa: S103 (PgBouncer runs as postgres when we are root: it must reach it)
@@ -439,7 +501,7 @@ def _run_shape(shape: str, env: dict, name: str, *, clients: int, seconds: float
                     "DATABASE_POOLER": "pgbouncer",
                     "EMAIL_URL": "filemail://",
                     "EMAIL_FILE_PATH": str(mail),
-                    "LOAD_NOTIFY": str(NOTIFICATIONS),
+                    "LOAD_NOTIFY": str(notifications),
                     "LOAD_NOTIFY_KEY": notify_key,
                 }
             prepared = json.loads(
@@ -517,6 +579,11 @@ def outbox_delivered(name: str, items: list[int], mail: Path, key: str, *, timeo
     }
 
 
+def filter_ratio(measured: dict) -> float:
+    """The permission filter's cost: a coordinator's case list ÷ the same query unfiltered (medians)."""
+    return statistics.median(measured["filtered_ms"]) / statistics.median(measured["unfiltered_ms"])
+
+
 def print_table(result: dict, say=print) -> None:
     for outcome in result["shapes"].values():
         total = outcome["total"]
@@ -535,6 +602,16 @@ def print_table(result: dict, say=print) -> None:
         )
         if outcome["outbox"]:
             say(f"outbox with {outcome['celery_workers']} relays: {outcome['outbox']}")
+    measured = result["measured"]
+    say(
+        f"\npermission filter: a coordinator's case list (holds {measured['held']} of {measured['cases']} cases) "
+        f"{statistics.median(measured['filtered_ms']):.2f} ms, unfiltered "
+        f"{statistics.median(measured['unfiltered_ms']):.2f} ms (medians): ratio {filter_ratio(measured):.2f}"
+    )
+    say(
+        f"verify_audit: {measured['links']:,} links in {measured['verify_s']:.1f} s, "
+        f"{measured['verify_s'] * 1_000_000 / max(measured['links'], 1):.1f} s per million links"
+    )
 
 
 def main() -> None:
@@ -546,9 +623,13 @@ def main() -> None:
     parser.add_argument("--database", help="an already generated database to use (skips generating one)")
     parser.add_argument("--shape", choices=[*SHAPES, "both"], default="both")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)  # the sessions, in a subprocess
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)  # see measure(), in a subprocess
     args = parser.parse_args()
     if args.prepare:
         print(json.dumps(prepare(dict(os.environ))))
+        return
+    if args.measure:
+        print(json.dumps(measure(dict(os.environ))))
         return
     result = run(
         scale=args.scale,

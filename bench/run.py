@@ -84,15 +84,16 @@ class Bench:
         }
 
 
-# The run under load at each size: (scale of the generator's defaults, clients, seconds, gunicorn workers).
-LOAD_SHAPES = {"full": (1.0, 10, 30, 3), "quick": (0.1, 10, 15, 3), "smoke": (0.002, 4, 3, 2)}
+# The run under load at each size: (scale of the generator's defaults, clients, seconds, gunicorn workers,
+# notifications the relays deliver in the PgBouncer shape).
+LOAD_SHAPES = {"full": (1.0, 10, 30, 3, 200), "quick": (0.1, 10, 15, 3, 200), "smoke": (0.002, 4, 3, 2, 50)}
 
 
 def load_results(bench: Bench, empty: str) -> list[dict]:
     """``bench/load.py`` on ``empty`` (filled by the generator), in both shapes, as results in the agreed shape."""
-    from bench.load import print_table, run
+    from bench.load import filter_ratio, print_table, run
 
-    scale, clients, seconds, workers = LOAD_SHAPES[bench.mode]
+    scale, clients, seconds, workers, notifications = LOAD_SHAPES[bench.mode]
     print(f"running load (scale {scale}, {clients} clients, {seconds} s) ...", file=sys.stderr)
     result = run(
         scale=scale,
@@ -101,6 +102,7 @@ def load_results(bench: Bench, empty: str) -> list[dict]:
         workers=workers,
         empty=empty,
         shapes=("direct", "pgbouncer"),
+        notifications=notifications,
         say=lambda text: print(text, file=sys.stderr),
     )
     print_table(result, say=lambda text: print(text, file=sys.stderr))
@@ -134,6 +136,23 @@ def load_results(bench: Bench, empty: str) -> list[dict]:
             }
             for label, row, errors in measured
         )
+    measured = result["measured"]
+    filter_size = f"a coordinator holding {measured['held']:,} of {measured['cases']:,} cases; first page of 50"
+    per_million = measured["verify_s"] * 1000 * 1_000_000 / max(measured["links"], 1)
+    rows += [
+        bench.measure("permission filter: case list, unfiltered", measured["unfiltered_ms"], data_size=filter_size),
+        bench.measure(
+            "permission filter: case list, a coordinator's (ratio to unfiltered)",
+            measured["filtered_ms"],
+            data_size=filter_size,
+            ratio=filter_ratio(measured),
+        ),
+        bench.measure(
+            "verify_audit on the generated trail, ms per million links",
+            [per_million],
+            data_size=f"{measured['links']:,} links",
+        ),
+    ]
     return rows
 
 

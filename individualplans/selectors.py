@@ -73,7 +73,9 @@ def _readable_by(user, plans):
         .filter(case_id__in=mentored_cases, plan_consent__isnull=False, services__contains=[PartnerService.MENTOR])
         .values("case_id")
     )
-    return plans.filter(Q(pk__in=_coordinated_by(user)) | Q(case_id__in=covered_cases))
+    # One list of ids (a union), not two alternatives: PostgreSQL would test each of the plans against both.
+    covered_plans = IndividualPlan.objects.filter(case_id__in=covered_cases).values("pk")
+    return plans.filter(pk__in=_coordinated_by(user).union(covered_plans))
 
 
 def _coordinator_now():

@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -31,6 +33,31 @@ def api_language(header: str) -> str:
         if primary == "en":
             return "en"
     return "nb"
+
+
+# When the session last pushed its expiry on (seconds since the epoch), in the session's own data.
+SESSION_REFRESHED_KEY = "mentorprogram_refreshed_at"
+
+
+class SessionIdleMiddleware:
+    """A session ends after SESSION_COOKIE_AGE idle seconds: a request pushes its expiry on, but writes it at most
+    once every SESSION_REFRESH_SECONDS (a write for every request was three of each page's queries). The idle
+    limit is therefore between SESSION_COOKIE_AGE - SESSION_REFRESH_SECONDS and SESSION_COOKIE_AGE. Sits just
+    inside SessionMiddleware, which saves a session that was changed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty():
+            return response  # no session: none is started here
+        refreshed = session.get(SESSION_REFRESHED_KEY, 0)  # loads it: a cookie may name no live session
+        now = int(time.time())
+        if not session.is_empty() and not now - settings.SESSION_REFRESH_SECONDS < refreshed <= now:
+            session[SESSION_REFRESHED_KEY] = now
+        return response
 
 
 class QueryCountHeaderMiddleware:

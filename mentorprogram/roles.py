@@ -178,11 +178,42 @@ def role_slugs_for(user) -> list[str]:
     """The user's roles, cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
         return []
-    cached = getattr(user, "_role_slugs", None)
-    if cached is None:
-        cached = sorted(name for name in user.groups.values_list("name", flat=True) if name in ROLES_BY_SLUG)
-        user._role_slugs = cached
-    return cached
+    if getattr(user, "_role_slugs", None) is None:
+        roles_and_permissions_load(user)
+    return user._role_slugs
+
+
+def roles_and_permissions_load(user) -> None:
+    """Read the user's roles and model permissions in one query, kept on the user object for the request:
+    ``_role_slugs`` for ``role_slugs_for``, and ``_perm_cache`` (Django's name) for ``ModelBackend``, which would
+    otherwise ask twice more (the user's own permissions, then their groups'). A superuser's or an inactive
+    user's permissions are left to Django's rules."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import CharField, F, Q, Value
+
+    groups = (
+        Group.objects.filter(user=user)
+        .annotate(kind=Value("role", CharField()), first=F("name"), second=Value("", CharField()))
+        .values_list("kind", "first", "second")
+    )
+    own = get_user_model().user_permissions.through.objects.filter(user=user).values("permission_id")
+    through_groups = Group.permissions.through.objects.filter(group__user=user).values("permission_id")
+    permissions = (
+        Permission.objects.filter(Q(pk__in=own) | Q(pk__in=through_groups))
+        .order_by()
+        .annotate(kind=Value("permission", CharField()), first=F("content_type__app_label"), second=F("codename"))
+        .values_list("kind", "first", "second")
+    )
+    roles, granted = [], set()
+    for kind, first, second in groups.union(permissions, all=True):
+        if kind == "role":
+            roles.append(first)
+        else:
+            granted.add(f"{first}.{second}")
+    user._role_slugs = sorted(name for name in roles if name in ROLES_BY_SLUG)
+    if user.is_active and not user.is_superuser and not hasattr(user, "_perm_cache"):
+        user._perm_cache = granted
 
 
 def roles_for(user) -> list[Role]:

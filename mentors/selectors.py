@@ -46,14 +46,12 @@ def _qualification_states(*, kinds=None, mentor_ids=None, today) -> dict[int, di
     return states
 
 
-def _active_mentee_counts() -> dict[int, int]:
-    """Active mentor assignments per user id (one query)."""
-    rows = (
-        CaseAssignment.objects.filter(kind=CaseAssignment.Kind.MENTOR, ended_at__isnull=True)
-        .values("user_id")
-        .annotate(n=Count("pk"))
-        .values_list("user_id", "n")
-    )
+def _active_mentee_counts(user_ids=None) -> dict[int, int]:
+    """Active mentor assignments per user id (one query): of ``user_ids``, or of everyone."""
+    assignments = CaseAssignment.objects.filter(kind=CaseAssignment.Kind.MENTOR, ended_at__isnull=True)
+    if user_ids is not None:
+        assignments = assignments.filter(user_id__in=list(user_ids))
+    rows = assignments.values("user_id").annotate(n=Count("pk")).values_list("user_id", "n")
     return dict(rows)
 
 
@@ -76,7 +74,7 @@ _FACT_FIELDS = (
 
 
 # The pool's facts without ties, per process, keyed by a fingerprint of everything they are
-# built from. Ranking reads the fingerprint (three aggregate queries) instead of the pool;
+# built from. Ranking reads the fingerprint (four aggregate queries) instead of the pool;
 # mentor_assign always builds fresh facts under its row lock.
 _POOL_CACHE: dict = {}
 
@@ -89,9 +87,13 @@ def _pool_fingerprint(*, today) -> tuple:
         active_sum=Sum("pk", filter=Q(user__is_active=True, is_active=True)),
     )
     qualification_state_ = Qualification.objects.aggregate(n=Count("pk"), last=Max("pk"))
-    assignment_state = CaseAssignment.objects.filter(kind=CaseAssignment.Kind.MENTOR).aggregate(
-        n=Count("pk"), last=Max("pk"), ended=Count("pk", filter=Q(ended_at__isnull=False))
-    )
+    # Each mentor's load changes only when a mentor assignment starts (a new, higher id) or ends (one fewer
+    # active): assignments are never deleted, moved or reopened. The active ones are counted on their own small
+    # index (cases.CaseAssignment «active_mentor_case_idx»).
+    assignment_state = {
+        "active": CaseAssignment.objects.filter(kind=CaseAssignment.Kind.MENTOR, ended_at__isnull=True).count(),
+        "last": CaseAssignment.objects.filter(kind=CaseAssignment.Kind.MENTOR).aggregate(last=Max("pk"))["last"],
+    }
     return (
         today,
         settings.MENTOR_QUALIFICATION_WARN_DAYS,
@@ -259,17 +261,19 @@ _minutes_in_sessions = None
 
 
 def hours_in_use_register(func) -> None:
-    """``func(*, since, until) -> iterable of (mentor user id, minutes)``: registered by the app that logs sessions."""
+    """``func(*, since, until, mentor_user_ids) -> iterable of (mentor user id, minutes)``: registered by the app
+    that logs sessions."""
     global _minutes_in_sessions
     _minutes_in_sessions = func
 
 
-def session_hours_per_week(*, today) -> dict[int, float]:
-    """Mentor user id → hours a week spent in sessions over the last HOURS_IN_USE_WEEKS weeks (voided ones aside)."""
+def session_hours_per_week(*, today, mentor_user_ids) -> dict[int, float]:
+    """Mentor user id → hours a week ``mentor_user_ids`` spent in sessions over the last HOURS_IN_USE_WEEKS weeks
+    (voided ones aside)."""
     if _minutes_in_sessions is None:
         return {}
     since = today - datetime.timedelta(weeks=HOURS_IN_USE_WEEKS)
-    minutes = _minutes_in_sessions(since=since, until=today)
+    minutes = _minutes_in_sessions(since=since, until=today, mentor_user_ids=mentor_user_ids)
     return {user_id: round(total / 60 / HOURS_IN_USE_WEEKS, 1) for user_id, total in minutes}
 
 
@@ -289,7 +293,7 @@ def mentor_pool(*, user, only: str = "", page: int = 1, per_page: int | None = N
     if not user.has_perm("mentors.view_mentor_pool") or not may_reach_personal_data(user):
         return [], False
     today = today or timezone.localdate()
-    load = _active_mentee_counts()
+    load = _active_mentee_counts() if only == "capacity" else None  # the whole pool's when it chooses the rows
     last = dict(
         Attendance.objects.filter(kind=Attendance.Kind.SUPERVISION)
         .values("mentor_id")
@@ -319,8 +323,11 @@ def mentor_pool(*, user, only: str = "", page: int = 1, per_page: int | None = N
     ids, has_next = chosen[offset : offset + per_page], len(chosen) > offset + per_page
     if states is None:
         states = _qualification_states(mentor_ids=ids, today=today)
-    hours = session_hours_per_week(today=today)
     mentors = mentors_by_id(ids)
+    user_ids = [mentor.user_id for mentor in mentors.values()]
+    if load is None:
+        load = _active_mentee_counts(user_ids)
+    hours = session_hours_per_week(today=today, mentor_user_ids=user_ids)
     rows = []
     for pk in ids:
         mentor = mentors[pk]

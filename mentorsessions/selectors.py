@@ -285,13 +285,16 @@ def timeline_sessions(*, case: Case):
     return sessions, signals
 
 
-def minutes_per_mentor(*, since, until):
-    """(mentor user id, minutes) of the sessions held after ``since`` up to ``until``, voided ones aside.
+def minutes_per_mentor(*, since, until, mentor_user_ids):
+    """(mentor user id, minutes) of the sessions ``mentor_user_ids`` held after ``since`` up to ``until``, voided
+    ones aside.
 
     Registered with the mentor pool (``mentors.selectors.hours_in_use_register``).
     """
     return (
-        MentorSession.objects.filter(held_on__gt=since, held_on__lte=until, voided_at__isnull=True)
+        MentorSession.objects.filter(
+            mentor_id__in=list(mentor_user_ids), held_on__gt=since, held_on__lte=until, voided_at__isnull=True
+        )
         .values("mentor_id")
         .annotate(minutes=Sum("duration_minutes"))
         .values_list("mentor_id", "minutes")

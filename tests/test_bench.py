@@ -31,7 +31,11 @@ def test_the_benchmark_runner_writes_results(tmp_path):
     }
     assert not any("errors" in r["data_size"] for r in pooled)
     whole = next(r for r in pooled if "the whole mix" in r["name"])
-    assert "2 Celery workers; outbox: 200 notifications, 200 emails" in whole["data_size"]
+    assert "2 Celery workers; outbox: 50 notifications, 50 emails" in whole["data_size"]
+    # On the generated data: the permission filter's cost as a ratio, and verify_audit over the whole trail.
+    by_name = {r["name"]: r for r in results}
+    assert by_name["permission filter: case list, a coordinator's (ratio to unfiltered)"]["ratio"] > 0
+    assert "links" in by_name["verify_audit on the generated trail, ms per million links"]["data_size"]
     for r in results:
         assert set(r) == {"name", "median_ms", "p95_ms", "ratio", "n", "data_size", "date", "machine"}
         assert 0 < r["median_ms"] <= r["p95_ms"]

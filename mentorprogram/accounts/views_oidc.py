@@ -80,7 +80,7 @@ def oidc_callback(request, provider):
     next_url = request.session.pop(oidc.SESSION_NEXT, None) or reverse("home")
     user = sign_in.identity.user
     request.audit_login_data = {"provider": provider, "second_factor": "provider" if sign_in.mfa else "local"}
-    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    auth_login(request, user, backend="mentorprogram.auth_backends.RolesAndPermissionsBackend")
     request.session[oidc.SESSION_PROVIDER] = provider
     request.session[oidc.SESSION_ID_TOKEN] = sign_in.id_token
     if sign_in.mfa:

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Activity pushes the session's expiry on, written at most once a minute (mentorprogram.middleware).
+    "mentorprogram.middleware.SessionIdleMiddleware",
     "mentorprogram.middleware.NorwegianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -138,7 +140,8 @@ FORM_RENDERER = "mentorprogram.forms.FormRenderer"
 AUTH_USER_MODEL = "mentorprogram.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading roles and model permissions in one query (mentorprogram.auth_backends).
+    "mentorprogram.auth_backends.RolesAndPermissionsBackend",
     # guardian's, asking once per object in a request that only reads (mentorprogram.object_permissions).
     "mentorprogram.object_permissions.ReadRequestObjectPermissionBackend",
     "cases.backends.EmergencyAccessBackend",
@@ -183,9 +186,10 @@ OIDC_PROVIDERS = env_oidc_providers()
 OIDC_TIMEOUT_SECONDS = env_int("OIDC_TIMEOUT_SECONDS", 5)
 LOGOUT_REDIRECT_URL = "login"
 
-# A session ends after 30 idle minutes: every request pushes the expiry on.
+# A session ends after 30 idle minutes: activity pushes the expiry on, written at most once a minute
+# (mentorprogram.middleware.SessionIdleMiddleware), so the limit is 29 to 30 minutes.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

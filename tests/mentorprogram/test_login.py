@@ -141,6 +141,27 @@ def test_the_session_ends_after_thirty_idle_minutes_and_returns_to_the_wanted_pa
         assert response.url == "/cases/"
 
 
+def test_activity_pushes_the_session_on_writing_it_at_most_once_a_minute(client, user, password):
+    import datetime
+
+    from django.contrib.sessions.models import Session
+
+    def expiry():
+        return Session.objects.get(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value).expire_date
+
+    with time_machine.travel("2026-11-23 10:00", tick=False):
+        post_login(client, user.username, password, current_code(user))
+        first = expiry()
+    with time_machine.travel("2026-11-23 10:00:40", tick=False):
+        assert client.get("/cases/").status_code == 200
+        assert expiry() == first  # within the minute: not written
+    with time_machine.travel("2026-11-23 10:05", tick=False):
+        assert client.get("/cases/").status_code == 200
+        assert expiry() == first + datetime.timedelta(minutes=5)
+        assert client.post(reverse("logout")).status_code == 302
+        assert not Session.objects.exists()  # a signed-out request starts no session
+
+
 def test_logout_ends_the_session(client, user, password):
     post_login(client, user.username, password, current_code(user))
     client.post(reverse("logout"))

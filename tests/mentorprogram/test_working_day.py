@@ -251,7 +251,7 @@ def test_the_case_list_reads_a_fixed_number_of_queries(client, team, verified_lo
         case_assignment_start(actor=team.slt, case=case, user=team.coordinator, kind=CaseAssignment.Kind.COORDINATOR)
     verified_login(client, team.coordinator)
     client.get("/cases/")  # warm the session
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(8):
         assert client.get("/cases/?due=evaluation").status_code == 200
 
 

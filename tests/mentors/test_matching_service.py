@@ -34,12 +34,12 @@ def test_the_ranking_reads_the_pool_in_a_fixed_number_of_queries(
     case, django_assert_max_num_queries, django_assert_num_queries
 ):
     MentorFactory.create_batch(3)
-    with django_assert_max_num_queries(9):  # fingerprint, ties, the pool, the case's wishes, the weights
+    with django_assert_max_num_queries(10):  # fingerprint, ties, the pool, the case's wishes, the weights
         small = matching_for_case(case=case)
     MentorFactory.create_batch(20)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         large = matching_for_case(case=case)
-    with django_assert_num_queries(6):  # unchanged pool: read from the cache
+    with django_assert_num_queries(7):  # unchanged pool: read from the cache
         again = matching_for_case(case=case)
     assert len(small.suggestions) == 3 and len(large.suggestions) == 23 and again.suggestions == large.suggestions
 
@@ -166,3 +166,22 @@ def test_a_qualification_cannot_be_dated_in_the_future_or_expire_before_it_start
         == Qualification.Kind.POLICE_CERTIFICATE
     )
     assert PersonalTie.objects.count() == 0
+
+
+def test_the_cached_pool_sees_a_mentor_assignment_start_and_end(case, slt):
+    from cases.services import case_assignment_end, case_assignment_start
+    from mentors.selectors import mentor_facts
+
+    mentor = MentorFactory()
+    today = datetime.date.today()
+
+    def load():
+        (facts,) = [f for f in mentor_facts(participant_id=case.participant_id, today=today) if f.id == mentor.pk]
+        return facts.active_participants
+
+    assert load() == 0
+    other = CaseFactory(status="matching")
+    assignment = case_assignment_start(actor=slt, case=other, user=mentor.user, kind=CaseAssignment.Kind.MENTOR)
+    assert load() == 1
+    case_assignment_end(actor=slt, assignment=assignment, reason="Byttet mentor.")
+    assert load() == 0

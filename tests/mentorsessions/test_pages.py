@@ -61,7 +61,7 @@ def test_the_home_marks_a_case_with_no_session_for_weeks(as_mentor, team, settin
 
 def test_the_home_costs_a_fixed_number_of_queries(as_mentor, team, django_assert_max_num_queries):
     MentorSessionFactory(case=team.case, mentor=team.mentor)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(15):
         assert as_mentor.get(reverse("mentorsessions:home")).status_code == 200
 
 

@@ -330,4 +330,5 @@ def test_the_mentor_pool_counts_the_hours_in_use_from_the_last_four_weeks(team):
     )
     voided = log(team, duration_minutes=600)
     services.mentor_session_void(actor=team.mentor, session=voided, reason="Feil.")
-    assert session_hours_per_week(today=today) == {team.mentor.pk: 1.0}
+    assert session_hours_per_week(today=today, mentor_user_ids=[team.mentor.pk]) == {team.mentor.pk: 1.0}
+    assert session_hours_per_week(today=today, mentor_user_ids=[team.outsider.pk]) == {}  # only those asked for
