@@ -103,9 +103,9 @@ def _case_detail_context(request, case, **bound_forms):
         "timeline": selectors.case_timeline(case=case, reader=request.user),
         "may_read_sessions": may_read_sessions,
         "emergency_access": selectors.emergency_access_active(user=request.user, case_pk=case.pk),
-        "assessment": case.assessments.select_related("assessed_by").first(),
-        "network": list(case.network.all()),
-        "consents": list(case.consents.select_related("withdrawal")),
+        "assessment": next(iter(selectors.case_content(case, "assessments")), None),  # the newest
+        "network": selectors.case_content(case, "network"),
+        "consents": selectors.case_content(case, "consents"),
     }
     # What the other apps offer on the case page (may_match, may_log_session, may_record_disclosure, ...).
     for contribute in case_page_contributions():

@@ -6,11 +6,10 @@
 - nobody else: the steering group and the administrator never (``may_reach_personal_data``).
 """
 
-from guardian.core import ObjectPermissionChecker
-
 from cases.models import Consent
 from cases.permissions import may_change_case
 from individualplans.models import IndividualPlan, PlanConsent
+from mentorprogram.object_permissions import UserRightsChecker
 from mentorprogram.partners import PartnerService
 from mentorprogram.roles import COORDINATOR, SLT_COORDINATOR, may_reach_personal_data, role_slugs_for
 
@@ -34,13 +33,14 @@ def consent_covers_mentor(case_pk: int) -> bool:
 
 
 def _plan_rights(user, plan: IndividualPlan) -> set[str]:
-    """The user's object rights on the plan, asked once per user object (a page asks many questions of one plan).
+    """The user's object rights on the plan, asked once per user object (a page asks many questions of one plan);
+    the user's own, as every object right is read (``mentorprogram.object_permissions.UserRightsChecker``).
 
     ``services.plan_rights_sync`` forgets them when it changes them.
     """
     cache = user.__dict__.setdefault("_plan_rights", {})
     if plan.pk not in cache:
-        cache[plan.pk] = set(ObjectPermissionChecker(user).get_perms(plan)) if user.is_active else set()
+        cache[plan.pk] = set(UserRightsChecker(user).get_perms(plan)) if user.is_active else set()
     return cache[plan.pk]
 
 

@@ -14,6 +14,15 @@ from guardian.core import ObjectPermissionChecker
 READ_CHECKER = "_mentorprogram_read_rights"
 
 
+class UserRightsChecker(ObjectPermissionChecker):
+    """guardian's checker, asking the user's own rights only: the application grants object rights to users, never
+    to groups (``mentorprogram.rights``), and reads them so (``cases.selectors.cases_held``). A group's object
+    right, which only someone writing to the database could have made, opens nothing."""
+
+    def get_group_perms(self, obj) -> list[str]:
+        return []
+
+
 class ReadRequestObjectPermissionBackend(ObjectPermissionBackend):
     def has_perm(self, user_obj, perm, obj=None):
         checker = getattr(user_obj, "__dict__", {}).get(READ_CHECKER)
@@ -32,5 +41,5 @@ class ReadRequestRightsMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if request.method in ("GET", "HEAD", "OPTIONS") and user is not None and user.is_authenticated:
-            setattr(user, READ_CHECKER, ObjectPermissionChecker(user))  # on the user behind a lazy request.user
+            setattr(user, READ_CHECKER, UserRightsChecker(user))  # on the user behind a lazy request.user
         return self.get_response(request)

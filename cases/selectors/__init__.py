@@ -58,6 +58,7 @@ from cases.selectors.referrals import (
 )
 from cases.selectors.timeline import (
     TimelineEvent,
+    case_content,
     case_timeline,
 )
 
@@ -85,6 +86,7 @@ __all__ = [
     "case_rows_by_id",
     "case_pks_held",
     "case_search_for_user",
+    "case_content",
     "case_timeline",
     "cases_held",
     "cases_readable",

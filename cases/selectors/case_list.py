@@ -112,12 +112,14 @@ def case_list_holders(*, user) -> dict[str, list]:
     """The coordinators and mentors on the user's open cases, for the case list's filters: ``{kind: [(id, name)]}``."""
     held = case_list_for_user(user=user).exclude(status=Case.Status.CLOSED).values("pk")
     people: dict[str, dict[int, str]] = {CaseAssignment.Kind.COORDINATOR: {}, CaseAssignment.Kind.MENTOR: {}}
-    for assignment in (
+    # Plain rows, each person once per kind: a coordinator's open cases have hundreds of assignments.
+    for kind, user_id, first, last, username in (
         CaseAssignment.objects.filter(case__in=held, ended_at__isnull=True)
-        .select_related("user")
-        .order_by("user__first_name", "user__last_name", "user_id")
+        .order_by("user__first_name", "user__last_name", "user_id", "kind")
+        .values_list("kind", "user_id", "user__first_name", "user__last_name", "user__username")
+        .distinct()
     ):
-        people[assignment.kind][assignment.user_id] = assignment.user.get_full_name() or assignment.user.username
+        people[kind][user_id] = f"{first} {last}".strip() or username  # User.get_full_name's rule
     return {kind: list(names.items()) for kind, names in people.items()}
 
 

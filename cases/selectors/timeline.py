@@ -3,11 +3,27 @@
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from cases.models import Case
+from cases.models import Assessment, Case, Consent, NetworkMember
 from cases.registry import timeline_contributions
+
+# What the case page shows twice (its sections and its timeline), read once a request: related name → the rows
+# with the people they name.
+_CASE_CONTENT = {
+    "assessments": lambda: Assessment.objects.select_related("assessed_by"),
+    "network": lambda: NetworkMember.objects.select_related("added_by"),
+    "consents": lambda: Consent.objects.select_related("recorded_by", "withdrawal__withdrawn_by"),
+}
+
+
+def case_content(case: Case, related: str) -> list:
+    """The case's ``related`` rows («assessments», «network», «consents»), read once for the case object."""
+    if related not in getattr(case, "_prefetched_objects_cache", {}):
+        prefetch_related_objects([case], Prefetch(related, queryset=_CASE_CONTENT[related]()))
+    return list(getattr(case, related).all())
 
 
 @dataclass
@@ -87,7 +103,7 @@ def _assignment_events(*, case: Case, reader, name) -> list[TimelineEvent]:
 def _assessment_events(*, case: Case, reader, name) -> list[TimelineEvent]:
     """Risk and needs assessments."""
     events = []
-    for assessment in case.assessments.select_related("assessed_by").all():
+    for assessment in case_content(case, "assessments"):
         events.append(
             TimelineEvent(
                 assessment.assessed_at, gettext("Risk and needs assessment recorded"), name(assessment.assessed_by)
@@ -99,7 +115,7 @@ def _assessment_events(*, case: Case, reader, name) -> list[TimelineEvent]:
 def _network_events(*, case: Case, reader, name) -> list[TimelineEvent]:
     """People added to the network map."""
     events = []
-    for member in case.network.select_related("added_by").all():
+    for member in case_content(case, "network"):
         events.append(
             TimelineEvent(
                 member.added_at,
@@ -113,7 +129,7 @@ def _network_events(*, case: Case, reader, name) -> list[TimelineEvent]:
 def _consent_events(*, case: Case, reader, name) -> list[TimelineEvent]:
     """Consents recorded and withdrawn."""
     events = []
-    for consent in case.consents.select_related("recorded_by", "withdrawal__withdrawn_by").all():
+    for consent in case_content(case, "consents"):
         services = ", ".join(str(label) for label in consent.service_labels)
         events.append(
             TimelineEvent(

@@ -15,7 +15,7 @@ from tests.individualplans.factories import add_goal, add_measure, consent_to_pl
 
 pytestmark = pytest.mark.django_db
 
-PLAN_PAGE_QUERIES = 18
+PLAN_PAGE_QUERIES = 16
 
 
 @pytest.fixture
