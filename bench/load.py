@@ -77,15 +77,20 @@ def drop_database(name: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _django_setup(env: dict) -> None:
+    """Django on the run's database and settings, in this (sub)process."""
+    os.environ.update(env)
+    import django
+
+    django.setup()
+
+
 # --- What each role does --------------------------------------------------------------------------------------
 
 
 def prepare(env: dict) -> dict:
     """Verified sessions and tokens for a few users of each role, and the objects their requests name."""
-    os.environ.update(env)
-    import django
-
-    django.setup()
+    _django_setup(env)
     from importlib import import_module
 
     from django.conf import settings
@@ -221,10 +226,7 @@ def measure(env: dict) -> dict:
     """On the generated data, in one process: the permission filter's cost (a coordinator's first case-list page
     from ``case_list_for_user``, against the same query over every case) and ``verify_audit`` over the whole trail
     (sealed first, as beat would have)."""
-    os.environ.update(env)
-    import django
-
-    django.setup()
+    _django_setup(env)
     from audit.chain import chain_seal, chain_verify
     from cases.models import Case
     from cases.selectors import case_list_for_user
@@ -579,6 +581,11 @@ def outbox_delivered(name: str, items: list[int], mail: Path, key: str, *, timeo
     }
 
 
+def verify_seconds_per_million(measured: dict) -> float:
+    """How long ``verify_audit`` took per million links of the generated trail."""
+    return measured["verify_s"] * 1_000_000 / max(measured["links"], 1)
+
+
 def filter_ratio(measured: dict) -> float:
     """The permission filter's cost: a coordinator's case list ÷ the same query unfiltered (medians)."""
     return statistics.median(measured["filtered_ms"]) / statistics.median(measured["unfiltered_ms"])
@@ -610,7 +617,7 @@ def print_table(result: dict, say=print) -> None:
     )
     say(
         f"verify_audit: {measured['links']:,} links in {measured['verify_s']:.1f} s, "
-        f"{measured['verify_s'] * 1_000_000 / max(measured['links'], 1):.1f} s per million links"
+        f"{verify_seconds_per_million(measured):.1f} s per million links"
     )
 
 

@@ -91,7 +91,7 @@ LOAD_SHAPES = {"full": (1.0, 10, 30, 3, 200), "quick": (0.1, 10, 15, 3, 200), "s
 
 def load_results(bench: Bench, empty: str) -> list[dict]:
     """``bench/load.py`` on ``empty`` (filled by the generator), in both shapes, as results in the agreed shape."""
-    from bench.load import filter_ratio, print_table, run
+    from bench.load import filter_ratio, print_table, run, verify_seconds_per_million
 
     scale, clients, seconds, workers, notifications = LOAD_SHAPES[bench.mode]
     print(f"running load (scale {scale}, {clients} clients, {seconds} s) ...", file=sys.stderr)
@@ -138,7 +138,6 @@ def load_results(bench: Bench, empty: str) -> list[dict]:
         )
     measured = result["measured"]
     filter_size = f"a coordinator holding {measured['held']:,} of {measured['cases']:,} cases; first page of 50"
-    per_million = measured["verify_s"] * 1000 * 1_000_000 / max(measured["links"], 1)
     rows += [
         bench.measure("permission filter: case list, unfiltered", measured["unfiltered_ms"], data_size=filter_size),
         bench.measure(
@@ -149,7 +148,7 @@ def load_results(bench: Bench, empty: str) -> list[dict]:
         ),
         bench.measure(
             "verify_audit on the generated trail, ms per million links",
-            [per_million],
+            [verify_seconds_per_million(measured) * 1000],
             data_size=f"{measured['links']:,} links",
         ),
     ]

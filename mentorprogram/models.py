@@ -6,6 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 
 
+def user_name(first_name: str, last_name: str, username: str) -> str:
+    """A user as the application names one (``User.__str__``): the full name, else the username; for plain rows
+    read without a model instance."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class User(AbstractUser):
     """A person who logs in: referrer, coordinator, mentor, steering group member, ...
 
@@ -30,7 +36,7 @@ class User(AbstractUser):
         ]
 
     def __str__(self):
-        return self.get_full_name() or self.username
+        return user_name(self.first_name, self.last_name, self.username)
 
 
 class RoleGrantRequest(models.Model):

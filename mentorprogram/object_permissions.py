@@ -1,10 +1,16 @@
-"""django-guardian's object permission backend, asking the database once per object in a request that reads.
+"""django-guardian's object permission backend: the user's own rights only, asked once per object in a request
+that reads.
 
-Guardian's backend makes a new ``ObjectPermissionChecker`` for every ``has_perm``: a case page asks a dozen
-questions of its case and plan, each a query (``make bench``: 16 of the case page's 46). In a request with a safe
-method (GET, HEAD, OPTIONS) nothing grants or takes back a right, so ``ReadRequestRightsMiddleware`` gives the
-request's user one checker for the request, and this backend asks it (it keeps each object's rights after the
-first question). Any other request, and any code outside a request, goes to guardian as before.
+The application grants object rights to users, never to groups (``mentorprogram.rights``), and lists what a user
+holds so (``cases.selectors.cases_held``): ``UserRightsChecker`` asks every single object the same way, for reads
+and writes alike, so a group's object right, which only someone writing to the database could have made, opens
+nothing anywhere.
+
+Guardian's backend makes a new checker for every ``has_perm``: a case page asks a dozen questions of its case and
+plan, each a query (``make bench``: 16 of the case page's 46). In a request with a safe method (GET, HEAD,
+OPTIONS) nothing grants or takes back a right, so ``ReadRequestRightsMiddleware`` gives the request's user one
+checker for the request, which keeps each object's rights after the first question. Any other request, and any
+code outside a request, gets a new checker for each question, so no right can be stale after a grant.
 """
 
 from guardian.backends import ObjectPermissionBackend, check_support
@@ -24,12 +30,16 @@ class UserRightsChecker(ObjectPermissionChecker):
 
 
 class ReadRequestObjectPermissionBackend(ObjectPermissionBackend):
+    """guardian's backend with ``UserRightsChecker``: the request's checker when it only reads, else a new one."""
+
     def has_perm(self, user_obj, perm, obj=None):
-        checker = getattr(user_obj, "__dict__", {}).get(READ_CHECKER)
-        if checker is None or obj is None or ("." in perm and perm.split(".", 1)[0] != obj._meta.app_label):
+        if obj is None or ("." in perm and perm.split(".", 1)[0] != obj._meta.app_label):
             return super().has_perm(user_obj, perm, obj)  # the library's own path (and its checks)
-        supported, _user = check_support(user_obj, obj)
-        return supported and checker.has_perm(perm, obj)
+        supported, user = check_support(user_obj, obj)
+        if not supported:
+            return False
+        checker = getattr(user_obj, "__dict__", {}).get(READ_CHECKER) or UserRightsChecker(user)
+        return checker.has_perm(perm, obj)
 
 
 class ReadRequestRightsMiddleware:

@@ -73,7 +73,7 @@ class Mentor(models.Model):
         ]
 
     def __str__(self):
-        return self.user.get_full_name() or self.user.username
+        return str(self.user)
 
 
 class Qualification(models.Model):

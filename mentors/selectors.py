@@ -12,6 +12,7 @@ from django.utils import timezone
 from audit.models import AccessEvent
 from audit.services import records_read
 from cases.models import Case, CaseAssignment, CaseWishes
+from mentorprogram.models import user_name
 from mentorprogram.roles import may_reach_personal_data
 from mentors.matching import EXPIRED, EXPIRING, MISSING, CaseFacts, MentorFacts, qualification_state, rank
 from mentors.models import Attendance, MatchingWeights, Mentor, PersonalTie, Qualification
@@ -227,10 +228,10 @@ class MentorName:
 
 
 def mentor_name_rows(mentors):
-    """(pk, name) of ``mentors`` in their order, the name as ``Mentor.__str__`` gives it (the user's full name, else
-    the username), without model instances."""
+    """(pk, name) of ``mentors`` in their order, named as ``Mentor.__str__`` names them (``user_name``), without
+    model instances."""
     rows = mentors.values_list("pk", "user__first_name", "user__last_name", "user__username")
-    return ((pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows)
+    return ((pk, user_name(first, last, username)) for pk, first, last, username in rows)
 
 
 def mentor_names() -> dict[int, MentorName]:

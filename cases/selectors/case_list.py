@@ -14,6 +14,7 @@ from cases.models import Case, CaseAssignment, Consent
 from cases.registry import case_due_kinds, case_list_contributions
 from cases.selectors.access import case_list_for_user, set_detail_urls
 from mentorprogram.forms import strict_int
+from mentorprogram.models import user_name
 from mentorprogram.paging import page_of
 
 CASE_PAGE_SIZE = 50
@@ -119,7 +120,7 @@ def case_list_holders(*, user) -> dict[str, list]:
         .values_list("kind", "user_id", "user__first_name", "user__last_name", "user__username")
         .distinct()
     ):
-        people[kind][user_id] = f"{first} {last}".strip() or username  # User.get_full_name's rule
+        people[kind][user_id] = user_name(first, last, username)
     return {kind: list(names.items()) for kind, names in people.items()}
 
 

@@ -92,6 +92,17 @@ def test_a_model_wide_permission_never_widens_the_list(make_user, case):
     assert list(case_list_for_user(user=snooper)) == []
 
 
+def test_a_groups_object_right_opens_nothing(make_user, case):
+    from django.contrib.auth.models import Group
+
+    member = make_user(COORDINATOR)
+    # Written straight into the rights tables (the application grants object rights to users only).
+    assign_perm("cases.view_case", Group.objects.get(name=COORDINATOR), case)
+    assign_perm("cases.change_case", Group.objects.get(name=COORDINATOR), case)
+    assert list(case_list_for_user(user=member)) == []
+    assert not member.has_perm("cases.change_case", case)  # outside a request that reads: a checker per question
+
+
 def test_an_admin_with_object_rights_still_sees_nothing(client, make_user, slt, case, verified_login):
     admin_user = make_user(ADMIN, COORDINATOR)
     assign_perm("cases.view_case", admin_user, case)
