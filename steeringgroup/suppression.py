@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import lil_matrix
+from scipy.sparse import csr_matrix
 
 SHOWN = "shown"
 SMALL = "small"  # primary: 1..threshold-1, published as «<5»
@@ -106,12 +106,14 @@ def _range(target: Support, cells: list[Cell], categories, threshold: int) -> tu
     objective[target_columns] = 1.0
     constraints = []
     if rows:
-        matrix = lil_matrix((len(rows), n))
-        lows, highs = np.empty(len(rows)), np.empty(len(rows))
-        for i, (columns, low, high) in enumerate(rows):
-            matrix[i, columns] = 1.0
-            lows[i], highs[i] = low, high
-        constraints.append(LinearConstraint(matrix.tocsr(), lows, highs))
+        # Each row sums its cell's atoms (each once): written straight in compressed rows, not entry by entry.
+        row_columns = [sorted(set(columns)) for columns, _low, _high in rows]
+        indptr = np.cumsum([0] + [len(columns) for columns in row_columns])
+        indices = np.fromiter(itertools.chain.from_iterable(row_columns), dtype=np.int64, count=indptr[-1])
+        matrix = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), n))
+        lows = np.array([low for _columns, low, _high in rows], dtype=float)
+        highs = np.array([high for _columns, _low, high in rows], dtype=float)
+        constraints.append(LinearConstraint(matrix, lows, highs))
     bounds = Bounds(np.zeros(n), np.full(n, np.inf))
     low = high = None
     for sign in (1.0, -1.0):  # minimise the target, then maximise it (minimise its negation)
@@ -236,6 +238,9 @@ def _secrets(cells: list[Cell]) -> list[Support]:
 def _settle(mine: list[Cell], old: list[Cell], categories, threshold, atom_value) -> bool | None:
     """Hide cells of ``mine`` until every secret is safe: True; None when it cannot be settled (the caller
     withholds the population)."""
+    # A secret found safe stays safe: hiding a cell only widens what the facts allow (a shown value ≥ the
+    # threshold becomes «at least the threshold»), so each round asks only the secrets not yet found safe.
+    safe: set[Support] = set()
     for _round in range(MAX_ROUNDS):
         cells = old + mine
         secrets = _secrets(cells)
@@ -244,12 +249,15 @@ def _settle(mine: list[Cell], old: list[Cell], categories, threshold, atom_value
                 secrets.append(support)
         unsafe = None
         for secret in secrets:
+            if secret in safe:
+                continue
             verdict = _safe(secret, cells, categories, threshold)
             if verdict is None:
                 return None
             if not verdict:
                 unsafe = secret
                 break
+            safe.add(secret)
         if unsafe is None:
             return True
         candidate = _companion(unsafe, mine, cells, categories, threshold)
