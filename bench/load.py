@@ -39,7 +39,7 @@ from bench.processes import (  # noqa: E402 (found through the line above when r
     pooled_url,
     port_open,
     redis_start,
-    stop,
+    stop_all,
     wait_until,
 )
 
@@ -362,13 +362,41 @@ def drive(ports: list[int], prepared: dict, *, clients: int, seconds: float) -> 
 
 
 def warm(ports: list[int], prepared: dict) -> None:
-    """Each request once on each server (connections, caches, the first compile of each template): not counted."""
-    for port, actor in ((port, actor) for port in ports for actor in prepared["actors"]):
+    """Each actor's requests once on each server, the actors side by side (connections, caches, the first compile
+    of each template in more than one worker): not counted."""
+    failed = []
+
+    def actor_on(port: int, actor: dict) -> None:
         client = Client(port, dict(actor), prepared["cookie"])
         for request in actor["requests"]:
             label, status, _ms, _q = client.run(*request[:3], request[3] if len(request) > 3 else None)
             if status >= 400:
-                raise SystemExit(f"warm-up: {label} answered {status}")
+                failed.append(f"{label} answered {status}")
+
+    threads = [threading.Thread(target=actor_on, args=(port, actor)) for port in ports for actor in prepared["actors"]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    failed += static_missing(Client(ports[0], dict(prepared["actors"][0]), prepared["cookie"]))
+    if failed:
+        raise SystemExit(f"warm-up: {'; '.join(sorted(set(failed)))}")
+
+
+STATIC_REFERENCE = re.compile(r'(?:href|src)="(/static/[^"]+)"')
+
+
+def static_missing(client: Client) -> list[str]:
+    """The start page's stylesheets, scripts and icons as production serves them (hashed names from the manifest,
+    compressed by WhiteNoise): what did not answer 200, or names no hashed file."""
+    _status, text, _ms, _q = client.send("GET", "/")
+    references = sorted(set(STATIC_REFERENCE.findall(text)))
+    failed = [] if references else ["the start page names no static file"]
+    for path in references:
+        status, _text, _ms, _q = client.send("GET", path, headers={"Accept-Encoding": "br, gzip"})
+        if status != 200 or not re.search(r"\.[0-9a-f]{12}\.", path):
+            failed.append(f"{path} answered {status}")
+    return failed
 
 
 def summarise(records: list, elapsed: float) -> tuple[list[dict], dict]:
@@ -447,6 +475,8 @@ def run(
         "MENTORPROGRAM_READ_ENV_FILES": "0",
     }
     results = {}
+    # Production settings serve hashed, compressed files (a manifest); collected while the data is generated.
+    collecting = subprocess.Popen([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env)
     try:
         started = time.perf_counter()
         generated = {}
@@ -458,7 +488,8 @@ def run(
             )
             generated["minutes"] = round((time.perf_counter() - started) / 60, 1)
             say(f"generated in {generated['minutes']} min: {generated['counts']}")
-        manage("collectstatic", "--noinput", "-v0", env=env)  # production settings serve hashed files (a manifest)
+        if collecting.wait() != 0:
+            raise SystemExit("collectstatic failed")
         for shape in shapes:
             results[shape] = _run_shape(
                 shape, env, name, clients=clients, seconds=seconds, workers=workers, notifications=notifications
@@ -470,6 +501,7 @@ def run(
             ).stdout
         )
     finally:
+        stop_all([collecting])
         if not database:
             drop_database(name)
     return {
@@ -487,18 +519,19 @@ def _run_shape(
     config = SHAPES[shape]
     with tempfile.TemporaryDirectory(prefix=f"load-{shape}.", dir=os.environ.get("MENTORPROGRAM_TEST_TMP")) as tmp:
         os.chmod(tmp, 0o755)  # noqa: S103 (PgBouncer runs as postgres when we are root: it must reach it)
-        processes = []
+        services, processes = [], []  # PgBouncer and Redis; the app's processes, stopped first
         try:
             notify_key = f"bench-load-{uuid.uuid4().hex[:12]}"  # this run's notifications (a database may be reused)
+            # Its own Redis: a worker of anything else on the machine's Redis (the test suite's) would take this
+            # run's tasks and find none of its rows, and the API's throttle counts (kept in Redis by user id) would
+            # be shared with whatever else has a user of the same id.
+            services.append(redis_start(Path(tmp) / "redis"))
+            env = {**env, "REDIS_URL": f"unix://{tmp}/redis/redis.sock"}
             if config["pooler"]:
-                processes.append(pgbouncer_start(Path(tmp) / "pgbouncer"))
-                # Its own Redis: a worker of anything else on the machine's Redis (the test suite's) would take
-                # this run's tasks and find none of its rows.
-                processes.append(redis_start(Path(tmp) / "redis"))
+                services.append(pgbouncer_start(Path(tmp) / "pgbouncer"))
                 mail = Path(tmp) / "mail"
                 env = {
                     **env,
-                    "REDIS_URL": f"unix://{tmp}/redis/redis.sock",
                     "DATABASE_URL": pooled_url(Path(tmp) / "pgbouncer", name),
                     "DATABASE_POOLER": "pgbouncer",
                     "EMAIL_URL": "filemail://",
@@ -525,13 +558,13 @@ def _run_shape(
                 processes.append(gunicorn_start(env, port, per_server))
                 ports.append(port)
             for port in ports:
-                wait_until(lambda port=port: port_open(port), processes, "a server of the load run")
+                wait_until(lambda port=port: port_open(port), services + processes, "a server of the load run")
             warm(ports, prepared)
             records, elapsed = drive(ports, prepared, clients=clients, seconds=seconds)
             outbox = outbox_delivered(name, prepared["notified"], mail, notify_key) if config["pooler"] else None
         finally:
-            for process in reversed(processes):
-                stop(process)
+            stop_all(processes)
+            stop_all(services)
     if outbox and not (
         outbox["done"] == outbox["notifications"] == outbox["emailed"] == outbox["emails"] == len(prepared["notified"])
     ):

@@ -36,13 +36,19 @@ def port_open(port: int) -> bool:
     return True
 
 
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+def stop_all(processes: list[subprocess.Popen]) -> None:
+    """Ask each of ``processes`` to end, then wait for them together (a graceful gunicorn or Celery shutdown takes
+    most of a second: one after another, a run's processes took seconds); killed after 30 s."""
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + 30
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def gunicorn_start(env: dict, port: int, workers: int) -> subprocess.Popen:
@@ -90,13 +96,16 @@ def pgbouncer_start(directory: Path) -> subprocess.Popen:
         "default_pool_size = 20\n"
         f"logfile = {directory}/pgbouncer.log\n"
     )
-    command = [binary, str(directory / "pgbouncer.ini")]
+    as_user = {}
     if os.geteuid() == 0:
         shutil.chown(directory, "postgres")
         for path in directory.iterdir():
             shutil.chown(path, "postgres")
-        command = ["runuser", "-u", "postgres", "--", *command]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # Not through runuser: it answers SIGTERM by waiting two seconds before it kills its child.
+        as_user = {"user": "postgres", "group": "postgres", "extra_groups": []}
+    process = subprocess.Popen(
+        [binary, str(directory / "pgbouncer.ini")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **as_user
+    )
     socket_path = directory / f".s.PGSQL.{PGBOUNCER_PORT}"
     wait_until(socket_path.exists, [process], "pgbouncer", seconds=20, log=directory / "pgbouncer.log")
     return process

@@ -31,6 +31,34 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_collection_finish(session):
+    """The smoke bench starts at once when it is among the tests to run (tests/bench_smoke.py)."""
+    from tests.bench_smoke import TEST_ID, SmokeRun
+
+    if any(item.nodeid == TEST_ID for item in session.items):
+        session.config.stash[BENCH_SMOKE] = SmokeRun()
+
+
+def pytest_sessionfinish(session):
+    run = session.config.stash.get(BENCH_SMOKE, None)
+    if run is not None:
+        run.stop()
+
+
+BENCH_SMOKE = pytest.StashKey()
+
+
+@pytest.fixture(scope="session")
+def bench_smoke(request):
+    """The smoke bench's run, started with the session (or now, when the test was not collected as itself)."""
+    from tests.bench_smoke import SmokeRun
+
+    stash = request.config.stash
+    if BENCH_SMOKE not in stash:
+        stash[BENCH_SMOKE] = SmokeRun()
+    return stash[BENCH_SMOKE]
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium: Playwright's own browser download fails on these machines."""

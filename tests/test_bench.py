@@ -1,23 +1,13 @@
 """`make bench` keeps working: a smoke run writes results in the agreed shape."""
 
 import json
-import subprocess
-import sys
-
-from tests.conftest import ROOT
 
 
-def test_the_benchmark_runner_writes_results(tmp_path):
-    out = tmp_path / "results.json"
-    result = subprocess.run(
-        [sys.executable, "bench/run.py", "--smoke", "--output", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    results = json.loads(out.read_text())
+def test_the_benchmark_runner_writes_results(bench_smoke):
+    # Started with the session (tests/bench_smoke.py): the rest of the suite ran meanwhile.
+    returncode, said = bench_smoke.wait(timeout=600)
+    assert returncode == 0, said
+    results = json.loads(bench_smoke.output.read_text())
     assert any(r["name"] == "landing page render" for r in results)
     # The run under load: gunicorn with production settings on generated data, concurrent clients, no errors.
     load = [r for r in results if r["name"].startswith("load: ")]

@@ -7,7 +7,7 @@ from pypdf import PdfReader
 
 from mentorprogram.roles import REFERRER, SLT_COORDINATOR
 from tests.cases.factories import ParticipantFactory
-from tests.mentorprogram.test_browser import log_in, serious_violations
+from tests.mentorprogram.test_browser import log_in, serious_violations, unfold
 from tests.mentorprogram.test_oidc_browser import linked, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -77,7 +77,7 @@ def test_a_referral_goes_from_intake_to_an_open_case(live_server, browser, make_
     assert page.get_by_role("heading", level=1).inner_text() == str(known)
 
     # On the case: consent and assessment, then the timeline tells it all.
-    page.get_by_text("Registrer et samtykke").click()
+    unfold(page, "Registrer et samtykke")
     page.get_by_label("NAV", exact=True).check()
     page.get_by_label("Skole", exact=True).check()
     page.get_by_label("Deltakeren").check()

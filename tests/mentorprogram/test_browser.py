@@ -12,6 +12,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SERIOUS = {"serious", "critical"}
 
 
+def unfold(page, summary: str) -> None:
+    """Open a folded section (a ds-details) by its summary and wait until it has opened: its content grows for
+    0.4 s, and a click meanwhile can land on a field still clipped by it and change nothing."""
+    page.get_by_text(summary).click()
+    page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
+
+
 def serious_violations(page):
     results = Axe().run(page)
     return [

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.mentorprogram.test_browser import serious_violations
+from tests.mentorprogram.test_browser import serious_violations, unfold
 from tests.mentorprogram.test_walk import log_in_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -111,7 +111,7 @@ def test_the_mentor_logs_a_session_from_a_phone_in_about_two_screens(live_server
     assert page.get_by_label("Uendret").is_checked()  # «Fremgang» has a default
     assert not page.get_by_label("Hva er du bekymret for?").is_visible()  # asked only with a concern
     page.get_by_label("Notater").fill("Oppdiktet: snakket om skole og trening; god stemning.")
-    page.get_by_text("Hva snakket dere om?").click()
+    unfold(page, "Hva snakket dere om?")
     page.get_by_label("Skole eller arbeid").check()
     page.get_by_role("button", name="Lagre samtalen").click()
     page.wait_for_url(re.compile(r"/sessions/\d+/$"))

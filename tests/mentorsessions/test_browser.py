@@ -9,7 +9,7 @@ import time
 import pytest
 
 from mentorsessions.models import ConcernSignal, MentorSession, MentorSessionDraft
-from tests.mentorprogram.test_browser import log_in, serious_violations
+from tests.mentorprogram.test_browser import log_in, serious_violations, unfold
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,13 +38,13 @@ def test_a_mentor_logs_a_concern_from_a_phone_and_the_coordinator_sees_it(live_s
     phone.wait_for_url(re.compile(r"/sessions/cases/\d+/new/$"))
     assert fits_the_screen(phone)
     phone.get_by_label("Telefonsamtale").check()
-    phone.get_by_text("Hva snakket dere om?").click()  # the topics are folded
+    unfold(phone, "Hva snakket dere om?")  # the topics are folded
     phone.get_by_label("Skole eller arbeid").check()
     phone.get_by_label("Notater").fill("Han har sluttet å gå på skolen og snakker om et forum.")
     phone.get_by_label("Noe fremgang").check()
     phone.get_by_label("Alvorlig bekymring").check()
     phone.get_by_label("Hva er du bekymret for?").fill("Deler lenker til en voldelig gruppe.")
-    phone.get_by_text("Neste møte og avtalt steg").click()  # folded too
+    unfold(phone, "Neste møte og avtalt steg")  # folded too
     phone.get_by_label("Avtalt neste steg").fill("Ringe ham på torsdag.")
     assert serious_violations(phone) == []
     phone.get_by_role("button", name="Lagre samtalen").click()
@@ -79,7 +79,7 @@ def test_what_the_mentor_typed_survives_a_reload_and_a_lost_connection(live_serv
     url = f"{live_server.url}/sessions/cases/{team.case.pk}/new/"
     phone.goto(url)
     phone.get_by_label("Notater").fill("Første del av notatet.")
-    phone.get_by_text("Hva snakket dere om?").click()
+    unfold(phone, "Hva snakket dere om?")
     phone.get_by_label("Familie").check()
     status = phone.locator("#draft-status")
     status.filter(has_text="Utkast lagret").wait_for()

@@ -72,7 +72,7 @@ def test_the_pdf_export_reads_back(client, team, held, officer, verified_login):
     assert held.last_name in text
     assert "fotballaget" in text
     assert "Deltakeren fikk ikke vite om denne utleveringen" in text  # flagged for the officer's review
-    assert "Mats Mentor" in text  # who read it
+    assert " · Mats Mentor (Mentor) · Åpnet · mentorløp" in text  # who read it, one line a read
 
 
 def test_the_page_finds_the_participant_and_offers_the_downloads(client, held, officer, verified_login):
