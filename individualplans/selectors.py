@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -208,22 +208,33 @@ def start_panel(user) -> dict | None:
     return {"template": "individualplans/includes/start_panel.html", "plans": plans, "today": timezone.localdate()}
 
 
+def _case_plans(case) -> list[IndividualPlan]:
+    """The case's plans with their coordinator periods (in order) and evaluations, read once for the case object:
+    the case page's plan section and its timeline both use them."""
+    if "plans" not in getattr(case, "_prefetched_objects_cache", {}):
+        periods = CoordinatorPeriod.objects.select_related("coordinator", "started_by").order_by("period")
+        plans = IndividualPlan.objects.select_related("created_by", "closed_by").prefetch_related(
+            Prefetch("coordinator_periods", queryset=periods),
+            Prefetch("evaluations", queryset=PlanEvaluation.objects.select_related("evaluated_by")),
+        )
+        prefetch_related_objects([case], Prefetch("plans", queryset=plans))
+    return list(case.plans.all())
+
+
 def case_page_plan(*, case, user) -> dict:
     """The case page's plan section (registered with ``cases.registry``): the plan's state, and what the user may do.
 
     The plan's content stays on the plan's own page, for those who may read it.
     """
-    plan = (
-        IndividualPlan.objects.filter(case=case)
-        .order_by("status", "-created_at")
-        .prefetch_related(_coordinator_now())
-        .first()
-    )
+    # The one shown: an active plan before a closed one (the statuses sort so), the newest first.
+    plans = sorted(_case_plans(case), key=lambda plan: -plan.created_at.timestamp())
+    plan = min(plans, key=lambda plan: plan.status, default=None)
+    current = [period for period in plan.coordinator_periods.all() if period.period.upper_inf] if plan else []
     plan_consent_pks = set(PlanConsent.objects.filter(case=case).values_list("consent_id", flat=True))
     return {
         "plan_section": {
             "plan": plan,
-            "coordinator": plan.current_periods[0].coordinator if plan and plan.current_periods else None,
+            "coordinator": current[0].coordinator if current else None,
             "may_read": plan is not None and permissions.may_read_plan(user, plan),
             "may_start": (plan is None or not plan.is_active) and permissions.may_start_plan(user, case),
             "consent_in_force": permissions.plan_consent_in_force(case.pk),
@@ -235,13 +246,12 @@ def case_page_plan(*, case, user) -> dict:
 def case_timeline_entries(*, case, reader, name):
     """The case timeline's plan events (registered with ``cases.registry``): started, handed over, evaluated, closed."""
     events = []
-    plans = IndividualPlan.objects.filter(case=case).select_related("created_by", "closed_by")
+    plans = _case_plans(case)
     for plan in plans:
         events.append(TimelineEvent(plan.created_at, gettext("Individual plan started"), name(plan.created_by)))
         if plan.closed_at:
             events.append(TimelineEvent(plan.closed_at, gettext("Individual plan closed"), name(plan.closed_by)))
-    periods = CoordinatorPeriod.objects.filter(plan__case=case).select_related("coordinator", "started_by")
-    for period in periods.order_by("period"):
+    for period in sorted((period for plan in plans for period in plan.coordinator_periods.all()), key=_period_start):
         if period.handover_note:
             events.append(
                 TimelineEvent(
@@ -250,11 +260,15 @@ def case_timeline_entries(*, case, reader, name):
                     name(period.started_by),
                 )
             )
-    for evaluation in PlanEvaluation.objects.filter(plan__case=case).select_related("evaluated_by"):
+    for evaluation in (evaluation for plan in plans for evaluation in plan.evaluations.all()):
         events.append(
             TimelineEvent(evaluation.evaluated_at, gettext("Individual plan evaluated"), name(evaluation.evaluated_by))
         )
     return events
+
+
+def _period_start(period):
+    return period.period.lower
 
 
 def coordinator_choices(*, exclude=None):

@@ -1,10 +1,11 @@
 import datetime
+import html
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.forms.renderers import TemplatesSetting
-from django.utils.html import format_html_join
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 
@@ -36,13 +37,20 @@ class RowsSelect(forms.Select):
         return context
 
 
-def options_html(rows, *, chosen=()) -> str:
+def html_join(template: str, rows) -> SafeString:
+    """What ``format_html_join("", template, rows)`` gives, for lists of thousands of rows: each value escaped by the
+    standard library's ``html.escape`` (the same five characters Django's ``escape`` replaces), not through Django's
+    lazy-string wrapper per value, which was most of the matching page's time (``make bench``). Values already
+    marked safe are kept as they are, as ``conditional_escape`` keeps them."""
+    escaped = (template.format(*(v if isinstance(v, SafeData) else html.escape(str(v)) for v in row)) for row in rows)
+    return mark_safe("".join(escaped))  # noqa: S308 (every value escaped above)
+
+
+def options_html(rows, *, chosen=()) -> SafeString:
     """``<option>``s for (value, label) rows, escaped, in one pass (thousands of rows in milliseconds)."""
-    # « selected» has nothing to escape: format_html leaves it as it is.
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((v, " selected" if str(v) in chosen else "", label) for v, label in rows),
+    # « selected» has nothing to escape.
+    return html_join(
+        '<option value="{}"{}>{}</option>', ((v, " selected" if str(v) in chosen else "", label) for v, label in rows)
     )
 
 

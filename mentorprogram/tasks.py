@@ -1,6 +1,8 @@
 import socket
+from importlib import import_module
 
 from celery import shared_task
+from django.conf import settings
 from django.db import connection
 
 
@@ -15,3 +17,10 @@ def worker_roundtrip_task(token: str) -> dict:
         cursor.execute("SELECT now()")
         (database_time,) = cursor.fetchone()
     return {"token": token, "worker": socket.gethostname(), "database_time": database_time.isoformat()}
+
+
+@shared_task
+def expired_sessions_clear_task() -> None:
+    """Deletes the sign-ins that have run out (beat, hourly). Django never deletes them by itself: the session table
+    would keep every sign-in ever made, a national deployment's many a day, and each request looks its own up."""
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

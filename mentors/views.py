@@ -6,14 +6,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.formats import number_format
-from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import Case, CaseWishes
 from cases.selectors import case_get_for_user
 from mentorprogram.access import requires_permission, requires_role
-from mentorprogram.forms import apply_validation_error, options_html, page_number
+from mentorprogram.forms import apply_validation_error, html_join, options_html, page_number
 from mentorprogram.roles import MENTOR as MENTOR_ROLE
 from mentors import selectors, services
 from mentors.forms import (
@@ -93,7 +92,7 @@ def _matching_page(request, case, *, wishes_form=None, assign_error=None, tie_fo
             for s in suggestions[top:]
         ),
         "excluded": excluded,
-        "excluded_items": format_html_join("", "<li>{}: {}</li>", ((e["mentor"], e["reasons"]) for e in excluded)),
+        "excluded_items": html_join("<li>{}: {}</li>", ((e["mentor"], e["reasons"]) for e in excluded)),
         "wishes_form": wishes_form or CaseWishesForm(instance=wishes, prefix="wishes"),
         "tie_form": tie_form or TieForm(prefix="tie"),
         "assign_error": assign_error,

@@ -47,6 +47,9 @@ DRAFT_FIELDS = SESSION_FIELDS + ("concern_level", "concern_description")
 DRAFT_MAX_CHARS = 20_000
 # Set by the service, not typed: left out of full_clean.
 NOT_TYPED = ["case", "mentor", "submission_key", "voided_by"]
+# full_clean asks the database about each check constraint (a savepoint and a query); _validate_session has
+# already said what is wrong with the duration in words, and the constraints stay the law in the database.
+CLEAN = {"exclude": NOT_TYPED, "validate_constraints": False}
 
 
 def _not_holding_error() -> ValidationError:
@@ -124,7 +127,7 @@ def mentor_session_log(
         raise ValidationError(_("The case is closed; sessions can no longer be logged on it."), code="closed")
     _validate_session(case=case, fields=fields, concern_level=concern_level, concern_description=concern_description)
     session = MentorSession(case=case, mentor=actor, submission_key=submission_key, **fields)
-    session.full_clean(exclude=NOT_TYPED)
+    session.full_clean(**CLEAN)
     try:
         with transaction.atomic():
             session.save()
@@ -222,7 +225,7 @@ def mentor_session_update(
     for name in changed:
         setattr(session, name, fields[name])
     if changed:
-        session.full_clean(exclude=NOT_TYPED)
+        session.full_clean(**CLEAN)
         session.updated_at = timezone.now()
         session.save(update_fields=[*changed, "updated_at"])
         audit_event_record(

@@ -9,6 +9,7 @@ from audit.models import AccessEvent
 from audit.services import records_read
 from cases.backends import EMERGENCY_ACCESS_GRANTS
 from cases.models import Case, CaseAssignment, EmergencyAccess, Participant
+from cases.selectors.timeline import case_content
 from mentorprogram.paging import page_of
 from mentorprogram.roles import may_reach_personal_data
 
@@ -163,12 +164,10 @@ def case_coordinators(case: Case) -> list:
     ]
 
 
-def case_active_assignments(*, case):
-    return (
-        CaseAssignment.objects.filter(case=case, ended_at__isnull=True)
-        .select_related("user")
-        .order_by("kind", "started_at")
-    )
+def case_active_assignments(*, case) -> list[CaseAssignment]:
+    """The case's assignments in force, by kind, the oldest first (from the rows the case page's timeline reads too)."""
+    active = (assignment for assignment in case_content(case, "assignments") if assignment.ended_at is None)
+    return sorted(active, key=lambda assignment: (assignment.kind, assignment.started_at))
 
 
 # --- Referrals and triage ---------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from cases.models import Assessment, Case, Consent, NetworkMember
+from cases.models import Assessment, Case, CaseAssignment, Consent, NetworkMember
 from cases.registry import timeline_contributions
 
 # What the case page shows twice (its sections and its timeline), read once a request: related name → the rows
@@ -16,11 +16,13 @@ _CASE_CONTENT = {
     "assessments": lambda: Assessment.objects.select_related("assessed_by"),
     "network": lambda: NetworkMember.objects.select_related("added_by"),
     "consents": lambda: Consent.objects.select_related("recorded_by", "withdrawal__withdrawn_by"),
+    "assignments": lambda: CaseAssignment.objects.select_related("user", "started_by", "ended_by"),
 }
 
 
 def case_content(case: Case, related: str) -> list:
-    """The case's ``related`` rows («assessments», «network», «consents»), read once for the case object."""
+    """The case's ``related`` rows («assessments», «network», «consents», «assignments»), read once for the case
+    object (the case page's sections and its timeline both show them)."""
     if related not in getattr(case, "_prefetched_objects_cache", {}):
         prefetch_related_objects([case], Prefetch(related, queryset=_CASE_CONTENT[related]()))
     return list(getattr(case, related).all())
@@ -79,7 +81,7 @@ def _status_events(*, case: Case, reader, name) -> list[TimelineEvent]:
 def _assignment_events(*, case: Case, reader, name) -> list[TimelineEvent]:
     """Assignments started and ended."""
     events = []
-    for assignment in case.assignments.select_related("user", "started_by", "ended_by").all():
+    for assignment in case_content(case, "assignments"):
         events.append(
             TimelineEvent(
                 assignment.started_at,

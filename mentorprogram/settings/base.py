@@ -330,6 +330,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_month=1, month_of_year="1,4,7,10", hour=6, minute=0),
     },
     "stalled-steering-reports": {"task": "steeringgroup.tasks.stalled_reports_task", "schedule": crontab(minute="*/5")},
+    # Sign-ins that have run out (idle or closed browser) are deleted: Django keeps them otherwise.
+    "expired-sessions": {"task": "mentorprogram.tasks.expired_sessions_clear_task", "schedule": crontab(minute=20)},
 }
 
 # The outbox (notifications.relay): how often each worker hands pending rows

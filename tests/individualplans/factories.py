@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from cases.models import Consent
 from individualplans.models import LifeArea, PlanGoal, PlanMeasure
-from individualplans.services import goal_add, measure_add, plan_consent_record, plan_start
+from individualplans.services import evaluation_record, goal_add, measure_add, plan_consent_record, plan_start
 from mentorprogram.partners import PartnerService
 
 
@@ -42,3 +42,13 @@ def add_measure(actor, goal, *, service=PartnerService.SCHOOL, **fields):
     fields.setdefault("starts_on", timezone.localdate())
     fields.setdefault("status", PlanMeasure.Status.ONGOING)
     return measure_add(actor=actor, goal=goal, service=service, **fields)
+
+
+def evaluate(actor, plan, *, summary="Går bedre.", changes="", due_in_days=60):
+    return evaluation_record(
+        actor=actor,
+        plan=plan,
+        summary=summary,
+        changes=changes,
+        next_due_on=timezone.localdate() + datetime.timedelta(days=due_in_days),
+    )

@@ -8,10 +8,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from audit.models import AccessEvent
-from individualplans import services
 from individualplans.models import IndividualPlan, PlanGoal
 from mentorprogram.partners import PartnerService
-from tests.individualplans.factories import add_goal, add_measure, consent_to_plan, start_plan
+from tests.individualplans.factories import add_goal, add_measure, consent_to_plan, evaluate, start_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -163,13 +162,7 @@ def test_the_plan_page_has_a_fixed_number_of_queries(client, team, verified_logi
         assert client.get(f"/plans/{plan.pk}/").status_code == 200
     for index in range(5):
         add_measure(team.coordinator, add_goal(team.coordinator, plan, life_area="health", wording=f"Mål {index}"))
-    services.evaluation_record(
-        actor=team.coordinator,
-        plan=plan,
-        summary="x",
-        changes="",
-        next_due_on=timezone.localdate() + datetime.timedelta(9),
-    )
+    evaluate(team.coordinator, plan, summary="x", due_in_days=9)
     with django_assert_num_queries(PLAN_PAGE_QUERIES):
         assert client.get(f"/plans/{plan.pk}/").status_code == 200
 

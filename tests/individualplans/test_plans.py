@@ -22,7 +22,7 @@ from mentorprogram.partners import PartnerService
 from mentorprogram.roles import COORDINATOR, STEERING_GROUP
 from notifications.models import OutboxItem
 from tests.cases.factories import CaseFactory
-from tests.individualplans.factories import add_goal, add_measure, consent_to_plan, start_plan
+from tests.individualplans.factories import add_goal, add_measure, consent_to_plan, evaluate, start_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -224,13 +224,7 @@ def test_goals_measures_and_evaluations(team):
     plan = start_plan(team.coordinator, team.case)
     goal = add_goal(team.coordinator, plan, life_area=LifeArea.WORK)
     add_measure(team.coordinator, goal, service=PartnerService.NAV)
-    services.evaluation_record(
-        actor=team.coordinator,
-        plan=plan,
-        summary="Går bedre.",
-        changes="Nytt mål om arbeid.",
-        next_due_on=timezone.localdate() + datetime.timedelta(days=60),
-    )
+    evaluate(team.coordinator, plan, changes="Nytt mål om arbeid.")
     page = selectors.plan_page(plan=plan)
     assert [area.area for area in page.areas] == ["work"]
     assert page.measure_count == 1
@@ -333,16 +327,31 @@ def test_due_evaluations_and_goals_past_their_date_are_reminded(team):
     assert [p.pk for p in selectors.plans_needing_coordinator(user=team.coordinator)] == [plan.pk]
 
 
-def test_the_case_page_and_the_timeline_show_the_plan(team, make_user):
+def test_the_case_page_and_the_timeline_show_the_plan(
+    team, make_user, client, verified_login, django_assert_max_num_queries
+):
     from cases.selectors import case_timeline
 
-    plan = start_plan(team.coordinator, team.case)
-    services.plan_hand_over(actor=team.coordinator, plan=plan, to=make_user(COORDINATOR), note="Ferie.")
+    closed = start_plan(team.coordinator, team.case)
+    services.plan_close(actor=team.coordinator, plan=closed, version=1, note="Deltakeren ønsket en pause.")
+    plan = start_plan(team.coordinator, team.case, consent=False)
+    successor = make_user(COORDINATOR)
+    evaluate(team.coordinator, plan)
+    services.plan_hand_over(actor=team.coordinator, plan=plan, to=successor, note="Ferie.")
     whats = [event.what for event in case_timeline(case=team.case, reader=team.coordinator)]
-    assert "Individuell plan startet" in whats
+    assert whats.count("Individuell plan startet") == 2 and "Individuell plan avsluttet" in whats
+    assert "Individuell plan evaluert" in whats
     assert any(what.startswith("Individuell plan overført til") for what in whats)
+    # The section shows the active plan (not the closed one) and who is responsible now.
     section = selectors.case_page_plan(case=team.case, user=team.mentor)["plan_section"]
-    assert section["plan"] == plan and section["may_read"]
+    assert section["plan"] == plan and section["may_read"] and section["coordinator"] == successor
+    # The section and the timeline read the plans, their periods and evaluations (and the case's assignments) once
+    # between them.
+    verified_login(client, team.coordinator)
+    client.get(f"/cases/{team.case.pk}/")  # warm the session
+    with django_assert_max_num_queries(25):
+        page = client.get(f"/cases/{team.case.pk}/").content.decode()
+    assert "Individuell plan evaluert" in page and successor.get_full_name() in page
 
 
 def test_the_plan_goes_with_its_case_under_the_retention_rules(team, settings):
@@ -352,13 +361,7 @@ def test_the_plan_goes_with_its_case_under_the_retention_rules(team, settings):
 
     plan = start_plan(team.coordinator, team.case)
     add_measure(team.coordinator, add_goal(team.coordinator, plan))
-    services.evaluation_record(
-        actor=team.coordinator,
-        plan=plan,
-        summary="x",
-        changes="",
-        next_due_on=timezone.localdate() + datetime.timedelta(9),
-    )
+    evaluate(team.coordinator, plan, summary="x", due_in_days=9)
     walk_to(team.case, Case.Status.CLOSED)
     backdate(Case, team.case.pk, closed_at=timezone.now() - datetime.timedelta(days=365 * 30))
     run = retention_list()

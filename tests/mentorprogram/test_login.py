@@ -162,6 +162,25 @@ def test_activity_pushes_the_session_on_writing_it_at_most_once_a_minute(client,
         assert not Session.objects.exists()  # a signed-out request starts no session
 
 
+def test_sign_ins_that_have_run_out_are_deleted_every_hour(client, user, password):
+    from django.contrib.sessions.models import Session
+
+    from mentorprogram.tasks import expired_sessions_clear_task
+
+    with time_machine.travel("2026-11-23 10:00", tick=False):
+        post_login(client, user.username, password, current_code(user))
+        ran_out = client.cookies[settings.SESSION_COOKIE_NAME].value
+    with time_machine.travel("2026-11-23 10:40", tick=False):
+        client.cookies.clear()
+        post_login(client, user.username, password, current_code(user))
+        current = client.cookies[settings.SESSION_COOKIE_NAME].value
+        expired_sessions_clear_task()
+    assert list(Session.objects.values_list("session_key", flat=True)) == [current]
+    assert ran_out != current
+    schedule = settings.CELERY_BEAT_SCHEDULE["expired-sessions"]
+    assert schedule["task"] == expired_sessions_clear_task.name and schedule["schedule"].minute == {20}
+
+
 def test_logout_ends_the_session(client, user, password):
     post_login(client, user.username, password, current_code(user))
     client.post(reverse("logout"))
