@@ -67,14 +67,12 @@ def may_read_plan(user, plan: IndividualPlan) -> bool:
     return is_assigned_mentor(user, plan.case) and consent_covers_mentor(plan.case_id)
 
 
-def may_edit_plan(user, plan: IndividualPlan) -> bool:
-    """The responsible coordinator, while the plan is active and a consent to it is in force."""
-    return (
-        may_reach_personal_data(user)
-        and plan.is_active
-        and is_plan_coordinator(user, plan)
-        and plan_consent_in_force(plan.case_id)
-    )
+def may_edit_plan(user, plan: IndividualPlan, *, consent_in_force: bool | None = None) -> bool:
+    """The responsible coordinator, while the plan is active and a consent to it is in force. ``consent_in_force``:
+    whether one is, when the caller has read the plan's consents already (the plan page has); otherwise asked."""
+    if not (may_reach_personal_data(user) and plan.is_active and is_plan_coordinator(user, plan)):
+        return False
+    return plan_consent_in_force(plan.case_id) if consent_in_force is None else consent_in_force
 
 
 def may_hand_over(user, plan: IndividualPlan) -> bool:

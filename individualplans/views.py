@@ -45,7 +45,7 @@ def _plan_context(request, plan, **extra):
     return {
         "page": page,
         "plan": plan,
-        "may_edit": permissions.may_edit_plan(request.user, plan),
+        "may_edit": permissions.may_edit_plan(request.user, plan, consent_in_force=page.consent_in_force),
         "may_hand_over": permissions.may_hand_over(request.user, plan),
         "may_close": permissions.may_close_plan(request.user, plan),
         "may_withdraw": permissions.may_withdraw_plan_consent(request.user, plan) and plan.is_active,
