@@ -1,7 +1,8 @@
 """A fictional data set the size of a national deployment, for measuring (``manage.py generate_scale_data``).
 
-Every municipality's programme on one deployment: by default 50,000 participants with a case each, 60,000
-referrals, 2,000 mentors, 500,000 sessions, 20,000 individual plans with goals and measures, and 5,000,000 rows in
+Every municipality's programme on one deployment: by default 50,000 participants with a case each (with their
+assessments), 60,000 referrals, 2,000 mentors, 500,000 sessions, 20,000 individual plans with goals, measures and
+evaluations, and 5,000,000 rows in
 the trail (model changes and access events), sealed into the hash chain as the sealer would, with the object
 rights that the assignments give (the same tables as ``cases.services.assignments`` and
 ``individualplans.permissions``). Made with set-based SQL (``INSERT … SELECT generate_series``), not row by row.
@@ -27,6 +28,7 @@ from mentorprogram import roles
 from mentorprogram.models import User
 from mentorprogram.scale_data.names import PREFIX, Sizes
 from mentorprogram.scale_data.records import (
+    _assessments,
     _assignments_and_rights,
     _count,
     _first,
@@ -95,6 +97,7 @@ def generate(sizes: Sizes, *, say=print) -> dict:
     step("referrals", _referrals, sizes, ids)
     step("mentors and qualifications", _mentors, sizes, ids)
     step("assignments and object rights", _assignments_and_rights, sizes, ids)
+    step("assessments", _assessments, sizes)
     step("sessions", _sessions, sizes)
     step("individual plans", _plans, sizes)
     step("trail rows", _trail, sizes)
@@ -122,11 +125,13 @@ def generate(sizes: Sizes, *, say=print) -> dict:
                 "cases_participant",
                 "cases_case",
                 "cases_referral",
+                "cases_assessment",
                 "mentors_mentor",
                 "mentorsessions_mentorsession",
                 "individualplans_individualplan",
                 "individualplans_plangoal",
                 "individualplans_planmeasure",
+                "individualplans_planevaluation",
                 "cases_caseuserobjectpermission",
                 "audit_modelchange",
                 "audit_accessevent",

@@ -252,6 +252,28 @@ def _assignments_and_rights(cursor, sizes: Sizes, ids: dict) -> None:
         )
 
 
+def _assessments(cursor, sizes: Sizes) -> None:
+    """A risk and needs assessment by the coordinator on every case past its assessment (and on half of those still
+    in it), a fortnight after it opened; a second, newer one on every third exit-track case in work."""
+    _sql(
+        cursor,
+        """
+        INSERT INTO cases_assessment
+            (case_id, risk_factors, protective_factors, push_factors, pull_factors, summary, assessed_by_id,
+             assessed_at)
+        SELECT c.id, 'Isolert fra venner, mye tid på lukkede forum.', 'God kontakt med en lærer og med mor.',
+               'Opplever å bli avvist på skolen.', 'Fellesskap og status i gruppen.',
+               'Moderat bekymring; mentor anbefales.', a.user_id,
+               least(c.opened_at + make_interval(days => 10 + n * 180), now() - interval '1 hour')
+          FROM cases_case c
+          JOIN cases_caseassignment a ON a.case_id = c.id AND a.kind = 'coordinator'
+         CROSS JOIN generate_series(0, 1) AS n
+         WHERE (n = 0 AND (c.status <> 'assessment' OR c.id %% 2 = 0))
+            OR (n = 1 AND c.track = 'exit' AND c.status IN ('active', 'paused') AND c.id %% 3 = 0)
+        """,
+    )
+
+
 def _sessions(cursor, sizes: Sizes) -> None:
     """Spread over the mentored cases, weekly to fortnightly, over the last three years; recent ones on active
     cases."""
@@ -286,7 +308,8 @@ def _count(cursor, table: str, where: str = "true") -> int:
 
 
 def _plans(cursor, sizes: Sizes) -> None:
-    """Plans on the first active cases, by their coordinator, with consent, 4 goals and 2 measures each."""
+    """Plans on the first active cases, by their coordinator, with consent, 4 goals and 2 measures each, and an
+    evaluation on half of those whose first evaluation is past."""
     params = {"n": sizes.plans, "areas": LIFE_AREAS, "services": SERVICES, "today": timezone.localdate()}
     _sql(
         cursor,
@@ -322,6 +345,16 @@ def _plans(cursor, sizes: Sizes) -> None:
                (%(services)s::text[])[1 + ((g.id + m) %% 5)], 'Kontaktperson ' || m,
                %(today)s::date - 200, %(today)s::date + 100, 'ongoing', g.created_by_id, g.created_at, 1
           FROM individualplans_plangoal g CROSS JOIN generate_series(1, 2) AS m;
+        -- Half of the plans whose first evaluation has come were evaluated (the next due in half a year);
+        -- the other half are overdue, which is what the reminders are for.
+        INSERT INTO individualplans_planevaluation
+            (plan_id, summary, changes, next_due_on, evaluated_by_id, evaluated_at)
+        SELECT p.id, 'Gjennomgått med deltakeren: skolen går bedre, jobbsøkingen har ikke startet.',
+               'Nytt tiltak hos NAV.', p.first_evaluation_on + 180, p.created_by_id,
+               greatest(p.first_evaluation_on::timestamptz + interval '10 hours', p.created_at + interval '1 day')
+          FROM individualplans_individualplan p
+         WHERE p.first_evaluation_on < %(today)s AND p.id %% 2 = 0
+           AND p.created_at + interval '1 day' < now();
         """,
         params,
     )

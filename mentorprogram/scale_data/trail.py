@@ -16,10 +16,12 @@ def _trail(cursor, sizes: Sizes) -> None:
         ("cases.participant", "cases_participant", "NULL::bigint"),
         ("cases.case", "cases_case", "NULL::bigint"),
         ("cases.referral", "cases_referral", "t.submitted_by_id"),
+        ("cases.assessment", "cases_assessment", "t.assessed_by_id"),
         ("mentorsessions.mentorsession", "mentorsessions_mentorsession", "t.mentor_id"),
         ("individualplans.individualplan", "individualplans_individualplan", "t.created_by_id"),
         ("individualplans.plangoal", "individualplans_plangoal", "t.created_by_id"),
         ("individualplans.planmeasure", "individualplans_planmeasure", "t.created_by_id"),
+        ("individualplans.planevaluation", "individualplans_planevaluation", "t.evaluated_by_id"),
     ):
         if budget <= 0:
             break

@@ -3,11 +3,12 @@ together (workflow, rights, chain), and it refuses a database it must not fill."
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from audit import chain
 from audit.models import AccessEvent, ModelChange
-from cases.models import Case, CaseAssignment, Participant, Referral
-from individualplans.models import IndividualPlan, PlanGoal, PlanMeasure
+from cases.models import Assessment, Case, CaseAssignment, Participant, Referral
+from individualplans.models import IndividualPlan, PlanEvaluation, PlanGoal, PlanMeasure
 from mentorprogram.models import User
 from mentors.models import Mentor
 from mentorsessions.models import MentorSession
@@ -48,6 +49,15 @@ def test_what_it_makes_holds_together_and_the_chain_verifies(settings, client):
     assert Referral.objects.count() == 80 and Mentor.objects.count() == 6
     assert MentorSession.objects.count() == 400 and IndividualPlan.objects.count() == 12
     assert PlanGoal.objects.count() == 48 and PlanMeasure.objects.count() == 96
+    # Assessments by the case's coordinator on the cases past their assessment; evaluations on some plans, none
+    # dated in the future, so some plans are due and some are not.
+    assert not Case.objects.exclude(status="assessment").filter(assessments__isnull=True).exists()
+    assert not Assessment.objects.exclude(
+        assessed_by_id__in=CaseAssignment.objects.filter(kind="coordinator").values("user_id")
+    ).exists()
+    evaluated = IndividualPlan.objects.filter(evaluations__isnull=False).distinct().count()
+    assert 0 < evaluated < 12
+    assert not PlanEvaluation.objects.filter(evaluated_at__gt=timezone.now()).exists()
     assert ModelChange.objects.count() + AccessEvent.objects.count() == 3000
 
     # The workflow as the database allows it: every accepted referral opened a case, each case has one
