@@ -309,7 +309,7 @@ def _count(cursor, table: str, where: str = "true") -> int:
 
 def _plans(cursor, sizes: Sizes) -> None:
     """Plans on the first active cases, by their coordinator, with consent, 4 goals and 2 measures each, and an
-    evaluation on half of those whose first evaluation is past."""
+    evaluation on every fourth."""
     params = {"n": sizes.plans, "areas": LIFE_AREAS, "services": SERVICES, "today": timezone.localdate()}
     _sql(
         cursor,
@@ -345,16 +345,19 @@ def _plans(cursor, sizes: Sizes) -> None:
                (%(services)s::text[])[1 + ((g.id + m) %% 5)], 'Kontaktperson ' || m,
                %(today)s::date - 200, %(today)s::date + 100, 'ongoing', g.created_by_id, g.created_at, 1
           FROM individualplans_plangoal g CROSS JOIN generate_series(1, 2) AS m;
-        -- Half of the plans whose first evaluation has come were evaluated (the next due in half a year);
-        -- the other half are overdue, which is what the reminders are for.
+        -- Every fourth plan (by its row, not its id) was evaluated: on its first evaluation's day, or yesterday
+        -- if that has not come yet, never before the plan existed; the next is due half a year later. Plans past
+        -- their first evaluation without one are overdue, which is what the reminders are for.
         INSERT INTO individualplans_planevaluation
             (plan_id, summary, changes, next_due_on, evaluated_by_id, evaluated_at)
         SELECT p.id, 'Gjennomgått med deltakeren: skolen går bedre, jobbsøkingen har ikke startet.',
-               'Nytt tiltak hos NAV.', p.first_evaluation_on + 180, p.created_by_id,
-               greatest(p.first_evaluation_on::timestamptz + interval '10 hours', p.created_at + interval '1 day')
-          FROM individualplans_individualplan p
-         WHERE p.first_evaluation_on < %(today)s AND p.id %% 2 = 0
-           AND p.created_at + interval '1 day' < now();
+               'Nytt tiltak hos NAV.', e.at::date + 180, p.created_by_id, e.at
+          FROM (SELECT *, row_number() OVER (ORDER BY id) AS n FROM individualplans_individualplan) p
+         CROSS JOIN LATERAL (
+               SELECT greatest(least(p.first_evaluation_on, %(today)s::date - 1)::timestamptz + interval '10 hours',
+                               p.created_at + interval '1 day') AS at
+         ) e
+         WHERE p.n %% 4 = 0 AND e.at < now();
         """,
         params,
     )

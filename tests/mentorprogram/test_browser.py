@@ -16,7 +16,10 @@ def unfold(page, summary: str) -> None:
     """Open a folded section (a ds-details) by its summary and wait until it has opened: its content grows for
     0.4 s, and a click meanwhile can land on a field still clipped by it and change nothing."""
     page.get_by_text(summary).click()
-    page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
+    page.wait_for_function(
+        "() => document.getAnimations().every((a) => a.playState !== 'running'"
+        " || a.effect.getComputedTiming().iterations === Infinity)"  # a spinner never ends
+    )
 
 
 def serious_violations(page):

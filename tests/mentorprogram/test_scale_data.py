@@ -56,7 +56,7 @@ def test_what_it_makes_holds_together_and_the_chain_verifies(settings, client):
         assessed_by_id__in=CaseAssignment.objects.filter(kind="coordinator").values("user_id")
     ).exists()
     evaluated = IndividualPlan.objects.filter(evaluations__isnull=False).distinct().count()
-    assert 0 < evaluated < 12
+    assert 0 < evaluated <= 3  # every fourth of the 12
     assert not PlanEvaluation.objects.filter(evaluated_at__gt=timezone.now()).exists()
     assert ModelChange.objects.count() + AccessEvent.objects.count() == 3000
 
