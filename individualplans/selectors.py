@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from audit.models import AccessEvent
 from audit.services import records_read
 from cases.models import CaseAssignment, Consent
-from cases.selectors import TimelineEvent
+from cases.selectors import TimelineEvent, case_content
 from individualplans import permissions
 from individualplans.models import (
     CoordinatorPeriod,
@@ -231,13 +231,16 @@ def case_page_plan(*, case, user) -> dict:
     plan = min(plans, key=lambda plan: plan.status, default=None)
     current = [period for period in plan.coordinator_periods.all() if period.period.upper_inf] if plan else []
     plan_consent_pks = set(PlanConsent.objects.filter(case=case).values_list("consent_id", flat=True))
+    # From the consents the case page has read (``Consent.is_active`` is the rule ``Consent.objects.in_force`` asks).
+    consents = case_content(case, "consents")
+    consent_in_force = any(consent.pk in plan_consent_pks and consent.is_active() for consent in consents)
     return {
         "plan_section": {
             "plan": plan,
             "coordinator": current[0].coordinator if current else None,
             "may_read": plan is not None and permissions.may_read_plan(user, plan),
             "may_start": (plan is None or not plan.is_active) and permissions.may_start_plan(user, case),
-            "consent_in_force": permissions.plan_consent_in_force(case.pk),
+            "consent_in_force": consent_in_force,
         },
         "plan_consent_pks": plan_consent_pks,
     }

@@ -87,8 +87,14 @@ def test_withdrawing_the_consent_stops_work_at_once_and_tells_the_coordinator(te
     plan = start_plan(team.coordinator, team.case, coordinator=other)
     goal = add_goal(other, plan)
     consent = Consent.objects.get(case=team.case, plan_consent__isnull=False)
+    assert selectors.case_page_plan(case=Case.objects.get(pk=team.case.pk), user=other)["plan_section"][
+        "consent_in_force"
+    ]
     consent_withdraw(actor=team.coordinator, consent=consent)  # on the case page, by the case's coordinator
     assert not permissions.may_edit_plan(other, plan)
+    # The case page says work has stopped (read from the case's consents, as the database's rule has it).
+    section = selectors.case_page_plan(case=Case.objects.get(pk=team.case.pk), user=other)["plan_section"]
+    assert not section["consent_in_force"] and not permissions.plan_consent_in_force(team.case.pk)
     with pytest.raises(ValidationError, match="samtykke"):
         add_goal(other, plan)
     with pytest.raises(ValidationError, match="samtykke"):
@@ -349,7 +355,7 @@ def test_the_case_page_and_the_timeline_show_the_plan(
     # between them.
     verified_login(client, team.coordinator)
     client.get(f"/cases/{team.case.pk}/")  # warm the session
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(24):
         page = client.get(f"/cases/{team.case.pk}/").content.decode()
     assert "Individuell plan evaluert" in page and successor.get_full_name() in page
 
