@@ -39,9 +39,11 @@ from bench.processes import (  # noqa: E402 (found through the line above when r
     pooled_url,
     port_open,
     redis_start,
+    redis_url,
     stop_all,
     wait_until,
 )
+from bench.timing import timed_ms  # noqa: E402
 
 
 def free_port() -> int:
@@ -232,21 +234,15 @@ def measure(env: dict) -> dict:
     from cases.selectors import case_list_for_user
     from mentorprogram.models import User
 
-    def timed_ms(query, n=30) -> list[float]:
-        times = []
-        for _ in range(n):
-            started = time.perf_counter()
-            list(query())
-            times.append((time.perf_counter() - started) * 1000)
-        return times
-
     coordinator = (
         User.objects.filter(username__startswith="skala-coordinator-", case_assignments__case__status="active")
         .order_by("pk")
         .first()
     )
-    filtered = timed_ms(lambda: case_list_for_user(user=coordinator)[:50])
-    unfiltered = timed_ms(lambda: Case.objects.select_related("participant").order_by("-opened_at", "-pk")[:50])
+    filtered = timed_ms(lambda: list(case_list_for_user(user=coordinator)[:50]), n=30)
+    unfiltered = timed_ms(
+        lambda: list(Case.objects.select_related("participant").order_by("-opened_at", "-pk")[:50]), n=30
+    )
     held = case_list_for_user(user=coordinator).count()
     chain_seal(limit=100_000_000)
     started = time.perf_counter()
@@ -526,7 +522,7 @@ def _run_shape(
             # run's tasks and find none of its rows, and the API's throttle counts (kept in Redis by user id) would
             # be shared with whatever else has a user of the same id.
             services.append(redis_start(Path(tmp) / "redis"))
-            env = {**env, "REDIS_URL": f"unix://{tmp}/redis/redis.sock"}
+            env = {**env, "REDIS_URL": redis_url(Path(tmp) / "redis")}
             if config["pooler"]:
                 services.append(pgbouncer_start(Path(tmp) / "pgbouncer"))
                 mail = Path(tmp) / "mail"

@@ -116,6 +116,11 @@ def pooled_url(directory: Path, name: str) -> str:
     return f"postgres://app@{quote(str(directory), safe='')}:{PGBOUNCER_PORT}/{name}"
 
 
+def redis_url(directory: Path) -> str:
+    """The Redis that ``redis_start`` started in ``directory``."""
+    return f"unix://{directory}/redis.sock"
+
+
 def redis_start(directory: Path) -> subprocess.Popen:
     """A Redis of the run's own on a Unix socket in ``directory`` (nothing kept on disk)."""
     directory.mkdir()

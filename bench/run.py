@@ -17,7 +17,6 @@ import platform
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +24,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorprogram.settings.test")
 
 import django  # noqa: E402
+
+from bench.timing import timed_ms  # noqa: E402
 
 
 def machine() -> str:
@@ -62,14 +63,7 @@ class Bench:
         """Call fn n times after a warm-up; milliseconds for each call."""
         if self.mode == "smoke":  # it shows the bench runs; its numbers mean little
             warmup = 0
-        for _ in range(warmup):
-            fn()
-        samples = []
-        for _ in range(n):
-            start = time.perf_counter()
-            fn()
-            samples.append((time.perf_counter() - start) * 1000)
-        return samples
+        return timed_ms(fn, n=n, warmup=warmup)
 
     def measure(self, name: str, samples: list[float], *, data_size: str, ratio: float | None = None) -> dict:
         ordered = sorted(samples)
@@ -176,11 +170,11 @@ def main() -> int:
 def own_redis():
     """A Redis of the run's own for everything it starts: the API's throttle counts (kept by user id) and any task
     never meet the test suite's or a developer's, whose users have the same ids."""
-    from bench.processes import redis_start, stop_all
+    from bench.processes import redis_start, redis_url, stop_all
 
     with tempfile.TemporaryDirectory(prefix="bench-redis.", dir=os.environ.get("MENTORPROGRAM_TEST_TMP")) as tmp:
         server = redis_start(Path(tmp) / "redis")
-        os.environ["REDIS_URL"] = f"unix://{tmp}/redis/redis.sock"
+        os.environ["REDIS_URL"] = redis_url(Path(tmp) / "redis")
         try:
             yield
         finally:

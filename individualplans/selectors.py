@@ -227,8 +227,7 @@ def case_page_plan(*, case, user) -> dict:
     The plan's content stays on the plan's own page, for those who may read it.
     """
     # The one shown: an active plan before a closed one (the statuses sort so), the newest first.
-    plans = sorted(_case_plans(case), key=lambda plan: -plan.created_at.timestamp())
-    plan = min(plans, key=lambda plan: plan.status, default=None)
+    plan = min(_case_plans(case), key=lambda plan: (plan.status, -plan.created_at.timestamp()), default=None)
     current = [period for period in plan.coordinator_periods.all() if period.period.upper_inf] if plan else []
     plan_consent_pks = set(PlanConsent.objects.filter(case=case).values_list("consent_id", flat=True))
     # From the consents the case page has read (``Consent.is_active`` is the rule ``Consent.objects.in_force`` asks).

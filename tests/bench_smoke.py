@@ -12,7 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT, stop_worker
+
 TEST_ID = "tests/test_bench.py::test_the_benchmark_runner_writes_results"
 
 
@@ -35,12 +36,6 @@ class SmokeRun:
         return returncode, (self.directory / "stderr.txt").read_text()[-3000:]
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_worker(self.process)  # ended already, unless the session stopped before its test
         self._log.close()
         shutil.rmtree(self.directory, ignore_errors=True)

@@ -97,7 +97,7 @@ def generate(sizes: Sizes, *, say=print) -> dict:
     step("referrals", _referrals, sizes, ids)
     step("mentors and qualifications", _mentors, sizes, ids)
     step("assignments and object rights", _assignments_and_rights, sizes, ids)
-    step("assessments", _assessments, sizes)
+    step("assessments", _assessments)
     step("sessions", _sessions, sizes)
     step("individual plans", _plans, sizes)
     step("trail rows", _trail, sizes)

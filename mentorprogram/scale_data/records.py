@@ -252,7 +252,7 @@ def _assignments_and_rights(cursor, sizes: Sizes, ids: dict) -> None:
         )
 
 
-def _assessments(cursor, sizes: Sizes) -> None:
+def _assessments(cursor) -> None:
     """A risk and needs assessment by the coordinator on every case past its assessment (and on half of those still
     in it), a fortnight after it opened; a second, newer one on every third exit-track case in work."""
     _sql(
