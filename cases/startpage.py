@@ -27,7 +27,7 @@ def slt_panel(user) -> dict | None:
         acute=Count("pk", filter=Q(urgency=Referral.Urgency.ACUTE)),
         overdue=Count("pk", filter=Q(received_on__lt=overdue)),
     )
-    waiting = Case.objects.waiting_for_mentor().count()
+    waiting = Case.objects.waiting_for_mentor_count()
     triage = reverse("cases:triage")
     return {
         "template": "includes/start_counts.html",

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from mentorprogram.compiled import CompiledQuery
+
 REFERRER = "referrer"
 SLT_COORDINATOR = "slt_coordinator"
 COORDINATOR = "coordinator"
@@ -183,30 +185,38 @@ def role_slugs_for(user) -> list[str]:
     return user._role_slugs
 
 
-def roles_and_permissions_load(user) -> None:
-    """Read the user's roles and model permissions in one query, kept on the user object for the request:
-    ``_role_slugs`` for ``role_slugs_for``, and ``_perm_cache`` (Django's name) for ``ModelBackend``, which would
-    otherwise ask twice more (the user's own permissions, then their groups'). A superuser's or an inactive
-    user's permissions are left to Django's rules."""
+def _roles_and_permissions(user_id):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group, Permission
     from django.db.models import CharField, F, Q, Value
 
     groups = (
-        Group.objects.filter(user=user)
+        Group.objects.filter(user=user_id)
         .annotate(kind=Value("role", CharField()), first=F("name"), second=Value("", CharField()))
         .values_list("kind", "first", "second")
     )
-    own = get_user_model().user_permissions.through.objects.filter(user=user).values("permission_id")
-    through_groups = Group.permissions.through.objects.filter(group__user=user).values("permission_id")
+    own = get_user_model().user_permissions.through.objects.filter(user=user_id).values("permission_id")
+    through_groups = Group.permissions.through.objects.filter(group__user=user_id).values("permission_id")
     permissions = (
         Permission.objects.filter(Q(pk__in=own) | Q(pk__in=through_groups))
         .order_by()
         .annotate(kind=Value("permission", CharField()), first=F("content_type__app_label"), second=F("codename"))
         .values_list("kind", "first", "second")
     )
+    return groups.union(permissions, all=True)
+
+
+# Compiled once per process: the union's queryset cost more to build than PostgreSQL takes to answer it.
+ROLES_AND_PERMISSIONS = CompiledQuery(_roles_and_permissions, user_id=int)
+
+
+def roles_and_permissions_load(user) -> None:
+    """Read the user's roles and model permissions in one query, kept on the user object for the request:
+    ``_role_slugs`` for ``role_slugs_for``, and ``_perm_cache`` (Django's name) for ``ModelBackend``, which would
+    otherwise ask twice more (the user's own permissions, then their groups'). A superuser's or an inactive
+    user's permissions are left to Django's rules."""
     roles, granted = [], set()
-    for kind, first, second in groups.union(permissions, all=True):
+    for kind, first, second in ROLES_AND_PERMISSIONS.rows(user_id=user.pk):
         if kind == "role":
             roles.append(first)
         else:

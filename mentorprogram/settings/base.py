@@ -92,7 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, reading the second factor's device by SQL compiled once (mentorprogram.auth_backends).
+    "mentorprogram.auth_backends.OTPMiddleware",
     # A request to the API with a token is that token's user (mentorprogram.accounts.api_auth).
     "mentorprogram.accounts.api_auth.ApiTokenMiddleware",
     # The request being answered, for the reads the selectors record (audit.context).
@@ -188,6 +189,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # A session ends after 30 idle minutes: activity pushes the expiry on, written at most once a minute
 # (mentorprogram.middleware.SessionIdleMiddleware), so the limit is 29 to 30 minutes.
+# Django's database sessions, read by SQL compiled once per process (mentorprogram.session_store).
+SESSION_ENGINE = "mentorprogram.session_store"
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
