@@ -47,6 +47,14 @@ def _qualification_states(*, kinds=None, mentor_ids=None, today) -> dict[int, di
     return states
 
 
+def _last_supervision(mentor_ids=None) -> dict[int, datetime.date]:
+    """Per mentor, the day of their last supervision (all mentors', or ``mentor_ids``')."""
+    rows = Attendance.objects.filter(kind=Attendance.Kind.SUPERVISION)
+    if mentor_ids is not None:
+        rows = rows.filter(mentor_id__in=mentor_ids)
+    return dict(rows.values("mentor_id").annotate(last=Max("date")).values_list("mentor_id", "last"))
+
+
 def _active_mentee_counts(user_ids=None) -> dict[int, int]:
     """Active mentor assignments per user id (one query): of ``user_ids``, or of everyone."""
     assignments = CaseAssignment.objects.filter(kind=CaseAssignment.Kind.MENTOR, ended_at__isnull=True)
@@ -294,34 +302,37 @@ def mentor_pool(*, user, only: str = "", page: int = 1, per_page: int | None = N
     if not user.has_perm("mentors.view_mentor_pool") or not may_reach_personal_data(user):
         return [], False
     today = today or timezone.localdate()
-    load = _active_mentee_counts() if only == "capacity" else None  # the whole pool's when it chooses the rows
-    last = dict(
-        Attendance.objects.filter(kind=Attendance.Kind.SUPERVISION)
-        .values("mentor_id")
-        .annotate(last=Max("date"))
-        .values_list("mentor_id", "last")
-    )
+    per_page = per_page or POOL_PAGE_SIZE
+    offset = (max(page, 1) - 1) * per_page
+    in_order = Mentor.objects.order_by("user__last_name", "user__first_name", "pk")
     cutoff = today - datetime.timedelta(weeks=settings.MENTOR_SUPERVISION_WEEKS)
-    # The whole pool's states only when they choose the rows; otherwise the page's alone.
+    # The whole pool's load, states or supervision only when a filter chooses the rows by them; otherwise the
+    # page is cut by PostgreSQL and the rest is read for its mentors alone.
+    load = _active_mentee_counts() if only == "capacity" else None
     states = _qualification_states(today=today) if only == "expiring" else None
+    last = _last_supervision() if only == "supervision" else None
 
     def expiring(mentor_states: dict[str, str]) -> bool:  # a missing record is missing, not expiring
         return any(state in (EXPIRING, EXPIRED) for state in mentor_states.values())
 
-    chosen = []
-    for pk, user_id, active, max_participants in Mentor.objects.order_by(
-        "user__last_name", "user__first_name", "pk"
-    ).values_list("pk", "user_id", "is_active", "max_participants"):
-        if only == "expiring" and not expiring(states.get(pk, {})):
-            continue
-        if only == "capacity" and not (active and load.get(user_id, 0) < max_participants):
-            continue
-        if only == "supervision" and not (last.get(pk) is None or last[pk] < cutoff):
-            continue
-        chosen.append(pk)
-    per_page = per_page or POOL_PAGE_SIZE
-    offset = (max(page, 1) - 1) * per_page
-    ids, has_next = chosen[offset : offset + per_page], len(chosen) > offset + per_page
+    if only in ("capacity", "expiring", "supervision"):
+        chosen = []
+        for pk, user_id, active, max_participants in in_order.values_list(
+            "pk", "user_id", "is_active", "max_participants"
+        ):
+            if only == "expiring" and not expiring(states.get(pk, {})):
+                continue
+            if only == "capacity" and not (active and load.get(user_id, 0) < max_participants):
+                continue
+            if only == "supervision" and not (last.get(pk) is None or last[pk] < cutoff):
+                continue
+            chosen.append(pk)
+        ids, has_next = chosen[offset : offset + per_page], len(chosen) > offset + per_page
+    else:
+        ids = list(in_order.values_list("pk", flat=True)[offset : offset + per_page + 1])
+        ids, has_next = ids[:per_page], len(ids) > per_page
+    if last is None:
+        last = _last_supervision(mentor_ids=ids)
     if states is None:
         states = _qualification_states(mentor_ids=ids, today=today)
     mentors = mentors_by_id(ids)

@@ -25,6 +25,7 @@ from mentors.forms import (
     TieForm,
     WeightsForm,
 )
+from mentors.matching import EXPIRED, EXPIRING, VALID
 from mentors.models import Mentor, Qualification
 from notifications.models import Notification
 from notifications.texts import notification_text
@@ -36,6 +37,10 @@ def pool(request):
     only = request.GET.get("only", "")
     page = page_number(request)
     rows, has_next = selectors.mentor_pool(user=request.user, only=only, page=page)
+    # Each state's tag, translated once for the page rather than in each of its 200 cells.
+    tags = {VALID: (_("valid"), "success"), EXPIRING: (_("expiring"), "warning"), EXPIRED: (_("expired"), "danger")}
+    for row in rows:
+        row.qualification_tags = [tags.get(state, (_("missing"), "")) for state in row.qualifications.values()]
     filters = [
         ("", _("All")),
         ("capacity", _("Has capacity")),

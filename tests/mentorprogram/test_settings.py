@@ -94,3 +94,24 @@ def test_it_runs_on_postgresql():
     from django.db import connection
 
     assert connection.vendor == "postgresql"
+
+
+def test_a_web_worker_freezes_what_it_loaded_and_collects_garbage_less_often():
+    """gunicorn.conf.py's post_worker_init, in a process of its own (it changes the collector's state)."""
+    script = (
+        "import gc, runpy, django; django.setup(); "
+        "hooks = runpy.run_path('gunicorn.conf.py'); hooks['post_worker_init'](None); "
+        "print(gc.get_freeze_count(), gc.get_threshold()[0], "
+        "any(m.startswith('mentors.views') for m in __import__('sys').modules))"
+    )
+    keep = ("PATH", "HOME", "LANG", "DATABASE_URL", "REDIS_URL")
+    child_env = {k: os.environ[k] for k in keep if k in os.environ}
+    child_env.update(
+        PRODUCTION_ENV, MENTORPROGRAM_READ_ENV_FILES="0", DJANGO_SETTINGS_MODULE="mentorprogram.settings.base"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=child_env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    frozen, threshold, views_loaded = result.stdout.split()
+    assert int(frozen) > 10_000 and int(threshold) == 50_000 and views_loaded == "True"
