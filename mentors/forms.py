@@ -6,7 +6,7 @@ from cases.models import CaseWishes
 from mentorprogram.forms import DesignsystemetFormMixin, RowsSelect
 from mentorprogram.roles import MENTOR
 from mentors.models import Attendance, MatchingWeights, Mentor, Qualification
-from mentors.selectors import mentor_name_rows
+from mentors.selectors import MENTORS_BY_NAME, mentor_name_rows
 
 
 class CaseWishesForm(DesignsystemetFormMixin, forms.ModelForm):
@@ -36,9 +36,16 @@ class AssignForm(forms.Form):
 class TieForm(DesignsystemetFormMixin, forms.Form):
     mentor = forms.ModelChoiceField(
         label=_("Mentor"),
-        queryset=Mentor.objects.select_related("user").order_by("user__last_name", "user__first_name", "pk"),
+        queryset=Mentor.objects.select_related("user").order_by(*MENTORS_BY_NAME),
         widget=RowsSelect(mentor_name_rows),
     )
+
+    def __init__(self, *args, names: dict | None = None, **kwargs):
+        """``names``: every mentor's name as ``mentor_names()`` read them (in the queryset's order), when the page
+        has read them already; the select is then written from those instead of reading them again."""
+        super().__init__(*args, **kwargs)
+        if names is not None:
+            self.fields["mentor"].widget.label_rows = lambda _queryset: ((pk, str(name)) for pk, name in names.items())
 
 
 class WeightsForm(DesignsystemetFormMixin, forms.ModelForm):

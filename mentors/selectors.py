@@ -201,12 +201,13 @@ def matching_for_case(*, case: Case, today=None, fresh: bool = False):
     return rank(case_facts(case=case), facts, matching_weights_current(), today=today)
 
 
-def matching_explained(*, case: Case) -> tuple[list[dict], list[dict]]:
+def matching_explained(*, case: Case, names: dict | None = None) -> tuple[list[dict], list[dict]]:
     """The matching page's rows: each suggestion (mentor, position, score; for the first
-    MATCHING_TOP_SUGGESTIONS the factors in words), and each mentor left out with the reasons in words."""
+    MATCHING_TOP_SUGGESTIONS the factors in words), and each mentor left out with the reasons in words. ``names``:
+    ``mentor_names()`` when the caller has read them."""
     ranking = matching_for_case(case=case)
     top = settings.MATCHING_TOP_SUGGESTIONS
-    mentors = mentor_names()
+    mentors = mentor_names() if names is None else names
     suggestions = [
         {
             "mentor": mentors[s.mentor_id],
@@ -219,7 +220,12 @@ def matching_explained(*, case: Case) -> tuple[list[dict], list[dict]]:
         }
         for i, s in enumerate(ranking.suggestions, start=1)
     ]
-    excluded = [{"mentor": mentors[e.mentor_id], "reasons": exclusion_text(e.reasons)} for e in ranking.excluded]
+    said: dict[tuple, str] = {}  # the same few reasons recur for hundreds of mentors: each set put in words once
+    excluded = [
+        {"mentor": mentors[e.mentor_id], "reasons": said.get(key) or said.setdefault(key, exclusion_text(key))}
+        for e in ranking.excluded
+        for key in (tuple(e.reasons),)
+    ]
     return suggestions, excluded
 
 
@@ -242,9 +248,13 @@ def mentor_name_rows(mentors):
     return ((pk, user_name(first, last, username)) for pk, first, last, username in rows)
 
 
+# The order a list of every mentor is in (the personal-tie form's choice).
+MENTORS_BY_NAME = ("user__last_name", "user__first_name", "pk")
+
+
 def mentor_names() -> dict[int, MentorName]:
-    """Every mentor's name, in one query."""
-    return {pk: MentorName(pk, name) for pk, name in mentor_name_rows(Mentor.objects.all())}
+    """Every mentor's name, in one query, in ``MENTORS_BY_NAME`` order."""
+    return {pk: MentorName(pk, name) for pk, name in mentor_name_rows(Mentor.objects.order_by(*MENTORS_BY_NAME))}
 
 
 def mentors_by_id(ids) -> dict[int, Mentor]:

@@ -1,3 +1,4 @@
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -5,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.formats import number_format
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -84,22 +85,27 @@ def _matchable_case(request, pk):
 
 
 def _matching_page(request, case, *, wishes_form=None, assign_error=None, tie_form=None, status=200):
-    suggestions, excluded = selectors.matching_explained(case=case)
+    names = selectors.mentor_names()  # for the ranking and the personal-tie choice alike
+    suggestions, excluded = selectors.matching_explained(case=case, names=names)
     top = settings.MATCHING_TOP_SUGGESTIONS
     wishes = CaseWishes.objects.filter(case=case).first()
+    decimal = get_format("DECIMAL_SEPARATOR")  # the score as floatformat:1 writes it above, once per page
+
+    def points(score) -> str:
+        return str(Decimal(repr(score)).quantize(Decimal("0.1"), ROUND_HALF_UP)).replace(".", decimal)
+
     context = {
         "case": case,
         "top": suggestions[:top],
         "rest": suggestions[top:],
         # The whole pool is named below the suggestions: written in one pass, not a template loop per mentor.
         "rest_options": options_html(
-            (s["mentor"].pk, f"{s['position']}. {s['mentor']} ({number_format(s['score'], 1)})")
-            for s in suggestions[top:]
+            (s["mentor"].pk, f"{s['position']}. {s['mentor']} ({points(s['score'])})") for s in suggestions[top:]
         ),
         "excluded": excluded,
         "excluded_items": html_join("<li>{}: {}</li>", ((e["mentor"], e["reasons"]) for e in excluded)),
         "wishes_form": wishes_form or CaseWishesForm(instance=wishes, prefix="wishes"),
-        "tie_form": tie_form or TieForm(prefix="tie"),
+        "tie_form": tie_form or TieForm(prefix="tie", names=names),
         "assign_error": assign_error,
     }
     return render(request, "mentors/matching.html", context, status=status)

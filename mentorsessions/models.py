@@ -92,7 +92,9 @@ class MentorSession(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["case", "-held_on"], name="session_case_held_idx"),
+            # A case's sessions newest first, and a coordinator's newest across their cases: read from the index
+            # alone, then the page's rows (mentorsessions.selectors.coordinator_overview).
+            models.Index(fields=["case", "-held_on", "-recorded_at", "-id"], name="session_case_newest_idx"),
             models.Index(fields=["mentor", "-held_on"], name="session_mentor_held_idx"),
             # The newest sessions across a coordinator's cases: walked backwards, filtered by case.
             models.Index(fields=["-held_on", "-recorded_at", "-id"], name="session_newest_idx"),
