@@ -14,6 +14,7 @@ from cases.models import Case, CaseAssignment
 from mentorprogram.access import requires_permission
 from mentorprogram.api import (
     PAGE_PARAMETER,
+    NameField,
     choice_params,
     object_pk,
     page_answer,
@@ -25,14 +26,14 @@ from mentorprogram.api import (
 
 class PersonOnCaseSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="user.pk")
-    name = serializers.CharField(source="user.__str__", read_only=True)
+    name = NameField(source="user")
 
 
 class CaseSerializer(serializers.Serializer):
     """A case as the case list shows it to those who hold it."""
 
     id = serializers.IntegerField(source="pk")
-    participant = serializers.CharField(source="participant.__str__")
+    participant = NameField()
     date_of_birth = serializers.DateField(source="participant.date_of_birth")
     track = serializers.ChoiceField(choices=Case.Track.choices)
     status = serializers.ChoiceField(choices=Case.Status.choices)
@@ -150,7 +151,7 @@ class AssignmentSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     kind = serializers.ChoiceField(choices=CaseAssignment.Kind.choices)
     user = serializers.IntegerField(source="user_id")
-    name = serializers.CharField(source="user.__str__", read_only=True)
+    name = NameField(source="user")
     started_at = serializers.DateTimeField()
     ended_at = serializers.DateTimeField(allow_null=True)
 

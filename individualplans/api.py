@@ -15,6 +15,7 @@ from individualplans.models import IndividualPlan, LifeArea, PlanGoal, PlanMeasu
 from mentorprogram.access import requires_permission
 from mentorprogram.api import (
     PAGE_PARAMETER,
+    NameField,
     choice_params,
     form_cleaned,
     form_data,
@@ -60,7 +61,7 @@ class EvaluationSerializer(serializers.Serializer):
 class PlanRowSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     case = serializers.IntegerField(source="case_id")
-    participant = serializers.CharField(source="participant.__str__")
+    participant = NameField()
     status = serializers.ChoiceField(choices=IndividualPlan.Status.choices)
     evaluation_due_on = serializers.DateField()
 
@@ -68,7 +69,7 @@ class PlanRowSerializer(serializers.Serializer):
 class PlanSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="plan.pk")
     case = serializers.IntegerField(source="plan.case_id")
-    participant = serializers.CharField(source="plan.participant.__str__")
+    participant = NameField(source="plan.participant")
     status = serializers.ChoiceField(choices=IndividualPlan.Status.choices, source="plan.status")
     participant_words = serializers.CharField(source="plan.participant_words")
     services = serializers.ListField(

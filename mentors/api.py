@@ -12,6 +12,7 @@ from cases.api_cases import AssignmentSerializer
 from mentorprogram.access import requires_permission
 from mentorprogram.api import (
     PAGE_PARAMETER,
+    NameField,
     form_cleaned,
     form_data,
     object_pk,
@@ -30,7 +31,7 @@ class MentorSerializer(serializers.Serializer):
     """A mentor as the mentor bank lists them."""
 
     id = serializers.IntegerField(source="mentor.pk")
-    name = serializers.CharField(source="mentor.__str__", read_only=True)
+    name = NameField(source="mentor")
     is_active = serializers.BooleanField(source="mentor.is_active")
     max_participants = serializers.IntegerField(source="mentor.max_participants")
     active_participants = serializers.IntegerField()
@@ -47,7 +48,7 @@ class MentorProfileSerializer(serializers.Serializer):
     """A mentor's profile as the mentor bank's page shows it to an SLT coordinator."""
 
     id = serializers.IntegerField(source="pk")
-    name = serializers.CharField(source="__str__", read_only=True)
+    name = NameField(source="*")
     is_active = serializers.BooleanField()
     employment = serializers.CharField()
     home_service = serializers.CharField()
@@ -94,7 +95,7 @@ class FactorSerializer(serializers.Serializer):
 
 class SuggestionSerializer(serializers.Serializer):
     mentor = serializers.IntegerField(source="mentor.pk")
-    name = serializers.CharField(source="mentor.__str__", read_only=True)
+    name = NameField(source="mentor")
     position = serializers.IntegerField()
     score = serializers.FloatField()
     max_score = serializers.IntegerField()
@@ -108,7 +109,7 @@ class SuggestionSerializer(serializers.Serializer):
 
 class ExcludedSerializer(serializers.Serializer):
     mentor = serializers.IntegerField(source="mentor.pk")
-    name = serializers.CharField(source="mentor.__str__", read_only=True)
+    name = NameField(source="mentor")
     reasons = serializers.CharField()
 
 

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from mentorprogram.access import requires_permission
 from mentorprogram.api import (
     PAGE_PARAMETER,
+    NameField,
     form_cleaned,
     form_data,
     object_pk,
@@ -45,7 +46,7 @@ class SessionSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     case = serializers.IntegerField(source="case_id")
     mentor = serializers.IntegerField(source="mentor_id")
-    mentor_name = serializers.CharField(source="mentor.__str__", read_only=True)
+    mentor_name = NameField(source="mentor")
     held_on = serializers.DateField()
     duration_minutes = serializers.IntegerField()
     mode = serializers.ChoiceField(choices=MentorSession.Mode.choices)
