@@ -96,7 +96,10 @@ def test_no_page_or_action_answers_500_to_values_that_break_parsers(surface):
                 continue
             done.add((url, status, frozenset(fields)))
             own = sorted(fields | {"page"}) if fields else names
-            for shift in range(len(NASTY)):
+            # A PDF reads no query parameter (the participant's access export, a plan, a receipt): one round shows
+            # it ignores them; each further round only laid the same document out again (the access export of
+            # this module's participant, read thousands of times by now, was 17 of this test's 57 s).
+            for shift in range(1 if url.endswith(".pdf") else len(NASTY)):
                 data = {name: NASTY[(i + shift) % len(NASTY)] for i, name in enumerate(own)}
                 if status == 200:
                     _send(client, url, "get", data)
