@@ -57,6 +57,12 @@ class CaseAssignment(models.Model):
             models.Index(
                 fields=["case"], condition=Q(kind="mentor", ended_at__isnull=True), name="active_mentor_case_idx"
             ),
+            # A person's assignments now, by kind: «the cases I mentor» inside the plans a user may read. Without
+            # it PostgreSQL read every consent in force to find a coordinator's none (the case list's query
+            # 45 -> 5 ms on the generated national data).
+            models.Index(
+                fields=["user", "kind"], condition=Q(ended_at__isnull=True), name="active_assignment_user_idx"
+            ),
         ]
 
     def __str__(self):
