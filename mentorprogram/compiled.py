@@ -19,8 +19,8 @@ from collections.abc import Callable
 from django.db import connections
 from django.db.models import QuerySet
 
-# Stand-ins no request can ask for: a negative id (ids count from 1), a string with a NUL (PostgreSQL's text cannot hold one),
-# a moment before the system existed. Each call of ``stand_in`` gives a new one.
+# Stand-ins no request can ask for: a negative id (ids count from 1), a string with a NUL (PostgreSQL's text
+# cannot hold one), a moment before the system existed. Each call of ``stand_in`` gives a new one.
 _serial = itertools.count(1)
 
 
