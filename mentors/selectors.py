@@ -13,6 +13,7 @@ from audit.models import AccessEvent
 from audit.services import records_read
 from cases.models import Case, CaseAssignment, CaseWishes
 from mentorprogram.models import user_name
+from mentorprogram.paging import page_of
 from mentorprogram.roles import may_reach_personal_data
 from mentors.matching import EXPIRED, EXPIRING, MISSING, CaseFacts, MentorFacts, qualification_state, rank
 from mentors.models import Attendance, MatchingWeights, Mentor, PersonalTie, Qualification
@@ -45,6 +46,10 @@ def _qualification_states(*, kinds=None, mentor_ids=None, today) -> dict[int, di
     ):
         states[mentor_id][kind] = qualification_state(completed_on, valid_until, today=today, warn_days=warn_days)
     return states
+
+
+# The order a list of every mentor is in (the mentor bank, the personal-tie form's choice).
+MENTORS_BY_NAME = ("user__last_name", "user__first_name", "pk")
 
 
 def _last_supervision(mentor_ids=None) -> dict[int, datetime.date]:
@@ -220,12 +225,9 @@ def matching_explained(*, case: Case, names: dict | None = None) -> tuple[list[d
         }
         for i, s in enumerate(ranking.suggestions, start=1)
     ]
-    said: dict[tuple, str] = {}  # the same few reasons recur for hundreds of mentors: each set put in words once
-    excluded = [
-        {"mentor": mentors[e.mentor_id], "reasons": said.get(key) or said.setdefault(key, exclusion_text(key))}
-        for e in ranking.excluded
-        for key in (tuple(e.reasons),)
-    ]
+    # The same few reasons recur for hundreds of mentors: each set is put in words once.
+    said = {reasons: exclusion_text(reasons) for reasons in {tuple(e.reasons) for e in ranking.excluded}}
+    excluded = [{"mentor": mentors[e.mentor_id], "reasons": said[tuple(e.reasons)]} for e in ranking.excluded]
     return suggestions, excluded
 
 
@@ -246,10 +248,6 @@ def mentor_name_rows(mentors):
     model instances."""
     rows = mentors.values_list("pk", "user__first_name", "user__last_name", "user__username")
     return ((pk, user_name(first, last, username)) for pk, first, last, username in rows)
-
-
-# The order a list of every mentor is in (the personal-tie form's choice).
-MENTORS_BY_NAME = ("user__last_name", "user__first_name", "pk")
 
 
 def mentor_names() -> dict[int, MentorName]:
@@ -313,8 +311,7 @@ def mentor_pool(*, user, only: str = "", page: int = 1, per_page: int | None = N
         return [], False
     today = today or timezone.localdate()
     per_page = per_page or POOL_PAGE_SIZE
-    offset = (max(page, 1) - 1) * per_page
-    in_order = Mentor.objects.order_by("user__last_name", "user__first_name", "pk")
+    in_order = Mentor.objects.order_by(*MENTORS_BY_NAME)
     cutoff = today - datetime.timedelta(weeks=settings.MENTOR_SUPERVISION_WEEKS)
     # The whole pool's load, states or supervision only when a filter chooses the rows by them; otherwise the
     # page is cut by PostgreSQL and the rest is read for its mentors alone.
@@ -337,10 +334,9 @@ def mentor_pool(*, user, only: str = "", page: int = 1, per_page: int | None = N
             if only == "supervision" and not (last.get(pk) is None or last[pk] < cutoff):
                 continue
             chosen.append(pk)
-        ids, has_next = chosen[offset : offset + per_page], len(chosen) > offset + per_page
+        ids, has_next = page_of(chosen, page=page, per_page=per_page)
     else:
-        ids = list(in_order.values_list("pk", flat=True)[offset : offset + per_page + 1])
-        ids, has_next = ids[:per_page], len(ids) > per_page
+        ids, has_next = page_of(in_order.values_list("pk", flat=True), page=page, per_page=per_page)
     if last is None:
         last = _last_supervision(mentor_ids=ids)
     if states is None:

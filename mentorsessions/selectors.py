@@ -18,7 +18,7 @@ from audit.models import AccessEvent
 from audit.services import access_event_record, records_read
 from cases.models import Case, CaseAssignment
 from cases.selectors import TimelineEvent, cases_held, cases_readable, set_detail_urls
-from mentorprogram.paging import page_of
+from mentorprogram.paging import page_of, page_window
 from mentorsessions.models import ConcernSignal, MentorSession, MentorSessionDraft
 
 SESSION_PAGE_SIZE = 50
@@ -264,14 +264,11 @@ def coordinator_overview(*, user, today: datetime.date | None = None, page: int 
     # those rows: asked in one, PostgreSQL walked the index of every session newest first and threw away the
     # other coordinators' (14,000 rows for 51 on the generated national data: 25 ms against 1).
     newest = ("-held_on", "-recorded_at", "-pk")
-    offset = (max(page, 1) - 1) * SESSION_PAGE_SIZE
-    window = MentorSession.objects.filter(case_id__in=case_ids).order_by(*newest).values("pk")
-    rows = list(
-        MentorSession.objects.filter(pk__in=window[offset : offset + SESSION_PAGE_SIZE + 1])
-        .select_related("case__participant", "mentor", "concern")
-        .order_by(*newest)
-    )
-    recent, has_next = rows[:SESSION_PAGE_SIZE], len(rows) > SESSION_PAGE_SIZE
+    ids = MentorSession.objects.filter(case_id__in=case_ids).order_by(*newest).values("pk")
+    window = ids[page_window(page=page, per_page=SESSION_PAGE_SIZE)]
+    chosen = MentorSession.objects.filter(pk__in=window).select_related("case__participant", "mentor", "concern")
+    # The window holds this page and one row more, so its rows are split as a first page's are.
+    recent, has_next = page_of(chosen.order_by(*newest), page=1, per_page=SESSION_PAGE_SIZE)
     set_detail_urls(recent, "mentorsessions:detail")
     set_detail_urls(signals, "mentorsessions:detail", pk=lambda signal: signal.session_id)
     # What the page shows is read: the recent sessions, and the open signals and quiet cases when there are any.

@@ -187,10 +187,10 @@ OIDC_PROVIDERS = env_oidc_providers()
 OIDC_TIMEOUT_SECONDS = env_int("OIDC_TIMEOUT_SECONDS", 5)
 LOGOUT_REDIRECT_URL = "login"
 
-# A session ends after 30 idle minutes: activity pushes the expiry on, written at most once a minute
-# (mentorprogram.middleware.SessionIdleMiddleware), so the limit is 29 to 30 minutes.
 # Django's database sessions, read by SQL compiled once per process (mentorprogram.session_store).
 SESSION_ENGINE = "mentorprogram.session_store"
+# A session ends after 30 idle minutes: activity pushes the expiry on, written at most once a minute
+# (mentorprogram.middleware.SessionIdleMiddleware), so the limit is 29 to 30 minutes.
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -19,15 +19,18 @@ PRODUCTION_ENV = {
 }
 
 
-def run_manage(*args, env_overrides, drop=()):
-    """manage.py in a clean environment: only what an operator would set."""
+def run_clean(*args, env_overrides, drop=()):
+    """Python with ``args`` in a clean environment: only what an operator would set."""
     keep = ("PATH", "HOME", "LANG", "DATABASE_URL", "REDIS_URL")
     child_env = {k: os.environ[k] for k in keep if k in os.environ and k not in drop}
     child_env.update({"MENTORPROGRAM_READ_ENV_FILES": "0", "DJANGO_SETTINGS_MODULE": "mentorprogram.settings.base"})
     child_env.update(env_overrides)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=child_env, capture_output=True, text=True, timeout=120
-    )
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=child_env, capture_output=True, text=True, timeout=120)
+
+
+def run_manage(*args, env_overrides, drop=()):
+    """manage.py in a clean environment: only what an operator would set."""
+    return run_clean("manage.py", *args, env_overrides=env_overrides, drop=drop)
 
 
 def test_it_passes_the_deploy_check_with_production_settings():
@@ -104,14 +107,7 @@ def test_a_web_worker_freezes_what_it_loaded_and_collects_garbage_less_often():
         "print(gc.get_freeze_count(), gc.get_threshold()[0], "
         "any(m.startswith('mentors.views') for m in __import__('sys').modules))"
     )
-    keep = ("PATH", "HOME", "LANG", "DATABASE_URL", "REDIS_URL")
-    child_env = {k: os.environ[k] for k in keep if k in os.environ}
-    child_env.update(
-        PRODUCTION_ENV, MENTORPROGRAM_READ_ENV_FILES="0", DJANGO_SETTINGS_MODULE="mentorprogram.settings.base"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=child_env, capture_output=True, text=True, timeout=120
-    )
+    result = run_clean("-c", script, env_overrides=PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
     frozen, threshold, views_loaded = result.stdout.split()
     assert int(frozen) > 10_000 and int(threshold) == 50_000 and views_loaded == "True"
