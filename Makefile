@@ -3,6 +3,8 @@
 
 SHELL := /bin/bash
 PY := .venv/bin/python
+# The suite runs in this many processes (pytest-xdist), each with its own database and Redis; 0 runs it in one.
+TEST_PROCESSES ?= 2
 # uv lives outside the checkout (a small venv of its own in the user's cache),
 # so `uv sync` never removes it and nothing of it lands in the tree.
 TOOLS := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/mentorprogram-tools
@@ -19,7 +21,7 @@ run: install
 	@scripts/run.sh
 
 test: install
-	@scripts/with-services.sh .venv/bin/pytest $(ARGS)
+	@scripts/with-services.sh .venv/bin/pytest --numprocesses=$(TEST_PROCESSES) --dist=worksteal $(ARGS)
 
 bench: install
 	@scripts/with-services.sh $(PY) bench/run.py $(ARGS)

@@ -333,7 +333,8 @@ class Client:
 
 def drive(ports: list[int], prepared: dict, *, clients: int, seconds: float) -> tuple[list, float]:
     """``clients`` threads, each an actor (roles in turn) on one of the servers (in turn), sending its requests
-    back to back for ``seconds``."""
+    back to back for ``seconds``, and each at least once through its actor's requests (a short run on a busy
+    machine measures every page it names)."""
     actors = prepared["actors"]
     records, lock, stop = [], threading.Lock(), time.monotonic() + seconds
 
@@ -341,7 +342,7 @@ def drive(ports: list[int], prepared: dict, *, clients: int, seconds: float) -> 
         actor = dict(actors[i % len(actors)])
         client = Client(ports[i % len(ports)], actor, prepared["cookie"])
         mine, step = [], i
-        while time.monotonic() < stop:
+        while time.monotonic() < stop or step - i < len(actor["requests"]):
             request = actor["requests"][step % len(actor["requests"])]
             mine.append(client.run(*request[:3], request[3] if len(request) > 3 else None))
             step += 1

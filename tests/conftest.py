@@ -6,8 +6,10 @@ The suite runs against the throwaway PostgreSQL and Redis that
 
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -31,31 +33,75 @@ CHROMIUM_ARGS = [
 ]
 
 
-def pytest_collection_finish(session):
-    """The smoke bench starts at once when it is among the tests to run (tests/bench_smoke.py)."""
+# --- Several test processes: `make test` runs the suite in two (pytest-xdist) ----------------------------------
+# Each process has a test database of its own (pytest-django names it) and a Redis of its own: a test stops Redis,
+# and the Celery queues and the cache would cross otherwise (mentorprogram/settings/test.py picks it up). The smoke
+# bench runs once, started by the controller as soon as a process has collected its test.
+
+BENCH_SMOKE = pytest.StashKey()
+WORKER_REDIS = pytest.StashKey()
+SMOKE_DIRECTORY = "MENTORPROGRAM_BENCH_SMOKE_DIR"
+
+
+def worker_redis_url_variable(worker: str) -> str:
+    return f"MENTORPROGRAM_REDIS_URL_{worker.upper()}"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config, specs):
+    """In the controller, before the processes start (they inherit its environment)."""
+    from tests.bench_smoke import SmokeRun
+
+    base = Path(os.environ.get("MENTORPROGRAM_TEST_TMP") or tempfile.gettempdir())
+    servers = config.stash.setdefault(WORKER_REDIS, [])
+    for spec in specs:
+        directory = Path(tempfile.mkdtemp(prefix=f"redis-{spec.id}.", dir=base))
+        server = RedisServer(f"unix://{directory}/redis.sock")
+        server.start()
+        servers.append(server)
+        os.environ[worker_redis_url_variable(spec.id)] = f"unix://{server.socket}"
+    os.environ[SMOKE_DIRECTORY] = str(SmokeRun.new_directory())
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids):
     from tests.bench_smoke import TEST_ID, SmokeRun
 
-    if any(item.nodeid == TEST_ID for item in session.items):
-        session.config.stash[BENCH_SMOKE] = SmokeRun()
+    if TEST_ID in ids and BENCH_SMOKE not in node.config.stash:
+        node.config.stash[BENCH_SMOKE] = SmokeRun.start(Path(os.environ[SMOKE_DIRECTORY]))
+
+
+def pytest_collection_finish(session):
+    """In a single test process, the smoke bench starts at once when it is among the tests to run."""
+    from tests.bench_smoke import TEST_ID, SmokeRun
+
+    if "PYTEST_XDIST_WORKER" not in os.environ and any(item.nodeid == TEST_ID for item in session.items):
+        session.config.stash[BENCH_SMOKE] = SmokeRun.start()
 
 
 def pytest_sessionfinish(session):
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        return  # the controller stops what it started
     run = session.config.stash.get(BENCH_SMOKE, None)
     if run is not None:
         run.stop()
-
-
-BENCH_SMOKE = pytest.StashKey()
+    for server in session.config.stash.get(WORKER_REDIS, []):
+        server.stop()
+    if os.environ.get(SMOKE_DIRECTORY):
+        shutil.rmtree(os.environ[SMOKE_DIRECTORY], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
 def bench_smoke(request):
-    """The smoke bench's run, started with the session (or now, when the test was not collected as itself)."""
+    """The smoke bench's run: started with the session, by the controller, or now (the test was not collected as
+    itself)."""
     from tests.bench_smoke import SmokeRun
 
     stash = request.config.stash
+    if os.environ.get(SMOKE_DIRECTORY):
+        return SmokeRun(Path(os.environ[SMOKE_DIRECTORY]))
     if BENCH_SMOKE not in stash:
-        stash[BENCH_SMOKE] = SmokeRun()
+        stash[BENCH_SMOKE] = SmokeRun.start()
     return stash[BENCH_SMOKE]
 
 
@@ -206,15 +252,53 @@ def stop_worker(process: subprocess.Popen) -> None:
         process.wait()
 
 
+class SessionWorker:
+    """The worker many tests share, started when one asks for it; a test with a worker of its own stops it first."""
+
+    def __init__(self, log_dir: Path):
+        self.log_dir, self.process, self.starts = log_dir, None, 0
+
+    def running(self) -> subprocess.Popen:
+        from django.conf import settings
+
+        if self.process is None or self.process.poll() is not None:
+            self.starts += 1
+            self.process = start_worker(
+                log_path=self.log_dir / f"worker-{self.starts}.log",
+                database_name=settings.DATABASES["default"]["NAME"],
+            )
+        return self.process
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_worker(self.process)
+            self.process = None
+
+
+@pytest.fixture(scope="session")
+def session_worker(django_db_setup, tmp_path_factory):
+    worker = SessionWorker(tmp_path_factory.mktemp("celery"))
+    yield worker
+    worker.stop()
+
+
 @pytest.fixture
-def own_worker(tmp_path):
+def celery_worker_process(django_db_setup, django_db_blocker, redis_client, session_worker):
+    """A real Celery worker process on the throwaway Redis and the test database, shared between tests."""
+    return session_worker.running()
+
+
+@pytest.fixture
+def own_worker(tmp_path, session_worker):
     """own_worker(**extra_env): a worker for this test alone, stopped when it ends.
 
     A test that stops Redis, kills a child or reads its own email trace needs
-    one; a worker left running would relay the next test's outbox.
+    one; a worker left running would relay the next test's outbox, so the
+    shared worker stops first (the next test that asks for it starts it again).
     """
     from django.conf import settings
 
+    session_worker.stop()
     started = []
 
     def start(**extra_env):
@@ -229,18 +313,6 @@ def own_worker(tmp_path):
     yield start
     for process in started:
         stop_worker(process)
-
-
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, redis_client, tmp_path_factory):
-    """A real Celery worker process on the throwaway Redis and the test database, for the whole session."""
-    from django.conf import settings
-
-    process = start_worker(
-        log_path=tmp_path_factory.mktemp("celery") / "worker.log", database_name=settings.DATABASES["default"]["NAME"]
-    )
-    yield process
-    stop_worker(process)
 
 
 class RedisServer:

@@ -13,6 +13,11 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("EMAIL_URL", "consolemail://")
 os.environ.setdefault("SITE_URL", "http://testserver")
+# Each of the suite's processes (pytest-xdist) has a Redis of its own, started by tests/conftest.py; what they
+# start (Celery workers, manage.py) inherits it.
+_WORKER_REDIS_URL = os.environ.get(f"MENTORPROGRAM_REDIS_URL_{os.environ.get('PYTEST_XDIST_WORKER', '').upper()}")
+if _WORKER_REDIS_URL:
+    os.environ["REDIS_URL"] = _WORKER_REDIS_URL
 
 from mentorprogram.settings.base import *  # noqa: E402,F403
 from mentorprogram.settings.base import STORAGES  # noqa: E402

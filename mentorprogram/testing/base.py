@@ -5,9 +5,19 @@ the append-only triggers refuse. This backend lets that one statement through
 by switching triggers off for the flush (``session_replication_role`` needs
 a superuser, which the throwaway test cluster's owner is). Production uses
 Django's own backend, where a flush fails as it should.
+
+A Celery worker of the tests may be reading the tables while they are
+emptied (its outbox relay looks every second); when PostgreSQL breaks the
+deadlock by ending the flush, the flush runs again.
 """
 
+import time
+
+from django.db import OperationalError
 from django.db.backends.postgresql import base, operations
+from psycopg import errors
+
+FLUSH_ATTEMPTS = 5
 
 
 class DatabaseOperations(operations.DatabaseOperations):
@@ -18,6 +28,15 @@ class DatabaseOperations(operations.DatabaseOperations):
         if not statements:
             return statements
         return ["SET session_replication_role = replica", *statements, "SET session_replication_role = DEFAULT"]
+
+    def execute_sql_flush(self, sql_list):
+        for attempt in range(1, FLUSH_ATTEMPTS + 1):
+            try:
+                return super().execute_sql_flush(sql_list)
+            except OperationalError as error:
+                if not isinstance(error.__cause__, errors.DeadlockDetected) or attempt == FLUSH_ATTEMPTS:
+                    raise
+                time.sleep(0.1 * attempt)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

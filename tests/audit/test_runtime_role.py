@@ -1,5 +1,7 @@
 """As the runtime database role, the audit trail takes INSERTs and nothing else, triggers or no triggers."""
 
+import os
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -12,7 +14,8 @@ from tests.disclosures.factories import record_disclosure
 
 pytestmark = pytest.mark.django_db
 
-ROLE = "mentorprogram_runtime_test"
+# Roles belong to the whole cluster, which the suite's processes (pytest-xdist) share.
+ROLE = f"mentorprogram_runtime_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
 @pytest.fixture
