@@ -275,10 +275,12 @@ class Client:
         self.port, self.actor = port, actor
         self.cookies = {cookie_name: actor["session"]}
 
-    def send(self, method: str, path: str, body: dict | None = None, headers: dict | None = None):
+    def send(self, method: str, path: str, body: dict | None = None, headers: dict | None = None, *, cookies=True):
+        """One request; ``cookies=False`` for the API, whose clients hold a token and no browser session."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        all_headers = {"Cookie": cookie, "Host": f"127.0.0.1:{self.port}", **(headers or {})}
+        all_headers = {"Host": f"127.0.0.1:{self.port}", **(headers or {})}
+        if cookies:
+            all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         data = None
         if body is not None:
             data = urlencode(body, doseq=True)
@@ -306,7 +308,7 @@ class Client:
         """One request of the mix: (label, status, ms, queries)."""
         if kind == "API":
             status, _text, ms, queries = self.send(
-                "GET", path, headers={"Authorization": f"Bearer {self.actor['token']}"}
+                "GET", path, headers={"Authorization": f"Bearer {self.actor['token']}"}, cookies=False
             )
         elif kind == "POST":
             token = self.actor.setdefault("csrf", self.csrf(path))

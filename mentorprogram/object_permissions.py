@@ -20,6 +20,12 @@ from guardian.core import ObjectPermissionChecker
 READ_CHECKER = "_mentorprogram_read_rights"
 
 
+def request_only_reads(user) -> bool:
+    """Whether ``user`` is the user of a request with a safe method, in which nothing grants or takes back a right
+    or an assignment (``ReadRequestRightsMiddleware`` marked it)."""
+    return getattr(user, READ_CHECKER, None) is not None
+
+
 class UserRightsChecker(ObjectPermissionChecker):
     """guardian's checker, asking the user's own rights only: the application grants object rights to users, never
     to groups (``mentorprogram.rights``), and reads them so (``cases.selectors.cases_held``). A group's object

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q, Subquery, Sum, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -88,33 +88,34 @@ _FACT_FIELDS = (
 
 
 # The pool's facts without ties, per process, keyed by a fingerprint of everything they are
-# built from. Ranking reads the fingerprint (four aggregate queries) instead of the pool;
+# built from. Ranking reads the fingerprint (one query of aggregates) instead of the pool;
 # mentor_assign always builds fresh facts under its row lock.
 _POOL_CACHE: dict = {}
 
 
+def _scalar(queryset, aggregate):
+    """``aggregate`` over ``queryset`` as a scalar subquery (uncorrelated: PostgreSQL runs it once a query)."""
+    one = queryset.order_by().annotate(one=Value(1)).values("one")  # a constant: no GROUP BY, one row
+    return Max(Subquery(one.annotate(value=aggregate).values("value")))
+
+
 def _pool_fingerprint(*, today) -> tuple:
-    mentor_state = Mentor.objects.aggregate(
+    active = Q(user__is_active=True, is_active=True)
+    mentor_assignments = CaseAssignment.objects.filter(kind=CaseAssignment.Kind.MENTOR)
+    state = Mentor.objects.aggregate(
         n=Count("pk"),
         changed=Max("updated_at"),
-        active_n=Count("pk", filter=Q(user__is_active=True, is_active=True)),
-        active_sum=Sum("pk", filter=Q(user__is_active=True, is_active=True)),
+        active_n=Count("pk", filter=active),
+        active_sum=Sum("pk", filter=active),
+        qualifications=_scalar(Qualification.objects.all(), Count("pk")),
+        last_qualification=_scalar(Qualification.objects.all(), Max("pk")),
+        # Each mentor's load changes only when a mentor assignment starts (a new, higher id) or ends (one fewer
+        # active): assignments are never deleted, moved or reopened. The active ones are counted on their own
+        # small index (cases.CaseAssignment «active_mentor_case_idx»).
+        active_assignments=_scalar(mentor_assignments.filter(ended_at__isnull=True), Count("pk")),
+        last_assignment=_scalar(mentor_assignments, Max("pk")),
     )
-    qualification_state_ = Qualification.objects.aggregate(n=Count("pk"), last=Max("pk"))
-    # Each mentor's load changes only when a mentor assignment starts (a new, higher id) or ends (one fewer
-    # active): assignments are never deleted, moved or reopened. The active ones are counted on their own small
-    # index (cases.CaseAssignment «active_mentor_case_idx»).
-    assignment_state = {
-        "active": CaseAssignment.objects.filter(kind=CaseAssignment.Kind.MENTOR, ended_at__isnull=True).count(),
-        "last": CaseAssignment.objects.filter(kind=CaseAssignment.Kind.MENTOR).aggregate(last=Max("pk"))["last"],
-    }
-    return (
-        today,
-        settings.MENTOR_QUALIFICATION_WARN_DAYS,
-        tuple(sorted(mentor_state.items())),
-        tuple(sorted(qualification_state_.items())),
-        tuple(sorted(assignment_state.items())),
-    )
+    return (today, settings.MENTOR_QUALIFICATION_WARN_DAYS, tuple(sorted(state.items())))
 
 
 def mentor_facts(*, participant_id: int, today, fresh: bool = False) -> list[MentorFacts]:
@@ -182,8 +183,16 @@ def mentor_qualification_states(*, mentor: Mentor, today=None) -> list[tuple[str
     return [(label, states.get(kind, MISSING)) for kind, label in Qualification.Kind.choices]
 
 
+def case_wishes(case: Case) -> CaseWishes | None:
+    """The case's wishes, or None: read once for the case object (its ranking and the wishes form both show them)."""
+    try:
+        return case.wishes
+    except CaseWishes.DoesNotExist:
+        return None
+
+
 def case_facts(*, case: Case) -> CaseFacts:
-    wishes = CaseWishes.objects.filter(case=case).first()
+    wishes = case_wishes(case)
     base = {"track": case.track, "participant_birth_year": case.participant.date_of_birth.year}
     if wishes is None:
         return CaseFacts(**base)

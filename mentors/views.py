@@ -88,7 +88,7 @@ def _matching_page(request, case, *, wishes_form=None, assign_error=None, tie_fo
     names = selectors.mentor_names()  # for the ranking and the personal-tie choice alike
     suggestions, excluded = selectors.matching_explained(case=case, names=names)
     top = settings.MATCHING_TOP_SUGGESTIONS
-    wishes = CaseWishes.objects.filter(case=case).first()
+    wishes = selectors.case_wishes(case)  # the ranking read them
     decimal = get_format("DECIMAL_SEPARATOR")  # the score as floatformat:1 writes it above, once per page
 
     def points(score) -> str:

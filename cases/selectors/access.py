@@ -1,6 +1,6 @@
 """Who holds which case: the one gate every read of a case starts from, and the case page's own reads."""
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404
 from django.urls import reverse
 from guardian.shortcuts import get_objects_for_user
@@ -10,6 +10,7 @@ from audit.services import records_read
 from cases.backends import EMERGENCY_ACCESS_GRANTS
 from cases.models import Case, CaseAssignment, EmergencyAccess, Participant
 from cases.selectors.timeline import case_content
+from mentorprogram.object_permissions import request_only_reads
 from mentorprogram.paging import page_of
 from mentorprogram.roles import may_reach_personal_data
 
@@ -76,8 +77,18 @@ def cases_held(user, perm: str):
     )
 
 
+# Whether the user of a request that only reads holds an active assignment on a case, read along with the case
+# (case_get_for_user): in such a request nothing starts or ends an assignment (mentorprogram.object_permissions),
+# so the trail's question about the same case (case_pks_held) needs no query of its own. On the user object, which
+# lives for one request.
+HELD_CASES_CACHE = "_mentorprogram_held_cases"
+
+
 def case_pks_held(user, case_pks):
     """The ids among ``case_pks`` that ``user`` holds an active assignment on (the trail flags reads outside one)."""
+    known = getattr(user, HELD_CASES_CACHE, None)
+    if known and request_only_reads(user) and all(pk in known for pk in case_pks):
+        return [pk for pk in case_pks if known[pk]]
     return (
         CaseAssignment.objects.filter(user=user, case_id__in=case_pks, ended_at__isnull=True)
         .values_list("case_id", flat=True)
@@ -99,10 +110,26 @@ def cases_readable(user, perm: str):
 
 @records_read(AccessEvent.Kind.VIEW)
 def case_get_for_user(*, user, pk) -> Case:
-    """One case the user may see (assigned, or emergency access), or Http404 (so an id reveals nothing)."""
-    case = cases_readable(user, "cases.view_case").select_related("participant").filter(pk=pk).first()
+    """One case the user may see (assigned, or emergency access), or Http404 (so an id reveals nothing).
+
+    Whether the user holds emergency access to it is read along: when not, ``emergency_access_active`` knows
+    without asking again (its cache, for this request)."""
+    emergency = EmergencyAccess.objects.active().filter(user=user, case_id=OuterRef("pk"))
+    holds = CaseAssignment.objects.filter(user=user, case_id=OuterRef("pk"), ended_at__isnull=True)
+    case = (
+        cases_readable(user, "cases.view_case")
+        .select_related("participant")
+        .annotate(reader_has_emergency_access=Exists(emergency), reader_holds_assignment=Exists(holds))
+        .filter(pk=pk)
+        .first()
+    )
     if case is None:
         raise Http404
+    if not case.reader_has_emergency_access:
+        user.__dict__.setdefault(EMERGENCY_GRANTS_CACHE, {})[case.pk] = None
+    if request_only_reads(user):
+        known = getattr(user, HELD_CASES_CACHE, None) or {}
+        setattr(user, HELD_CASES_CACHE, {**known, case.pk: case.reader_holds_assignment})
     return case
 
 

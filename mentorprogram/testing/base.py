@@ -8,13 +8,15 @@ Django's own backend, where a flush fails as it should.
 
 A Celery worker of the tests may be reading the tables while they are
 emptied (its outbox relay looks every second); when PostgreSQL breaks the
-deadlock by ending the flush, the flush runs again.
+deadlock by ending the flush, the flush runs again. And a worker stopped just
+before the test database is dropped may leave its server process a moment
+longer: the drop waits for that (a while, not forever).
 """
 
 import time
 
 from django.db import OperationalError
-from django.db.backends.postgresql import base, operations
+from django.db.backends.postgresql import base, creation, operations
 from psycopg import errors
 
 FLUSH_ATTEMPTS = 5
@@ -39,5 +41,21 @@ class DatabaseOperations(operations.DatabaseOperations):
                 time.sleep(0.1 * attempt)
 
 
+class DatabaseCreation(creation.DatabaseCreation):
+    def _destroy_test_db(self, test_database_name, verbosity):
+        deadline = time.monotonic() + 10
+        with self._nodb_cursor() as cursor:
+            while time.monotonic() < deadline:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [test_database_name],
+                )
+                if not cursor.fetchone()[0]:
+                    break
+                time.sleep(0.2)
+        return super()._destroy_test_db(test_database_name, verbosity)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     ops_class = DatabaseOperations
+    creation_class = DatabaseCreation

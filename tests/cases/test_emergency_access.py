@@ -74,6 +74,15 @@ def test_an_slt_coordinator_opens_emergency_access_and_reads_the_case(client, te
     }
 
 
+def test_the_assigned_coordinators_reads_are_not_flagged(client, team, verified_login):
+    # The case page learns whether the reader holds an assignment along with the case (one query fewer); the trail
+    # flags the same reads as before: those outside an assignment, as above, and not these.
+    verified_login(client, team.coordinator)
+    assert client.get(f"/cases/{team.case.pk}/").status_code == 200
+    reads = AccessEvent.objects.filter(actor=team.coordinator, case_pks__contains=[team.case.pk])
+    assert reads.exists() and not any(read.outside_assignment for read in reads)
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
