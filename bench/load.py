@@ -398,6 +398,27 @@ def static_missing(client: Client) -> list[str]:
     return failed
 
 
+def machine_cpu() -> tuple[int, int, int] | None:
+    """The whole machine's CPU so far, in clock ticks: (busy, stolen by the hypervisor, all), from /proc/stat; None
+    where there is none."""
+    try:
+        fields = [int(field) for field in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+        user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    except (OSError, ValueError):
+        return None
+    return user + nice + system + irq + softirq, steal, sum(fields)
+
+
+def cpu_per_request(before, after, requests: int) -> dict:
+    """Between two ``machine_cpu()``: the busy CPU a request (every process on the machine, the load clients and
+    PostgreSQL included) and the share the hypervisor took. Steadier than requests a second on a machine whose speed
+    drifts; empty where /proc/stat is not."""
+    if before is None or after is None or not requests:
+        return {}
+    busy, steal, every = (b - a for a, b in zip(before, after, strict=True))
+    return {"cpu_ms": busy * 1000 / os.sysconf("SC_CLK_TCK") / requests, "steal_percent": 100 * steal / max(1, every)}
+
+
 def summarise(records: list, elapsed: float) -> tuple[list[dict], dict]:
     by_label: dict[str, list] = {}
     for label, status, ms, queries in records:
@@ -559,7 +580,9 @@ def _run_shape(
             for port in ports:
                 wait_until(lambda port=port: port_open(port), services + processes, "a server of the load run")
             warm(ports, prepared)
+            cpu_before = machine_cpu()
             records, elapsed = drive(ports, prepared, clients=clients, seconds=seconds)
+            cpu = cpu_per_request(cpu_before, machine_cpu(), len(records))
             outbox = outbox_delivered(name, prepared["notified"], mail, notify_key) if config["pooler"] else None
         finally:
             stop_all(processes)
@@ -569,6 +592,7 @@ def _run_shape(
     ):
         raise SystemExit(f"the outbox did not deliver each notification exactly once through the pooler: {outbox}")
     rows, total = summarise(records, elapsed)
+    total.update(cpu)
     return {
         "label": config["label"],
         "rows": rows,
@@ -639,6 +663,11 @@ def print_table(result: dict, say=print) -> None:
         say(
             f"throughput: {total['per_second']:.1f} requests a second ({total['requests']} in {total['seconds']:.0f} s)"
         )
+        if "cpu_ms" in total:
+            say(
+                f"CPU a request, every process on the machine: {total['cpu_ms']:.1f} ms "
+                f"({total['steal_percent']:.1f} % of the time taken by the hypervisor)"
+            )
         if outcome["outbox"]:
             say(f"outbox with {outcome['celery_workers']} relays: {outcome['outbox']}")
     measured = result["measured"]

@@ -9,7 +9,7 @@
 from cases.models import Consent
 from cases.permissions import may_change_case
 from individualplans.models import IndividualPlan, PlanConsent
-from mentorprogram.object_permissions import UserRightsChecker
+from mentorprogram.object_permissions import rights_checker
 from mentorprogram.partners import PartnerService
 from mentorprogram.roles import COORDINATOR, SLT_COORDINATOR, may_reach_personal_data, role_slugs_for
 
@@ -40,7 +40,7 @@ def _plan_rights(user, plan: IndividualPlan) -> set[str]:
     """
     cache = user.__dict__.setdefault("_plan_rights", {})
     if plan.pk not in cache:
-        cache[plan.pk] = set(UserRightsChecker(user).get_perms(plan)) if user.is_active else set()
+        cache[plan.pk] = set(rights_checker(user).get_perms(plan)) if user.is_active else set()
     return cache[plan.pk]
 
 

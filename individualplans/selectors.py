@@ -24,6 +24,7 @@ from individualplans.models import (
     PlanGoal,
     PlanMeasure,
 )
+from mentorprogram.object_permissions import read_rights_remember, request_only_reads, user_rights_subquery
 from mentorprogram.paging import page_of
 from mentorprogram.partners import PartnerService
 from mentorprogram.roles import NO_PERSONAL_DATA, SLT_COORDINATOR, may_reach_personal_data, role_slugs_for
@@ -208,16 +209,22 @@ def start_panel(user) -> dict | None:
     return {"template": "individualplans/includes/start_panel.html", "plans": plans, "today": timezone.localdate()}
 
 
-def _case_plans(case) -> list[IndividualPlan]:
+def _case_plans(case, reader=None) -> list[IndividualPlan]:
     """The case's plans with their coordinator periods (in order) and evaluations, read once for the case object:
-    the case page's plan section and its timeline both use them."""
+    the case page's plan section and its timeline both use them. In a request of ``reader``'s that only reads, the
+    reader's object rights on each plan come along, for the permission checks that follow."""
     if "plans" not in getattr(case, "_prefetched_objects_cache", {}):
         periods = CoordinatorPeriod.objects.select_related("coordinator", "started_by").order_by("period")
         plans = IndividualPlan.objects.select_related("created_by", "closed_by").prefetch_related(
             Prefetch("coordinator_periods", queryset=periods),
             Prefetch("evaluations", queryset=PlanEvaluation.objects.select_related("evaluated_by")),
         )
+        with_rights = reader is not None and request_only_reads(reader)
+        if with_rights:
+            plans = plans.annotate(reader_rights=user_rights_subquery(reader, IndividualPlan))
         prefetch_related_objects([case], Prefetch("plans", queryset=plans))
+        for plan in case.plans.all() if with_rights else ():
+            read_rights_remember(reader, plan, plan.reader_rights)
     return list(case.plans.all())
 
 
@@ -227,7 +234,7 @@ def case_page_plan(*, case, user) -> dict:
     The plan's content stays on the plan's own page, for those who may read it.
     """
     # The one shown: an active plan before a closed one (the statuses sort so), the newest first.
-    plan = min(_case_plans(case), key=lambda plan: (plan.status, -plan.created_at.timestamp()), default=None)
+    plan = min(_case_plans(case, user), key=lambda plan: (plan.status, -plan.created_at.timestamp()), default=None)
     current = [period for period in plan.coordinator_periods.all() if period.period.upper_inf] if plan else []
     plan_consent_pks = set(PlanConsent.objects.filter(case=case).values_list("consent_id", flat=True))
     # From the consents the case page has read (``Consent.is_active`` is the rule ``Consent.objects.in_force`` asks).
@@ -248,7 +255,7 @@ def case_page_plan(*, case, user) -> dict:
 def case_timeline_entries(*, case, reader, name):
     """The case timeline's plan events (registered with ``cases.registry``): started, handed over, evaluated, closed."""
     events = []
-    plans = _case_plans(case)
+    plans = _case_plans(case, reader)
     for plan in plans:
         events.append(TimelineEvent(plan.created_at, gettext("Individual plan started"), name(plan.created_by)))
         if plan.closed_at:

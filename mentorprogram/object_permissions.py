@@ -13,8 +13,13 @@ checker for the request, which keeps each object's rights after the first questi
 code outside a request, gets a new checker for each question, so no right can be stale after a grant.
 """
 
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef
 from guardian.backends import ObjectPermissionBackend, check_support
 from guardian.core import ObjectPermissionChecker
+from guardian.utils import get_user_obj_perms_model
 
 # On the user object of one request (loaded for it, gone after it).
 READ_CHECKER = "_mentorprogram_read_rights"
@@ -33,6 +38,36 @@ class UserRightsChecker(ObjectPermissionChecker):
 
     def get_group_perms(self, obj) -> list[str]:
         return []
+
+    def remember(self, obj, codenames) -> None:
+        """``obj``'s rights of this user as the caller read them along with the object (``user_rights_subquery``,
+        the rows ``get_user_perms`` reads): the first question about it asks no more."""
+        if self.user is not None and self.user.is_active and not self.user.is_superuser:
+            self._obj_perms_cache.setdefault(self.get_local_cache_key(obj), list(codenames))
+
+
+def user_rights_subquery(user, model):
+    """The codenames ``user`` holds on a row of ``model`` (its own object-permission table, as ``UserRightsChecker``
+    reads them), for an annotation that reads them along with the row."""
+    related = get_user_obj_perms_model(model).permission.field.related_query_name()
+    rights = Permission.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        **{f"{related}__user": user, f"{related}__content_object": OuterRef("pk")},
+    )
+    return ArraySubquery(rights.order_by("codename").values("codename"))
+
+
+def rights_checker(user) -> UserRightsChecker:
+    """The checker of ``user``'s request when it only reads (it may know an object's rights already), else a new
+    one."""
+    return getattr(user, READ_CHECKER, None) or UserRightsChecker(user)
+
+
+def read_rights_remember(user, obj, codenames) -> None:
+    """In a request that only reads, give its checker ``obj``'s rights read along with it (see ``remember``)."""
+    checker = getattr(user, READ_CHECKER, None)
+    if checker is not None:
+        checker.remember(obj, codenames)
 
 
 class ReadRequestObjectPermissionBackend(ObjectPermissionBackend):

@@ -29,3 +29,16 @@ def test_the_benchmark_runner_writes_results(bench_smoke):
     for r in results:
         assert set(r) == {"name", "median_ms", "p95_ms", "ratio", "n", "data_size", "date", "machine"}
         assert 0 < r["median_ms"] <= r["p95_ms"]
+
+
+def test_the_load_run_reports_the_machines_cpu_a_request():
+    import os
+
+    from bench.load import cpu_per_request, machine_cpu
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    measured = cpu_per_request((100, 0, 1000), (100 + 2 * ticks, 10, 1400), 20)
+    assert measured == {"cpu_ms": 100.0, "steal_percent": 2.5}  # 2 s of busy CPU over 20 requests; 10 of 400 ticks
+    assert cpu_per_request(None, (1, 0, 1), 20) == {} and cpu_per_request((1, 0, 1), (2, 0, 2), 0) == {}
+    busy, steal, every = machine_cpu()  # this machine is Linux: /proc/stat is there
+    assert 0 < busy <= every and 0 <= steal <= every

@@ -10,7 +10,7 @@ from audit.services import records_read
 from cases.backends import EMERGENCY_ACCESS_GRANTS
 from cases.models import Case, CaseAssignment, EmergencyAccess, Participant
 from cases.selectors.timeline import case_content
-from mentorprogram.object_permissions import request_only_reads
+from mentorprogram.object_permissions import read_rights_remember, request_only_reads, user_rights_subquery
 from mentorprogram.paging import page_of
 from mentorprogram.roles import may_reach_personal_data
 
@@ -113,21 +113,24 @@ def case_get_for_user(*, user, pk) -> Case:
     """One case the user may see (assigned, or emergency access), or Http404 (so an id reveals nothing).
 
     Whether the user holds emergency access to it is read along: when not, ``emergency_access_active`` knows
-    without asking again (its cache, for this request)."""
-    emergency = EmergencyAccess.objects.active().filter(user=user, case_id=OuterRef("pk"))
-    holds = CaseAssignment.objects.filter(user=user, case_id=OuterRef("pk"), ended_at__isnull=True)
-    case = (
-        cases_readable(user, "cases.view_case")
-        .select_related("participant")
-        .annotate(reader_has_emergency_access=Exists(emergency), reader_holds_assignment=Exists(holds))
-        .filter(pk=pk)
-        .first()
-    )
+    without asking again (its cache, for this request). In a request that only reads, so are the user's object
+    rights on it and whether they hold an assignment on it, which the permission checks and the trail ask next."""
+    reads_only = request_only_reads(user)
+    along = {
+        "reader_has_emergency_access": Exists(
+            EmergencyAccess.objects.active().filter(user=user, case_id=OuterRef("pk"))
+        )
+    }
+    if reads_only:
+        holds = CaseAssignment.objects.filter(user=user, case_id=OuterRef("pk"), ended_at__isnull=True)
+        along.update(reader_holds_assignment=Exists(holds), reader_rights=user_rights_subquery(user, Case))
+    case = cases_readable(user, "cases.view_case").select_related("participant").annotate(**along).filter(pk=pk).first()
     if case is None:
         raise Http404
     if not case.reader_has_emergency_access:
         user.__dict__.setdefault(EMERGENCY_GRANTS_CACHE, {})[case.pk] = None
-    if request_only_reads(user):
+    if reads_only:
+        read_rights_remember(user, case, case.reader_rights)
         known = getattr(user, HELD_CASES_CACHE, None) or {}
         setattr(user, HELD_CASES_CACHE, {**known, case.pk: case.reader_holds_assignment})
     return case
