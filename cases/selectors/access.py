@@ -123,7 +123,7 @@ def case_get_for_user(*, user, pk) -> Case:
     }
     if reads_only:
         holds = CaseAssignment.objects.filter(user=user, case_id=OuterRef("pk"), ended_at__isnull=True)
-        along.update(reader_holds_assignment=Exists(holds), reader_rights=user_rights_subquery(user, Case))
+        along |= {"reader_holds_assignment": Exists(holds), "reader_rights": user_rights_subquery(user, Case)}
     case = cases_readable(user, "cases.view_case").select_related("participant").annotate(**along).filter(pk=pk).first()
     if case is None:
         raise Http404
