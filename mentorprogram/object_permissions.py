@@ -79,8 +79,7 @@ class ReadRequestObjectPermissionBackend(ObjectPermissionBackend):
         supported, user = check_support(user_obj, obj)
         if not supported:
             return False
-        checker = getattr(user_obj, "__dict__", {}).get(READ_CHECKER) or UserRightsChecker(user)
-        return checker.has_perm(perm, obj)
+        return rights_checker(user).has_perm(perm, obj)
 
 
 class ReadRequestRightsMiddleware:
