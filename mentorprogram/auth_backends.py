@@ -1,32 +1,42 @@
 """Who the request's user is, read cheaply: every signed-in request asks these before its page starts.
 
-- ``RolesAndPermissionsBackend``: Django's ModelBackend, reading a user's roles and model permissions in one query
-  (``roles_and_permissions_load``) and the user by SQL compiled once (``mentorprogram.compiled``).
+- ``RolesAndPermissionsBackend``: Django's ModelBackend, reading the user with their roles and model permissions in
+  one query compiled once (``user_with_roles_and_permissions``, ``mentorprogram.compiled``).
 - ``OTPMiddleware``: django-otp's, reading the device that verified the session by SQL compiled once.
 """
 
 from contextlib import suppress
 
 from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django_otp.middleware import OTPMiddleware as LibraryOTPMiddleware
 from django_otp.models import Device
 
 from mentorprogram.compiled import CompiledQuery
-from mentorprogram.roles import roles_and_permissions_load
+from mentorprogram.roles import (
+    roles_and_permissions_load,
+    roles_and_permissions_remember,
+    user_with_roles_and_permissions,
+)
 
-USER_BY_ID = CompiledQuery(lambda user_id: get_user_model()._default_manager.filter(pk=user_id), user_id=int)
+# The user with their roles and model permissions, one query (``user_with_roles_and_permissions``).
+USER_BY_ID = CompiledQuery(user_with_roles_and_permissions, user_id=int)
 
 
 class RolesAndPermissionsBackend(ModelBackend):
-    """Django's ModelBackend, reading a user's model permissions together with their roles
-    (``roles_and_permissions_load``): one query a request instead of three."""
+    """Django's ModelBackend, reading a user's model permissions together with their roles: with the user when a
+    session names them (``get_user``), else in one query of their own (``roles_and_permissions_load``). One query a
+    request instead of four."""
 
     def get_user(self, user_id):
-        """As ModelBackend's: the user with this id who may authenticate, or None."""
+        """As ModelBackend's: the user with this id who may authenticate, or None; with their roles and model
+        permissions."""
         found = USER_BY_ID.instances(user_id=int(user_id))
-        return found[0] if found and self.user_can_authenticate(found[0]) else None
+        if not found or not self.user_can_authenticate(found[0]):
+            return None
+        user = found[0]
+        roles_and_permissions_remember(user, user.__dict__.pop("read_roles"), user.__dict__.pop("read_permissions"))
+        return user
 
     def get_all_permissions(self, user_obj, obj=None):
         if user_obj.is_active and not user_obj.is_anonymous and obj is None and not hasattr(user_obj, "_perm_cache"):

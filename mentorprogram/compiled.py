@@ -40,7 +40,8 @@ class CompiledQuery:
     """``build(**stand_ins)`` returns the queryset; ``params`` names each value a request passes and its type.
 
     ``rows(**values)`` executes the SQL with ``values`` in the stand-ins' places and returns the converted rows;
-    ``instances(**values)`` returns model instances when the queryset selects whole rows (``only()`` not used).
+    ``instances(**values)`` returns model instances when the queryset selects whole rows (``only()`` not used), with
+    its annotations set on them.
     """
 
     def __init__(self, build: Callable[..., QuerySet], **params: type):
@@ -62,12 +63,20 @@ class CompiledQuery:
                 raise ValueError(f"the query does not use {sorted(missing)}")
             fields = [column[0] for column in compiler.select[: compiler.col_count]]
             converters = compiler.get_converters(fields)
-            compiled = (sql, list(params), slots, compiler.klass_info, list(converters.items()), queryset)
+            compiled = (
+                sql,
+                list(params),
+                slots,
+                compiler.klass_info,
+                list(converters.items()),
+                queryset,
+                dict(compiler.annotation_col_map),
+            )
             self._compiled[using] = compiled
         return compiled
 
     def rows(self, *, using: str = "default", **values) -> list[tuple]:
-        sql, params, slots, _klass_info, converters, _queryset = self._compile(using)
+        sql, params, slots, _klass_info, converters, _queryset, _annotations = self._compile(using)
         if set(values) != set(self._params):
             raise TypeError(f"expected {sorted(self._params)}, got {sorted(values)}")
         bound = [values[slot] if slot is not None else param for slot, param in zip(slots, params, strict=True)]
@@ -88,13 +97,20 @@ class CompiledQuery:
         return converted
 
     def instances(self, *, using: str = "default", **values) -> list:
-        _sql, _params, _slots, klass_info, _converters, queryset = self._compile(using)
+        """Model instances, each with the queryset's annotations as attributes (as the ORM sets them)."""
+        _sql, _params, _slots, klass_info, _converters, queryset, annotations = self._compile(using)
         model = queryset.model
         query = queryset.query
-        if klass_info is None or query.deferred_loading[0] or query.annotation_select or query.select_related:
+        if klass_info is None or query.deferred_loading[0] or query.select_related:
             raise TypeError("instances() needs a queryset of whole rows")
         names = [field.attname for field in model._meta.concrete_fields]
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         if end - start != len(names):
             raise TypeError("instances() needs a queryset of whole rows")
-        return [model.from_db(using, names, row[start:end]) for row in self.rows(using=using, **values)]
+        found = []
+        for row in self.rows(using=using, **values):
+            instance = model.from_db(using, names, row[start:end])
+            for name, position in annotations.items():
+                setattr(instance, name, row[position])
+            found.append(instance)
+        return found

@@ -185,21 +185,28 @@ def role_slugs_for(user) -> list[str]:
     return user._role_slugs
 
 
-def _roles_and_permissions(user_id):
+def _permissions_granted(user):
+    """The model permissions ``user`` (an id, or a reference to one) holds, their own and through their groups."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group, Permission
-    from django.db.models import CharField, F, Q, Value
+    from django.db.models import Q
+
+    own = get_user_model().user_permissions.through.objects.filter(user=user).values("permission_id")
+    through_groups = Group.permissions.through.objects.filter(group__user=user).values("permission_id")
+    return Permission.objects.filter(Q(pk__in=own) | Q(pk__in=through_groups)).order_by()
+
+
+def _roles_and_permissions(user_id):
+    from django.contrib.auth.models import Group
+    from django.db.models import CharField, F, Value
 
     groups = (
         Group.objects.filter(user=user_id)
         .annotate(kind=Value("role", CharField()), first=F("name"), second=Value("", CharField()))
         .values_list("kind", "first", "second")
     )
-    own = get_user_model().user_permissions.through.objects.filter(user=user_id).values("permission_id")
-    through_groups = Group.permissions.through.objects.filter(group__user=user_id).values("permission_id")
     permissions = (
-        Permission.objects.filter(Q(pk__in=own) | Q(pk__in=through_groups))
-        .order_by()
+        _permissions_granted(user_id)
         .annotate(kind=Value("permission", CharField()), first=F("content_type__app_label"), second=F("codename"))
         .values_list("kind", "first", "second")
     )
@@ -211,19 +218,48 @@ ROLES_AND_PERMISSIONS = CompiledQuery(_roles_and_permissions, user_id=int)
 
 
 def roles_and_permissions_load(user) -> None:
-    """Read the user's roles and model permissions in one query, kept on the user object for the request:
-    ``_role_slugs`` for ``role_slugs_for``, and ``_perm_cache`` (Django's name) for ``ModelBackend``, which would
-    otherwise ask twice more (the user's own permissions, then their groups'). A superuser's or an inactive
-    user's permissions are left to Django's rules."""
-    roles, granted = [], set()
+    """Read the user's roles and model permissions in one query, kept on the user object for the request (see
+    ``roles_and_permissions_remember``)."""
+    roles, granted = [], []
     for kind, first, second in ROLES_AND_PERMISSIONS.rows(user_id=user.pk):
         if kind == "role":
             roles.append(first)
         else:
-            granted.add(f"{first}.{second}")
+            granted.append(f"{first}.{second}")
+    roles_and_permissions_remember(user, roles, granted)
+
+
+def user_with_roles_and_permissions(user_id):
+    """The user with this id, with their roles (``read_roles``) and model permissions («app.codename»,
+    ``read_permissions``) read along in the same row, for ``roles_and_permissions_remember``: the signed-in
+    request's user is read so (``mentorprogram.auth_backends``), one query for what took two."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models import F, OuterRef, Value
+    from django.db.models.functions import Concat
+
+    roles = Group.objects.filter(user=OuterRef("pk")).values("name")
+    permissions = (
+        _permissions_granted(OuterRef(OuterRef("pk")))
+        .annotate(label=Concat(F("content_type__app_label"), Value("."), F("codename")))
+        .values("label")
+    )
+    return (
+        get_user_model()
+        ._default_manager.filter(pk=user_id)
+        .annotate(read_roles=ArraySubquery(roles), read_permissions=ArraySubquery(permissions))
+    )
+
+
+def roles_and_permissions_remember(user, roles, permissions) -> None:
+    """Keep the user's roles and model permissions («app.codename»), as read, on the user object for the request:
+    ``_role_slugs`` for ``role_slugs_for``, and ``_perm_cache`` (Django's name) for ``ModelBackend``, which would
+    otherwise ask twice more (the user's own permissions, then their groups'). A superuser's or an inactive
+    user's permissions are left to Django's rules."""
     user._role_slugs = sorted(name for name in roles if name in ROLES_BY_SLUG)
     if user.is_active and not user.is_superuser and not hasattr(user, "_perm_cache"):
-        user._perm_cache = granted
+        user._perm_cache = set(permissions)
 
 
 def roles_for(user) -> list[Role]:

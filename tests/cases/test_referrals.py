@@ -321,11 +321,12 @@ def test_the_queue_costs_a_fixed_number_of_queries(client, slt, verified_login, 
     verified_login(client, slt)
     ReferralFactory.create_batch(3)
     client.get("/cases/referrals/")
-    # 8: the access event resolves the referrals' cases and participants in one query.
-    with django_assert_num_queries(8):
+    # 7: the user comes with their roles; the access event resolves the referrals' cases and participants in one
+    # query.
+    with django_assert_num_queries(7):
         client.get("/cases/referrals/")
     ReferralFactory.create_batch(20)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get("/cases/referrals/")
 
 

@@ -14,7 +14,7 @@ from tests.individualplans.factories import add_goal, add_measure, consent_to_pl
 
 pytestmark = pytest.mark.django_db
 
-PLAN_PAGE_QUERIES = 15
+PLAN_PAGE_QUERIES = 14
 
 
 @pytest.fixture
@@ -154,9 +154,9 @@ def test_a_measure_ending_before_it_starts_and_an_unknown_life_area(client, team
 def test_the_plan_page_has_a_fixed_number_of_queries(client, team, verified_login, plan, django_assert_num_queries):
     verified_login(client, team.coordinator)
     client.get(f"/plans/{plan.pk}/")
-    # session, user, device, roles and model permissions, the plan, the reader's own rights on it (asked once),
-    # the holder check and the access event, goals, measures, evaluations, periods, consents (whether one is in
-    # force is read from them, not asked again), the rights on the case (may they record a consent), the unread
+    # session, user with their roles and model permissions, device, the plan, the reader's own rights on it (asked
+    # once), the holder check and the access event, goals, measures, evaluations, periods, consents (whether one is
+    # in force is read from them, not asked again), the rights on the case (may they record a consent), the unread
     # count.
     with django_assert_num_queries(PLAN_PAGE_QUERIES):
         assert client.get(f"/plans/{plan.pk}/").status_code == 200

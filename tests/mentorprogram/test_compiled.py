@@ -65,6 +65,21 @@ def test_the_user_is_read_as_the_orm_reads_it_and_an_inactive_one_is_not_signed_
     assert USER_BY_ID.instances(user_id=user.pk + 10_000) == []
 
 
+def test_the_signed_in_user_comes_with_their_roles_and_permissions_in_one_query():
+    coordinator = UserFactory(roles=["coordinator", "mentor"])
+    coordinator.user_permissions.add(Permission.objects.get(content_type__app_label="admin", codename="view_logentry"))
+    nobody = UserFactory()
+    for user in (coordinator, nobody):
+        with CaptureQueriesContext(connection) as queries:
+            read = RolesAndPermissionsBackend().get_user(user.pk)
+            assert read.has_perm("admin.view_logentry") is (user == coordinator)
+        assert len(queries) == 1
+        roles, granted = _orm_roles_and_permissions(user)
+        assert set(read._role_slugs) == roles
+        assert read._perm_cache == granted
+        assert not hasattr(read, "read_roles") and not hasattr(read, "read_permissions")
+
+
 def test_a_session_is_read_while_it_lives_and_not_after():
     store = SessionStore()
     store["answer"] = 42

@@ -148,10 +148,10 @@ def test_it_speaks_norwegian_to_an_english_browser(client):
 def test_the_landing_page_costs_a_fixed_number_of_queries(client, user, verified_login, django_assert_num_queries):
     verified_login(client, user)
     client.get(reverse("home"))
-    # session, user, device, roles with their permissions, unread count, whether they coordinate any case (the
+    # session, user with their roles and permissions, device, unread count, whether they coordinate any case (the
     # consents panel) and which (the sessions panel), the coordinator's plans that are due; the session is not
     # written (it was a moment ago).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(reverse("home")).status_code == 200
 
 
