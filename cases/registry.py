@@ -9,7 +9,9 @@
   by one (``cases.retention.delete_each``) so the audit records each;
 - a consent withdrawn: ``fn(*, consent, actor)``, in the withdrawal's transaction;
 - what is due on a case (the case list's «what is due» filter and «next due» column):
-  ``case_due_register(code, label=..., filter=fn(cases, *, today, user), next_due=...)``.
+  ``case_due_register(code, label=..., filter=fn(cases, *, today, user), next_due=...)``;
+- what an app reads along with a case's own rows for the case page (``cases.selectors.timeline.case_content``):
+  ``case_content_register(related, fn(queryset) -> queryset)``, e.g. an annotation on each consent.
 """
 
 from collections.abc import Callable
@@ -22,6 +24,7 @@ _erase_with_participant: list = []
 _consent_withdrawn: list = []
 _case_list: list = []
 _case_due: dict = {}
+_case_content: dict[str, list] = {}
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,16 @@ def case_list_register(fn) -> None:
 
 def case_due_register(code: str, *, label, filter, next_due=None) -> None:
     _case_due.setdefault(code, CaseDue(code=code, label=label, filter=filter, next_due=next_due))
+
+
+def case_content_register(related: str, fn) -> None:
+    """``fn(queryset) -> queryset``: what another app reads along with the case's ``related`` rows (a subquery
+    column, so the case page asks no query of its own for it)."""
+    _add(_case_content.setdefault(related, []), fn)
+
+
+def case_content_contributions(related: str) -> list:
+    return list(_case_content.get(related, ()))
 
 
 def case_due_kinds() -> list[CaseDue]:

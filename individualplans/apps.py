@@ -11,6 +11,7 @@ class IndividualplansConfig(AppConfig):
         from audit.registry import audit_register
         from audit.subject_access import subject_access_register
         from cases.registry import (
+            case_content_register,
             case_erasure_register,
             case_page_register,
             case_timeline_register,
@@ -31,6 +32,7 @@ class IndividualplansConfig(AppConfig):
         from notifications.texts import notification_text_register
 
         case_page_register(selectors.case_page_plan)
+        case_content_register("consents", selectors.consents_marked)
         case_timeline_register(selectors.case_timeline_entries)
         case_erasure_register(case=services.erase_with_case)
         consent_withdrawal_register(services.on_consent_withdrawn)

@@ -4,8 +4,9 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
-from django.db.models.functions import Coalesce
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce, JSONObject
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -24,6 +25,7 @@ from individualplans.models import (
     PlanGoal,
     PlanMeasure,
 )
+from mentorprogram.models import user_name
 from mentorprogram.object_permissions import read_rights_remember, request_only_reads, user_rights_subquery
 from mentorprogram.paging import page_of
 from mentorprogram.partners import PartnerService
@@ -210,14 +212,16 @@ def start_panel(user) -> dict | None:
 
 
 def _case_plans(case, reader=None) -> list[IndividualPlan]:
-    """The case's plans with their coordinator periods (in order) and evaluations, read once for the case object:
-    the case page's plan section and its timeline both use them. In a request of ``reader``'s that only reads, the
-    reader's object rights on each plan come along, for the permission checks that follow."""
+    """The case's plans with their coordinator periods (in order) and their evaluations' timeline rows
+    (``evaluation_rows``, read along with each plan), read once for the case object: the case page's plan section
+    and its timeline both use them. In a request of ``reader``'s that only reads, the reader's object rights on
+    each plan come along, for the permission checks that follow."""
     if "plans" not in getattr(case, "_prefetched_objects_cache", {}):
         periods = CoordinatorPeriod.objects.select_related("coordinator", "started_by").order_by("period")
-        plans = IndividualPlan.objects.select_related("created_by", "closed_by").prefetch_related(
-            Prefetch("coordinator_periods", queryset=periods),
-            Prefetch("evaluations", queryset=PlanEvaluation.objects.select_related("evaluated_by")),
+        plans = (
+            IndividualPlan.objects.select_related("created_by", "closed_by")
+            .prefetch_related(Prefetch("coordinator_periods", queryset=periods))
+            .annotate(evaluation_rows=ArraySubquery(_evaluation_rows()))
         )
         with_rights = reader is not None and request_only_reads(reader)
         if with_rights:
@@ -228,6 +232,25 @@ def _case_plans(case, reader=None) -> list[IndividualPlan]:
     return list(case.plans.all())
 
 
+# Whether a consent of the case is a consent to an individual plan, read along with the case page's consents.
+PLAN_CONSENT_MARK = "is_plan_consent"
+
+
+def consents_marked(consents):
+    """The case page's consents, each with ``is_plan_consent`` (registered with ``cases.registry``)."""
+    return consents.annotate(**{PLAN_CONSENT_MARK: Exists(PlanConsent.objects.filter(consent=OuterRef("pk")))})
+
+
+def _evaluation_rows():
+    """A plan's evaluations for the timeline, oldest first: when, and who (their names as JSON)."""
+    who = {key: f"evaluated_by__{column}" for key, column in (("first", "first_name"), ("last", "last_name"))}
+    return (
+        PlanEvaluation.objects.filter(plan=OuterRef("pk"))
+        .order_by("evaluated_at", "pk")
+        .values(row=JSONObject(at="evaluated_at", username="evaluated_by__username", **who))
+    )
+
+
 def case_page_plan(*, case, user) -> dict:
     """The case page's plan section (registered with ``cases.registry``): the plan's state, and what the user may do.
 
@@ -236,9 +259,13 @@ def case_page_plan(*, case, user) -> dict:
     # The one shown: an active plan before a closed one (the statuses sort so), the newest first.
     plan = min(_case_plans(case, user), key=lambda plan: (plan.status, -plan.created_at.timestamp()), default=None)
     current = [period for period in plan.coordinator_periods.all() if period.period.upper_inf] if plan else []
-    plan_consent_pks = set(PlanConsent.objects.filter(case=case).values_list("consent_id", flat=True))
-    # From the consents the case page has read (``Consent.is_active`` is the rule ``Consent.objects.in_force`` asks).
+    # From the consents the case page has read, each with whether it is a consent to a plan (``consents_marked``);
+    # ``Consent.is_active`` is the rule ``Consent.objects.in_force`` asks.
     consents = case_content(case, "consents")
+    if all(hasattr(consent, PLAN_CONSENT_MARK) for consent in consents):
+        plan_consent_pks = {consent.pk for consent in consents if getattr(consent, PLAN_CONSENT_MARK)}
+    else:  # read by another path, without the mark
+        plan_consent_pks = set(PlanConsent.objects.filter(case=case).values_list("consent_id", flat=True))
     consent_in_force = any(consent.pk in plan_consent_pks and consent.is_active() for consent in consents)
     return {
         "plan_section": {
@@ -269,9 +296,10 @@ def case_timeline_entries(*, case, reader, name):
                     name(period.started_by),
                 )
             )
-    for evaluation in (evaluation for plan in plans for evaluation in plan.evaluations.all()):
+    for row in (row for plan in plans for row in plan.evaluation_rows):
+        who = user_name(row["first"], row["last"], row["username"]) if row["username"] is not None else ""
         events.append(
-            TimelineEvent(evaluation.evaluated_at, gettext("Individual plan evaluated"), name(evaluation.evaluated_by))
+            TimelineEvent(datetime.datetime.fromisoformat(row["at"]), gettext("Individual plan evaluated"), who)
         )
     return events
 

@@ -90,6 +90,8 @@ class MentorSession(models.Model):
                 | (Q(voided_at__isnull=False, voided_by__isnull=False) & ~Q(void_reason="")),
                 name="session_void_has_who_and_why",
             ),
+            # What a concern signal's (session, case) refers to: its case is its session's (migration 0006).
+            models.UniqueConstraint(fields=["id", "case"], name="session_with_its_case"),
         ]
         indexes = [
             # A case's sessions newest first, and a coordinator's newest across their cases: read from the index
@@ -182,6 +184,8 @@ class ConcernSignal(models.Model):
                 | (Q(acknowledged_at__isnull=False, acknowledged_by__isnull=False) & ~Q(acknowledgement="")),
                 name="concern_acknowledged_with_a_note",
             ),
+            # And in the database, not in a model: the signal's case is its session's (a foreign key on the two
+            # columns, migration 0006), so the case page reads the signals along with the sessions.
         ]
         indexes = [
             models.Index(fields=["raised_at"], condition=Q(acknowledged_at__isnull=True), name="concern_open_idx"),

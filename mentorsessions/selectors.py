@@ -281,10 +281,23 @@ def coordinator_overview(*, user, today: datetime.date | None = None, page: int 
 
 
 def timeline_sessions(*, case: Case):
-    """Sessions and concern signals for the case timeline (call only for a reader with ``view_sessions``)."""
-    sessions = list(MentorSession.objects.filter(case=case).select_related("mentor").order_by("recorded_at"))
-    signals = list(ConcernSignal.objects.filter(case=case).select_related("raised_by", "acknowledged_by"))
+    """Sessions and concern signals for the case timeline (call only for a reader with ``view_sessions``): one
+    query, each signal with its session (a signal's case is its session's: the database's key on the two)."""
+    sessions = list(
+        MentorSession.objects.filter(case=case)
+        .select_related("mentor", "concern__raised_by", "concern__acknowledged_by")
+        .order_by("recorded_at")
+    )
+    signals = [session.concern for session in sessions if _concern_of(session) is not None]
+    signals.sort(key=lambda signal: (signal.raised_at, signal.pk), reverse=True)  # ConcernSignal's own order
     return sessions, signals
+
+
+def _concern_of(session):
+    try:
+        return session.concern
+    except ConcernSignal.DoesNotExist:
+        return None
 
 
 def minutes_per_mentor(*, since, until, mentor_user_ids):

@@ -3,12 +3,17 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import CharField, DateField, F, Prefetch, Value, prefetch_related_objects
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from cases.models import Assessment, Case, CaseAssignment, Consent, NetworkMember
-from cases.registry import timeline_contributions
+from cases.models import Assessment, Case, CaseAssignment, Consent, NetworkMember, Referral
+from cases.registry import case_content_contributions, timeline_contributions
+from mentorprogram.models import user_name
+
+_PERSON_FIELDS = ("first_name", "last_name", "username")
+_PERSON = tuple(f"row_{field}" for field in _PERSON_FIELDS)
 
 # What the case page shows twice (its sections and its timeline), read once a request: related name → the rows
 # with the people they name.
@@ -22,9 +27,13 @@ _CASE_CONTENT = {
 
 def case_content(case: Case, related: str) -> list:
     """The case's ``related`` rows («assessments», «network», «consents», «assignments»), read once for the case
-    object (the case page's sections and its timeline both show them)."""
+    object (the case page's sections and its timeline both show them), with what other apps read along
+    (``cases.registry.case_content_register``)."""
     if related not in getattr(case, "_prefetched_objects_cache", {}):
-        prefetch_related_objects([case], Prefetch(related, queryset=_CASE_CONTENT[related]()))
+        rows = _CASE_CONTENT[related]()
+        for contribute in case_content_contributions(related):
+            rows = contribute(rows)
+        prefetch_related_objects([case], Prefetch(related, queryset=rows))
     return list(getattr(case, related).all())
 
 
@@ -37,44 +46,67 @@ class TimelineEvent:
     date_only: bool = False
 
 
-def _referral_events(*, case: Case, reader, name) -> list[TimelineEvent]:
-    """Referrals received and accepted into the case."""
+# A referral's and a status change's timeline rows, read in one query (a union of the two tables): the kind, then
+# the moment, the date received (a referral's), two codes (a referral's source; a change's statuses), the reason
+# and the person (who decided; who changed).
+_REFERRAL, _STATUS = "referral", "status"
+_TIMELINE_ROW = ("row_kind", "row_pk", "row_at", "row_on", "row_code", "row_code_to", "row_text", *_PERSON)
+
+
+def _timeline_rows(case: Case):
+    text, date = CharField(), DateField()
+    referrals = case.referrals.annotate(
+        row_kind=Value(_REFERRAL, text),
+        row_pk=F("pk"),
+        row_at=F("decided_at"),
+        row_on=F("received_on"),
+        row_code=F("source"),
+        row_code_to=Value(None, text),
+        row_text=Value("", text),
+        **{name: F(f"decided_by__{field}") for name, field in zip(_PERSON, _PERSON_FIELDS, strict=True)},
+    ).values_list(*_TIMELINE_ROW)
+    changes = case.status_changes.annotate(
+        row_kind=Value(_STATUS, text),
+        row_pk=F("pk"),
+        row_at=F("changed_at"),
+        row_on=Value(None, date),
+        row_code=Cast("from_status", text),
+        row_code_to=Cast("to_status", text),
+        row_text=F("reason"),
+        **{name: F(f"changed_by__{field}") for name, field in zip(_PERSON, _PERSON_FIELDS, strict=True)},
+    ).values_list(*_TIMELINE_ROW)
+    # Each kind in its own order (a status change's is the moment, then the id), for the stable sort of events.
+    return referrals.order_by().union(changes.order_by(), all=True).order_by("row_kind", "row_at", "row_pk")
+
+
+def _referral_and_status_events(*, case: Case, reader, name) -> list[TimelineEvent]:
+    """Referrals received and accepted into the case, and its status changes (the opening first)."""
+    sources, statuses = dict(Referral.Source.choices), dict(Case.Status.choices)
     events = []
-    for referral in case.referrals.select_related("decided_by").all():
-        received = timezone.make_aware(datetime.datetime.combine(referral.received_on, datetime.time.min))
-        events.append(
-            TimelineEvent(
-                received,
-                gettext("Referral %(pk)s received from %(source)s")
-                % {"pk": referral.pk, "source": referral.get_source_display()},
-                date_only=True,
-            )
-        )
-        if referral.decided_at:
+    for kind, pk, at, received_on, code, code_to, reason, *person in _timeline_rows(case):
+        who = user_name(*person) if person[2] is not None else ""
+        if kind == _REFERRAL:
+            received = timezone.make_aware(datetime.datetime.combine(received_on, datetime.time.min))
             events.append(
                 TimelineEvent(
-                    referral.decided_at,
-                    gettext("Referral %(pk)s accepted") % {"pk": referral.pk},
-                    name(referral.decided_by),
+                    received,
+                    gettext("Referral %(pk)s received from %(source)s") % {"pk": pk, "source": sources.get(code, code)},
+                    date_only=True,
                 )
             )
-    return events
-
-
-def _status_events(*, case: Case, reader, name) -> list[TimelineEvent]:
-    """Status changes, the opening first."""
-    events = []
-    for change in case.status_changes.select_related("changed_by").all():
-        if change.from_status:
+            if at:
+                events.append(TimelineEvent(at, gettext("Referral %(pk)s accepted") % {"pk": pk}, who))
+            continue
+        if code:
             what = gettext("Status changed from «%(from)s» to «%(to)s»") % {
-                "from": change.get_from_status_display(),
-                "to": change.get_to_status_display(),
+                "from": statuses.get(code, code),
+                "to": statuses.get(code_to, code_to),
             }
         else:
-            what = gettext("Case opened (%(status)s)") % {"status": change.get_to_status_display()}
-        if change.reason:
-            what = f"{what}: {change.reason}"
-        events.append(TimelineEvent(change.changed_at, what, name(change.changed_by)))
+            what = gettext("Case opened (%(status)s)") % {"status": statuses.get(code_to, code_to)}
+        if reason:
+            what = f"{what}: {reason}"
+        events.append(TimelineEvent(at, what, who))
     return events
 
 
@@ -152,8 +184,7 @@ def _consent_events(*, case: Case, reader, name) -> list[TimelineEvent]:
 
 
 _TIMELINE_SOURCES = (
-    _referral_events,
-    _status_events,
+    _referral_and_status_events,
     _assignment_events,
     _assessment_events,
     _network_events,

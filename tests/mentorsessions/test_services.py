@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.utils import DatabaseError
 from django.utils import timezone
 
@@ -14,8 +14,10 @@ from audit.models import AuditEvent, ModelChange
 from cases.services import case_assignment_end
 from mentorsessions import permissions, services
 from mentorsessions.models import ConcernSignal, MentorSession, MentorSessionDraft, SessionAddendum
+from mentorsessions.selectors import timeline_sessions
 from notifications.models import Notification, OutboxItem
 from notifications.reminders import reminders_run
+from tests.cases.factories import CaseFactory
 from tests.mentorsessions.factories import MentorSessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -332,3 +334,19 @@ def test_the_mentor_pool_counts_the_hours_in_use_from_the_last_four_weeks(team):
     services.mentor_session_void(actor=team.mentor, session=voided, reason="Feil.")
     assert session_hours_per_week(today=today, mentor_user_ids=[team.mentor.pk]) == {team.mentor.pk: 1.0}
     assert session_hours_per_week(today=today, mentor_user_ids=[team.outsider.pk]) == {}  # only those asked for
+
+
+def test_a_concern_signals_case_is_its_sessions_in_the_database(team):
+    """The case page reads a case's signals through its sessions: a signal naming another case than its session's
+    is refused by the database, whatever writes it."""
+    session = MentorSessionFactory(case=team.case, mentor=team.mentor)
+    with pytest.raises(IntegrityError, match="concern_case_is_its_sessions"), transaction.atomic():
+        ConcernSignal.objects.create(
+            session=session, case=CaseFactory(), level="worry", description="Feil sak.", raised_by=team.mentor
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # as COMMIT would
+    signal = ConcernSignal.objects.create(
+        session=session, case=team.case, level="worry", description="Riktig sak.", raised_by=team.mentor
+    )
+    assert timeline_sessions(case=team.case) == ([session], [signal])
