@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentorprogram.choices import ChoiceLabels
+
 
 class ActorCopyMixin(models.Model):
     """The actor's identity, copied at insert time by a database trigger."""
@@ -37,7 +39,7 @@ class ModelChangeManager(LogEntryManager):
         return super().log_create(instance, force_log=force_log, **kwargs)
 
 
-class ModelChange(ActorCopyMixin, AbstractLogEntry):  # noqa: DJ008  (__str__ from AbstractLogEntry)
+class ModelChange(ActorCopyMixin, ChoiceLabels, AbstractLogEntry):  # noqa: DJ008  (__str__ from AbstractLogEntry)
     """django-auditlog's log entry (``AUDITLOG_LOGENTRY_MODEL``): who changed which fields of what.
 
     Every audited save writes one of these, so its indexes are the ones the
@@ -73,7 +75,7 @@ class ModelChange(ActorCopyMixin, AbstractLogEntry):  # noqa: DJ008  (__str__ fr
         ]
 
 
-class AuditEvent(ActorCopyMixin, models.Model):
+class AuditEvent(ActorCopyMixin, ChoiceLabels, models.Model):
     """A domain or security event: a login, a lockout, an assignment started, a second factor reset."""
 
     class Category(models.TextChoices):
@@ -161,7 +163,7 @@ class AuditEvent(ActorCopyMixin, models.Model):
         return f"{self.get_action_display()} {self.timestamp:%Y-%m-%d %H:%M}"
 
 
-class AccessEvent(ActorCopyMixin, models.Model):
+class AccessEvent(ActorCopyMixin, ChoiceLabels, models.Model):
     """A read of personal data: who saw which object (or list), when, from where, in which role."""
 
     class Kind(models.TextChoices):
@@ -272,7 +274,7 @@ class ChainLink(models.Model):
         return f"{self._meta.verbose_name} {self.position}"
 
 
-class Erasure(models.Model):
+class Erasure(ChoiceLabels, models.Model):
     """One erasure under the retention rules, opened by the database's privileged erasure function only.
 
     The runtime database role may read these rows but never write them: the

@@ -18,10 +18,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentorprogram.choices import ChoiceLabels
 from mentorprogram.partners import partner_choices
 
 
-class Disclosure(models.Model):
+class Disclosure(ChoiceLabels, models.Model):
     class LegalBasis(models.TextChoices):
         DUTY_TO_AVERT = "duty_to_avert", _("Duty to avert (straffeloven § 196)")
         CHILD_WELFARE = "child_welfare", _("Duty to inform child welfare (barnevernsloven § 13-2)")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.models import Case, Consent, Participant
+from mentorprogram.choices import ChoiceLabels
 from mentorprogram.partners import PartnerService
 
 
@@ -66,7 +67,7 @@ class IndividualPlanQuerySet(models.QuerySet):
         )
 
 
-class IndividualPlan(models.Model):
+class IndividualPlan(ChoiceLabels, models.Model):
     """One plan per participant, across services, with the participant's own words."""
 
     class Status(models.TextChoices):
@@ -168,7 +169,7 @@ class CoordinatorPeriod(models.Model):
         return self.period.upper
 
 
-class PlanGoal(models.Model):
+class PlanGoal(ChoiceLabels, models.Model):
     """A goal in one life area, in the participant's words."""
 
     class Status(models.TextChoices):
@@ -212,7 +213,7 @@ class PlanGoal(models.Model):
         return self.status in self.OPEN_STATUSES
 
 
-class PlanMeasure(models.Model):
+class PlanMeasure(ChoiceLabels, models.Model):
     """What a service does towards a goal, who answers for it, and when."""
 
     class Status(models.TextChoices):

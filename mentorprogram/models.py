@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 
+from mentorprogram.choices import ChoiceLabels
+
 
 def user_name(first_name: str, last_name: str, username: str) -> str:
     """A user as the application names one (``User.__str__``): the full name, else the username; for plain rows
@@ -39,7 +41,7 @@ class User(AbstractUser):
         return user_name(self.first_name, self.last_name, self.username)
 
 
-class RoleGrantRequest(models.Model):
+class RoleGrantRequest(ChoiceLabels, models.Model):
     """A role that reaches personal data, asked for by one administrator and decided by another person.
 
     An administrator never gives such a role alone: ticking it in the admin
@@ -95,7 +97,7 @@ class RoleGrantRequest(models.Model):
         return str(role.name) if role else self.role
 
 
-class ApiToken(models.Model):
+class ApiToken(ChoiceLabels, models.Model):
     """A personal token for the API (``/api/v1/``), made by its user after a two-factor login.
 
     The secret is shown once and kept only as a keyed hash (``mentorprogram.accounts.tokens``). A token is named,

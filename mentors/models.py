@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Gender, Ideology, Participant
+from mentorprogram.choices import ChoiceLabels
 
 
 class AgeGroup(models.TextChoices):
@@ -20,7 +21,7 @@ class AgeGroup(models.TextChoices):
     ADULT = "24+", _("24 years and older")
 
 
-class Mentor(models.Model):
+class Mentor(ChoiceLabels, models.Model):
     class Employment(models.TextChoices):
         MUNICIPAL = "municipal", _("Municipal employee with freed hours")
         BANK = "bank", _("Mentor bank contract")
@@ -76,7 +77,7 @@ class Mentor(models.Model):
         return str(self.user)
 
 
-class Qualification(models.Model):
+class Qualification(ChoiceLabels, models.Model):
     """A dated qualification; its state (valid, expiring, expired, missing) is computed, never stored."""
 
     class Kind(models.TextChoices):
@@ -125,7 +126,7 @@ class PersonalTie(models.Model):
         return f"{self._meta.verbose_name} {self.pk}"
 
 
-class Attendance(models.Model):
+class Attendance(ChoiceLabels, models.Model):
     """Supervision (veiledning) or a mentor-network meeting the mentor attended."""
 
     class Kind(models.TextChoices):

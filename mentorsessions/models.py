@@ -15,8 +15,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentorprogram.choices import ChoiceLabels
 
-class MentorSession(models.Model):
+
+class MentorSession(ChoiceLabels, models.Model):
     # The author's corrections end this long after recording; then only addenda.
     # Migration 0002's trigger holds the same limit: change both together.
     EDIT_WINDOW = datetime.timedelta(hours=24)
@@ -143,7 +145,7 @@ class SessionAddendum(models.Model):
         return f"{self._meta.verbose_name} {self.pk}"
 
 
-class ConcernSignal(models.Model):
+class ConcernSignal(ChoiceLabels, models.Model):
     """A concern a mentor raised in a session: the case's coordinator is told at once and must acknowledge it."""
 
     class Level(models.TextChoices):

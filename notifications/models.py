@@ -14,8 +14,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentorprogram.choices import ChoiceLabels
 
-class Notification(models.Model):
+
+class Notification(ChoiceLabels, models.Model):
     """One thing a user is told about, in the notification centre (and by email if they chose so)."""
 
     class Kind(models.TextChoices):
@@ -93,7 +95,7 @@ class NotificationPreference(models.Model):
         return f"{self._meta.verbose_name} {self.user_id}"
 
 
-class OutboxItem(models.Model):
+class OutboxItem(ChoiceLabels, models.Model):
     """A unit of background work, written in the same transaction as the change that wants it."""
 
     class Status(models.TextChoices):

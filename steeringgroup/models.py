@@ -14,8 +14,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentorprogram.choices import ChoiceLabels
 
-class SteeringReport(models.Model):
+
+class SteeringReport(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to be built")
         BUILDING = "building", _("Being built")

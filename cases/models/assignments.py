@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.models.case import Case
+from mentorprogram.choices import ChoiceLabels
 
 
-class CaseAssignment(models.Model):
+class CaseAssignment(ChoiceLabels, models.Model):
     """A mentor or coordinator assigned to a case for a period; the source of their object rights."""
 
     class Kind(models.TextChoices):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.people import Ideology, Participant
+from mentorprogram.choices import ChoiceLabels
 from mentorprogram.partners import PartnerService
 
 
@@ -38,7 +39,7 @@ class CaseQuerySet(models.QuerySet):
         return matching.values("pk").union(assessed.values("pk"), all=True).count()
 
 
-class Case(models.Model):
+class Case(ChoiceLabels, models.Model):
     """The programme's work with one participant (mentorløp)."""
 
     class Track(models.TextChoices):
@@ -121,7 +122,7 @@ class Case(models.Model):
         return (self.MENTOR_ASSIGNED_PATH.get(self.status) or (self.status,))[-1]
 
 
-class CaseWishes(models.Model):
+class CaseWishes(ChoiceLabels, models.Model):
     """The participant's wishes for a mentor, on the case (used by matching)."""
 
     class GenderWish(models.TextChoices):
@@ -154,7 +155,7 @@ class CaseWishes(models.Model):
         return f"{self._meta.verbose_name} {self.pk}"
 
 
-class CaseStatusChange(models.Model):
+class CaseStatusChange(ChoiceLabels, models.Model):
     """One step in a case's workflow, for the timeline."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="status_changes")
@@ -198,7 +199,7 @@ class Assessment(models.Model):
         return f"{self._meta.verbose_name} {self.pk}"
 
 
-class NetworkMember(models.Model):
+class NetworkMember(ChoiceLabels, models.Model):
     """A person or service around the participant, and whether they support the work (nettverkskart)."""
 
     class Kind(models.TextChoices):
@@ -235,7 +236,7 @@ class ConsentQuerySet(models.QuerySet):
         return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), withdrawal__isnull=True, valid_from__lte=on)
 
 
-class Consent(models.Model):
+class Consent(ChoiceLabels, models.Model):
     """Consent to share information between named services; withdrawal takes effect at once.
 
     A record, never changed (a trigger refuses UPDATE): a withdrawal is a

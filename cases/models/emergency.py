@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.case import Case
+from mentorprogram.choices import ChoiceLabels
 
 
 class EmergencyAccessQuerySet(models.QuerySet):
@@ -16,7 +17,7 @@ class EmergencyAccessQuerySet(models.QuerySet):
         return self.filter(ended_at__isnull=True, granted_at__lte=at, expires_at__gt=at)
 
 
-class EmergencyAccess(models.Model):
+class EmergencyAccess(ChoiceLabels, models.Model):
     """Break-the-glass: read access to one case the user does not hold, for a limited time.
 
     Opened by an SLT coordinator or coordinator who must act now (an acute

@@ -8,6 +8,8 @@ from django.db.models.functions import Concat, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentorprogram.choices import ChoiceLabels
+
 
 def age_on(date_of_birth, day) -> int:
     """Whole years of age on ``day`` for someone born on ``date_of_birth``."""
@@ -28,7 +30,7 @@ class Ideology(models.TextChoices):
     OTHER = "other", _("Other or mixed")
 
 
-class Participant(models.Model):
+class Participant(ChoiceLabels, models.Model):
     """The person a referral is about (deltaker)."""
 
     first_name = models.CharField(_("first name"), max_length=150)

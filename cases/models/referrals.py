@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.people import Gender, Participant
+from mentorprogram.choices import ChoiceLabels
 from mentorprogram.partners import partner_choices
 
 
-class Referral(models.Model):
+class Referral(ChoiceLabels, models.Model):
     """A tip from a partner service or a family member (bekymringsmelding)."""
 
     # The partner services a referral comes from (mentorprogram.partners), and the family.
