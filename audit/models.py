@@ -228,6 +228,12 @@ class AccessEvent(ActorCopyMixin, ChoiceLabels, models.Model):
     def role_names(self) -> str:
         return ", ".join(self.role_labels)
 
+    @property
+    def case_numbers(self) -> str:
+        """The cases read, by number («12, 40, 41»): ids, so one string to escape instead of one per case (a list
+        page's read names 50; the who-read search shows 50 such reads)."""
+        return ", ".join(str(pk) for pk in self.case_pks)
+
 
 class ChainLink(models.Model):
     """One link of the hash chain over the trail: which row, the hash of its content, and of the link before.

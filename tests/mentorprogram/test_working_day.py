@@ -146,6 +146,7 @@ def test_who_has_read_is_answered_one_line_a_reader_and_as_csv(client, team, mak
     summary = page[page.index("Hvem har lest") :]
     assert "Kari Koordinator" in summary and "Mats Mentor" in summary
     assert summary.index("Kari Koordinator") < summary.index("Mats Mentor")  # most reads first
+    assert f"<td>{team.case.pk}</td>" in summary  # each read's cases by number
     csv_text = client.get(f"/audit/access/readers.csv?{query}").content.decode("utf-8-sig")
     lines = csv_text.strip().splitlines()
     assert lines[0].startswith("Leser;Roller;Lesinger")
