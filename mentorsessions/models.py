@@ -99,7 +99,13 @@ class MentorSession(ChoiceLabels, models.Model):
             # A case's sessions newest first, and a coordinator's newest across their cases: read from the index
             # alone, then the page's rows (mentorsessions.selectors.coordinator_overview).
             models.Index(fields=["case", "-held_on", "-recorded_at", "-id"], name="session_case_newest_idx"),
-            models.Index(fields=["mentor", "-held_on"], name="session_mentor_held_idx"),
+            # A mentor's sessions newest first; with the minutes and the voiding in the index, the mentor bank's
+            # hours in use per mentor (mentorsessions.selectors.minutes_per_mentor) are read from the index alone.
+            models.Index(
+                fields=["mentor", "-held_on"],
+                include=["duration_minutes", "voided_at"],
+                name="session_mentor_minutes_idx",
+            ),
             # The newest sessions across a coordinator's cases: walked backwards, filtered by case.
             models.Index(fields=["-held_on", "-recorded_at", "-id"], name="session_newest_idx"),
             # The sealer finds sessions whose edit window has closed, and voids, by time (audit.chain).
