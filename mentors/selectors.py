@@ -12,6 +12,7 @@ from django.utils import timezone
 from audit.models import AccessEvent
 from audit.services import records_read
 from cases.models import Case, CaseAssignment, CaseWishes
+from cases.selectors import case_reader_facts, case_reader_facts_remember
 from mentorprogram.models import user_name
 from mentorprogram.paging import page_of
 from mentorprogram.roles import may_reach_personal_data
@@ -375,9 +376,14 @@ def mentor_pool(*, user, only: str = "", page: int = 1, per_page: int | None = N
 
 @records_read(AccessEvent.Kind.VIEW)
 def case_get_for_matching(*, user, pk) -> Case:
-    """The case, for someone who may match it; Http404 for everyone else (ids reveal nothing). The read is recorded."""
-    case = Case.objects.select_related("participant").filter(pk=pk).first()
-    if case is None or not may_match(user, case):
+    """The case, for someone who may match it; Http404 for everyone else (ids reveal nothing). The read is recorded;
+    in a request that only reads, the reader's rights on the case and whether they hold it come along
+    (``case_reader_facts``), for the checks and the trail that follow."""
+    case = Case.objects.select_related("participant").annotate(**case_reader_facts(user)).filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    case_reader_facts_remember(user, case)
+    if not may_match(user, case):
         raise Http404
     return case
 

@@ -115,25 +115,40 @@ def case_get_for_user(*, user, pk) -> Case:
     Whether the user holds emergency access to it is read along: when not, ``emergency_access_active`` knows
     without asking again (its cache, for this request). In a request that only reads, so are the user's object
     rights on it and whether they hold an assignment on it, which the permission checks and the trail ask next."""
-    reads_only = request_only_reads(user)
     along = {
         "reader_has_emergency_access": Exists(
             EmergencyAccess.objects.active().filter(user=user, case_id=OuterRef("pk"))
-        )
+        ),
+        **case_reader_facts(user),
     }
-    if reads_only:
-        holds = CaseAssignment.objects.filter(user=user, case_id=OuterRef("pk"), ended_at__isnull=True)
-        along |= {"reader_holds_assignment": Exists(holds), "reader_rights": user_rights_subquery(user, Case)}
     case = cases_readable(user, "cases.view_case").select_related("participant").annotate(**along).filter(pk=pk).first()
     if case is None:
         raise Http404
     if not case.reader_has_emergency_access:
         user.__dict__.setdefault(EMERGENCY_GRANTS_CACHE, {})[case.pk] = None
-    if reads_only:
-        read_rights_remember(user, case, case.reader_rights)
-        known = getattr(user, HELD_CASES_CACHE, None) or {}
-        setattr(user, HELD_CASES_CACHE, {**known, case.pk: case.reader_holds_assignment})
+    case_reader_facts_remember(user, case)
     return case
+
+
+def case_reader_facts(user) -> dict:
+    """Annotations for reading one case (``Case`` queryset) along with what a request of ``user``'s that only
+    reads asks about it next: their object rights on it and whether they hold an active assignment on it. Empty in
+    a request that writes (a grant in it must not be answered from before). ``case_reader_facts_remember`` then
+    keeps them for the request."""
+    if not request_only_reads(user):
+        return {}
+    holds = CaseAssignment.objects.filter(user=user, case_id=OuterRef("pk"), ended_at__isnull=True)
+    return {"reader_holds_assignment": Exists(holds), "reader_rights": user_rights_subquery(user, Case)}
+
+
+def case_reader_facts_remember(user, case: Case) -> None:
+    """Give the request's permission checker and the trail's «outside an assignment» question what
+    ``case_reader_facts`` read along with ``case`` (nothing when it was not read so)."""
+    if not hasattr(case, "reader_rights"):
+        return
+    read_rights_remember(user, case, case.reader_rights)
+    known = getattr(user, HELD_CASES_CACHE, None) or {}
+    setattr(user, HELD_CASES_CACHE, {**known, case.pk: case.reader_holds_assignment})
 
 
 def _participants_readable(user):

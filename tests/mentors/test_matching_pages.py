@@ -37,6 +37,22 @@ def test_the_page_shows_ranked_suggestions_with_reasons_and_the_excluded(client,
     assert f"{unqualified}: ingen politiattest, ingen signert taushetserklæring" in html
 
 
+def test_the_page_makes_at_most_15_queries_even_when_the_pool_is_read_anew(
+    client, slt, case, verified_login, django_assert_max_num_queries
+):
+    from mentors import selectors
+
+    MentorFactory.create_batch(3)
+    verified_login(client, slt)
+    client.get(f"/mentors/cases/{case.pk}/")
+    # The reader's rights on the case and whether they hold it come with the case (case_reader_facts).
+    with django_assert_max_num_queries(11):
+        assert client.get(f"/mentors/cases/{case.pk}/").status_code == 200
+    selectors._POOL_CACHE.clear()  # as in a new worker, or after the pool changed
+    with django_assert_max_num_queries(14):
+        assert client.get(f"/mentors/cases/{case.pk}/").status_code == 200
+
+
 def test_assigning_from_the_page_lets_only_that_mentor_in(client, slt, case, verified_login):
     chosen, other = MentorFactory(languages=["somali"]), MentorFactory()
     verified_login(client, slt)
