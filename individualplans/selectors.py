@@ -26,7 +26,7 @@ from individualplans.models import (
     PlanMeasure,
 )
 from mentorprogram.models import user_name
-from mentorprogram.object_permissions import read_rights_remember, request_only_reads, user_rights_subquery
+from mentorprogram.object_permissions import read_rights_along, read_rights_keep
 from mentorprogram.paging import page_of
 from mentorprogram.partners import PartnerService
 from mentorprogram.roles import NO_PERSONAL_DATA, SLT_COORDINATOR, may_reach_personal_data, role_slugs_for
@@ -221,14 +221,11 @@ def _case_plans(case, reader=None) -> list[IndividualPlan]:
         plans = (
             IndividualPlan.objects.select_related("created_by", "closed_by")
             .prefetch_related(Prefetch("coordinator_periods", queryset=periods))
-            .annotate(evaluation_rows=ArraySubquery(_evaluation_rows()))
+            .annotate(evaluation_rows=ArraySubquery(_evaluation_rows()), **read_rights_along(reader, IndividualPlan))
         )
-        with_rights = reader is not None and request_only_reads(reader)
-        if with_rights:
-            plans = plans.annotate(reader_rights=user_rights_subquery(reader, IndividualPlan))
         prefetch_related_objects([case], Prefetch("plans", queryset=plans))
-        for plan in case.plans.all() if with_rights else ():
-            read_rights_remember(reader, plan, plan.reader_rights)
+        for plan in case.plans.all():
+            read_rights_keep(reader, plan)
     return list(case.plans.all())
 
 

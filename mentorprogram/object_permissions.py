@@ -40,34 +40,43 @@ class UserRightsChecker(ObjectPermissionChecker):
         return []
 
     def remember(self, obj, codenames) -> None:
-        """``obj``'s rights of this user as the caller read them along with the object (``user_rights_subquery``,
+        """``obj``'s rights of this user as the caller read them along with the object (``read_rights_along``,
         the rows ``get_user_perms`` reads): the first question about it asks no more."""
         if self.user is not None and self.user.is_active and not self.user.is_superuser:
             self._obj_perms_cache.setdefault(self.get_local_cache_key(obj), list(codenames))
 
 
-def user_rights_subquery(user, model):
-    """The codenames ``user`` holds on a row of ``model`` (its own object-permission table, as ``UserRightsChecker``
-    reads them), for an annotation that reads them along with the row."""
+# The annotation ``read_rights_along`` adds: the reader's codenames on the row.
+READ_RIGHTS = "reader_rights"
+
+
+def read_rights_along(user, model) -> dict:
+    """An annotation for a queryset of ``model`` that reads, with each row, the codenames ``user`` holds on it (their
+    own object-permission rows, as ``UserRightsChecker`` reads them); ``read_rights_keep`` then gives them to the
+    request's checker. Empty unless ``user``'s request only reads: in one that writes, a grant in it must not be
+    answered from before."""
+    if user is None or not request_only_reads(user):
+        return {}
     related = get_user_obj_perms_model(model).permission.field.related_query_name()
     rights = Permission.objects.filter(
         content_type=ContentType.objects.get_for_model(model),
         **{f"{related}__user": user, f"{related}__content_object": OuterRef("pk")},
     )
-    return ArraySubquery(rights.order_by("codename").values("codename"))
+    return {READ_RIGHTS: ArraySubquery(rights.order_by("codename").values("codename"))}
+
+
+def read_rights_keep(user, obj) -> None:
+    """Give the checker of ``user``'s request ``obj``'s rights, read along with it (``read_rights_along``; nothing
+    when they were not, see ``remember``)."""
+    checker = getattr(user, READ_CHECKER, None)
+    if checker is not None and READ_RIGHTS in obj.__dict__:
+        checker.remember(obj, obj.__dict__[READ_RIGHTS])
 
 
 def rights_checker(user) -> UserRightsChecker:
     """The checker of ``user``'s request when it only reads (it may know an object's rights already), else a new
     one."""
     return getattr(user, READ_CHECKER, None) or UserRightsChecker(user)
-
-
-def read_rights_remember(user, obj, codenames) -> None:
-    """In a request that only reads, give its checker ``obj``'s rights read along with it (see ``remember``)."""
-    checker = getattr(user, READ_CHECKER, None)
-    if checker is not None:
-        checker.remember(obj, codenames)
 
 
 class ReadRequestObjectPermissionBackend(ObjectPermissionBackend):

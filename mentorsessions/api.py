@@ -61,16 +61,9 @@ class SessionSerializer(serializers.Serializer):
     void_reason = serializers.CharField()
     concern = serializers.SerializerMethodField()
 
-    @staticmethod
-    def _concern(session):
-        try:
-            return session.concern
-        except ConcernSignal.DoesNotExist:
-            return None
-
     @extend_schema_field(ConcernSerializer(allow_null=True))
     def get_concern(self, session):
-        concern = self._concern(session)
+        concern = selectors.session_concern(session)
         return ConcernSerializer(concern).data if concern is not None else None
 
 

@@ -10,7 +10,7 @@ from audit.services import records_read
 from cases.backends import EMERGENCY_ACCESS_GRANTS
 from cases.models import Case, CaseAssignment, EmergencyAccess, Participant
 from cases.selectors.timeline import case_content
-from mentorprogram.object_permissions import read_rights_remember, request_only_reads, user_rights_subquery
+from mentorprogram.object_permissions import read_rights_along, read_rights_keep, request_only_reads
 from mentorprogram.paging import page_of
 from mentorprogram.roles import may_reach_personal_data
 
@@ -138,17 +138,16 @@ def case_reader_facts(user) -> dict:
     if not request_only_reads(user):
         return {}
     holds = CaseAssignment.objects.filter(user=user, case_id=OuterRef("pk"), ended_at__isnull=True)
-    return {"reader_holds_assignment": Exists(holds), "reader_rights": user_rights_subquery(user, Case)}
+    return {"reader_holds_assignment": Exists(holds), **read_rights_along(user, Case)}
 
 
 def case_reader_facts_remember(user, case: Case) -> None:
     """Give the request's permission checker and the trail's «outside an assignment» question what
     ``case_reader_facts`` read along with ``case`` (nothing when it was not read so)."""
-    if not hasattr(case, "reader_rights"):
-        return
-    read_rights_remember(user, case, case.reader_rights)
-    known = getattr(user, HELD_CASES_CACHE, None) or {}
-    setattr(user, HELD_CASES_CACHE, {**known, case.pk: case.reader_holds_assignment})
+    read_rights_keep(user, case)
+    if hasattr(case, "reader_holds_assignment"):
+        known = getattr(user, HELD_CASES_CACHE, None) or {}
+        setattr(user, HELD_CASES_CACHE, {**known, case.pk: case.reader_holds_assignment})
 
 
 def _participants_readable(user):
